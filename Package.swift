@@ -1,0 +1,89 @@
+// swift-tools-version:6.0
+// Faultline: a Jepsen-style fault-injection test harness for data pipelines.
+// One module per role (see DESIGN.md "Code layout"); dependencies point one way.
+import PackageDescription
+
+let package = Package(
+    name: "Faultline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "faultline", targets: ["faultline"]),
+        .executable(name: "faultline-node", targets: ["faultline-node"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // Pure core: ops, JSONL, importers. Knows nothing else.
+        .target(name: "History"),
+        // Models and checkers: pure functions of a History.
+        .target(name: "Checker", dependencies: [
+            "History",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // Link proxies between nodes.
+        .target(name: "Net", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // fork/exec trampoline: parent-death signal and process group set in the child before exec.
+        .target(name: "CSpawn"),
+        // Node processes: spawn, signals, health.
+        .target(name: "Supervisor", dependencies: [
+            "CSpawn",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Fault plans and their execution.
+        .target(name: "Nemesis", dependencies: [
+            "History", "Net", "Supervisor",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Seeded op and phase plans.
+        .target(name: "Generator", dependencies: ["History"]),
+        // HTTP client adapters per system.
+        .target(name: "Client", dependencies: [
+            "History",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Run folders, results.json, campaign indexes.
+        .target(name: "Store", dependencies: ["History", "Checker"]),
+        // HTML/SVG from a store alone.
+        .target(name: "Report", dependencies: ["Store"]),
+        // The built-in pipeline components.
+        .target(name: "Node", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // One test: nodes + clients + nemesis -> store.
+        .target(name: "Controller", dependencies: [
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client", "Store", "Report",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "faultline", dependencies: [
+            "History", "Checker", "Controller", "Store", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "faultline-node", dependencies: [
+            "Node",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker", "History"]),
+        .testTarget(name: "NetTests", dependencies: ["Net"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "History", "Net", "Supervisor"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "Supervisor", "Net", "faultline-node"]),
+        .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

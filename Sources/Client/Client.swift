@@ -1,0 +1,1 @@
+// Client module: see DESIGN.md "Code layout". Sources are added by the issue that builds this role.

@@ -1,0 +1,85 @@
+/// Imports Jepsen EDN histories: a vector of op maps, or one op map per line (Porcupine's kv
+/// histories are the latter). Keys Faultline does not model (`:debug`, …) are ignored.
+public enum EDNHistoryImporter {
+    public static func read(text: String, source: String, format: HistoryFormat = .edn) throws(HistoryLoadError) -> LoadedHistory {
+        var reader = EDNReader(text)
+        var forms: [(value: EDNValue, line: Int)] = []
+        var warnings: [String] = []
+        do {
+            while let v = try reader.next() { forms.append(v) }
+        } catch let e {
+            // A crashed writer leaves an unterminated last form: keep what came before it.
+            if e.reason.contains("never closes") || e.reason.contains("unterminated"), !forms.isEmpty,
+                case .map = forms.last!.value
+            {
+                warnings.append("\(source):\(e.line): last form is truncated; ignored it")
+            } else {
+                throw HistoryLoadError(file: source, line: e.line, reason: "malformed EDN: \(e.reason)")
+            }
+        }
+        // A single top-level vector holds the whole history.
+        if forms.count == 1, case .vector(let items) = forms[0].value {
+            // Elements have no separate line numbers here; number them by position instead.
+            forms = items.enumerated().map { (value: $0.element, line: forms[0].line) }
+        }
+        var ops: [Op] = []
+        var lines: [Int] = []
+        ops.reserveCapacity(forms.count)
+        for (pos, form) in forms.enumerated() {
+            let op = try op(from: form.value, position: pos, source: source, line: form.line)
+            ops.append(op)
+            lines.append(form.line)
+        }
+        return LoadedHistory(history: History(ops: ops, source: source, lines: lines), format: format, warnings: warnings)
+    }
+
+    static func op(from v: EDNValue, position: Int, source: String, line: Int) throws(HistoryLoadError) -> Op {
+        func bad(_ field: String, _ reason: String) -> HistoryLoadError {
+            HistoryLoadError(file: source, line: line, field: field, reason: reason)
+        }
+        guard case .map = v else { throw HistoryLoadError(file: source, line: line, reason: "expected an op map, got \(v)") }
+        let process: ProcessID
+        switch v["process"] {
+        case .int(let n)?: process = .client(n)
+        case .keyword("nemesis")?, .string("nemesis")?, .symbol("nemesis")?: process = .nemesis
+        case nil: throw bad(":process", "missing")
+        case let other?: throw bad(":process", "expected an integer or :nemesis, got \(other)")
+        }
+        let type: Op.Kind
+        switch v["type"] {
+        case .keyword(let k)?, .string(let k)?:
+            guard let t = Op.Kind(rawValue: k) else { throw bad(":type", "expected :invoke, :ok, :fail or :info, got :\(k)") }
+            type = t
+        case nil: throw bad(":type", "missing")
+        case let other?: throw bad(":type", "expected a keyword, got \(other)")
+        }
+        let f: String
+        switch v["f"] {
+        case .keyword(let k)?, .string(let k)?, .symbol(let k)?: f = k
+        case nil: throw bad(":f", "missing")
+        case let other?: f = other.description
+        }
+        var key: String?
+        switch v["key"] {
+        case nil, .null?: key = nil
+        case .string(let s)?, .keyword(let s)?, .symbol(let s)?: key = s
+        case .int(let n)?: key = String(n)
+        case let other?: key = other.description
+        }
+        var index = position
+        if let i = v["index"] {
+            guard case .int(let n) = i else { throw bad(":index", "expected an integer") }
+            index = n
+        }
+        var time = Int64(index)
+        if let t = v["time"] {
+            guard case .int(let n) = t else { throw bad(":time", "expected an integer (ns)") }
+            time = Int64(n)
+        }
+        var node: String?
+        if let n = v["node"], n != .null { node = n.json.stringValue ?? n.description }
+        var error: String?
+        if let e = v["error"], e != .null { error = e.json.stringValue ?? e.description }
+        return Op(index: index, time: time, process: process, type: type, f: f, key: key, value: v["value"]?.json ?? .null, node: node, error: error)
+    }
+}

@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline", dependencies: [
-            "History", "Checker", "Controller", "Store", "Report",
+            "History", "Checker", "Generator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
-        .testTarget(name: "CheckerTests", dependencies: ["Checker", "History"]),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "History", "Net", "Supervisor"]),

@@ -1,0 +1,221 @@
+/// The depth-first variant of the search: the same just-in-time steps as the frontier search
+/// (at each op's return, linearize some open ops and then it), but it commits to one choice at
+/// a time and backtracks, like Wing & Gong's and Porcupine's search. It wins where the frontier
+/// would hold every interleaving of many concurrent non-commuting ops (appends), because a
+/// valid history is usually linearized at the first try.
+///
+/// Memoisation is of (return event, state, linearized open ops, crashed-op counts): a few
+/// machine words per entry, where Porcupine's entries each copy an n-bit set.
+extension LinearizabilitySearch {
+    struct DFSKey<S: SlotSet>: Hashable {
+        var r: Int32
+        var state: Int32
+        var slots: S
+        var used: CrashCounts
+    }
+
+    /// What the depth-first search needs to know at each return event.
+    struct ReturnPlan {
+        /// Return events in order: the returning entry and its slot.
+        var entry: [Int] = []
+        var slot: [Int] = []
+        /// For return event r, the other open entries and their slots:
+        /// `openEntries[openStart[r]..<openStart[r+1]]`.
+        var openStart: [Int] = [0]
+        var openEntries: [Int] = []
+        var openSlots: [Int] = []
+        /// Crashed-op classes: their model op, and for each member the number of returns that
+        /// came before its invocation (it is usable from that return event on). Sorted.
+        var classOps: [ModelOp] = []
+        var classMembers: [[Int]] = []
+        var classEntries: [[Int]] = []
+        /// Number of classes that exist at return event r (classes are numbered by first call).
+        var classesAt: [Int] = []
+        /// How many of return event r's other open entries were invoked before it (they come
+        /// first in `openEntries`, which is in call order).
+        var openBefore: [Int] = []
+
+        func available(_ cls: Int, at r: Int) -> UInt32 {
+            // Members usable at r: those whose value <= r (binary search, values sorted).
+            let m = classMembers[cls]
+            var lo = 0
+            var hi = m.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if m[mid] <= r { lo = mid + 1 } else { hi = mid }
+            }
+            return UInt32(lo)
+        }
+    }
+
+    func makeReturnPlan(events: [(pos: Int, entry: Int, isCall: Bool)]) -> ReturnPlan {
+        var plan = ReturnPlan()
+        var slotOf = [Int](repeating: -1, count: entries.count)
+        var entryInSlot: [Int] = []
+        var freeSlots: [Int] = []
+        var openSlots: [Int] = []
+        var classOf: [ModelOp: Int] = [:]
+        for ev in events {
+            let e = entries[ev.entry]
+            if ev.isCall {
+                if e.ret == nil {
+                    let cls: Int
+                    if let c = classOf[e.op] {
+                        cls = c
+                    } else {
+                        cls = plan.classOps.count
+                        classOf[e.op] = cls
+                        plan.classOps.append(e.op)
+                        plan.classMembers.append([])
+                        plan.classEntries.append([])
+                    }
+                    plan.classMembers[cls].append(plan.entry.count)
+                    plan.classEntries[cls].append(ev.entry)
+                } else {
+                    let slot: Int
+                    if let s = freeSlots.popLast() {
+                        slot = s
+                        entryInSlot[s] = ev.entry
+                    } else {
+                        slot = entryInSlot.count
+                        entryInSlot.append(ev.entry)
+                    }
+                    slotOf[ev.entry] = slot
+                    openSlots.append(slot)
+                }
+                continue
+            }
+            let target = slotOf[ev.entry]
+            plan.entry.append(ev.entry)
+            plan.slot.append(target)
+            // openSlots is in call order (appended at each call).
+            var before = 0
+            for p in openSlots where p != target {
+                plan.openEntries.append(entryInSlot[p])
+                plan.openSlots.append(p)
+                if entries[entryInSlot[p]].call < e.call { before += 1 }
+            }
+            plan.openBefore.append(before)
+            plan.openStart.append(plan.openEntries.count)
+            plan.classesAt.append(plan.classOps.count)
+            openSlots.removeAll { $0 == target }
+            freeSlots.append(target)
+        }
+        return plan
+    }
+
+    /// Depth-first search; gives up (unknown) past `maxMemo` memoised nodes or `maxWork`
+    /// branches tried (revisits of memoised nodes cost work too).
+    func runDepthFirst(maxMemo: Int = 8_000_000, maxWork: Int = Int.max) -> Outcome {
+        let (events, maxOpen) = makeEvents()
+        let plan = makeReturnPlan(events: events)
+        if maxOpen <= 64 { return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, slots: Slots64.self) }
+        return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, slots: SlotsWide.self)
+    }
+
+    private func runDepthFirst<S: SlotSet>(plan: ReturnPlan, maxMemo: Int, maxWork: Int, slots _: S.Type) -> Outcome {
+        let returns = plan.entry.count
+        var memo = Set<DFSKey<S>>()
+        var stack: [(key: DFSKey<S>, choice: Int)] = []
+        let root = DFSKey(r: 0, state: model.initialState, slots: S(), used: CrashCounts())
+        memo.insert(root)
+        stack.append((root, 0))
+        var maxR = 0
+        var statesAtMax = Set<Int32>([model.initialState])
+        var work = 0
+
+        while !stack.isEmpty {
+            work += 1
+            if work & 4095 == 0 {
+                if let why = shouldStop() { return .unknown(reason: "\(why) after \(maxR) of \(returns) returns") }
+                if memo.count > maxMemo { return .unknown(reason: "depth-first memo exceeded \(maxMemo) nodes") }
+                if work > maxWork { return .unknown(reason: "depth-first budget of \(maxWork) steps spent") }
+            }
+            let top = stack.count - 1
+            let node = stack[top].key
+            let r = Int(node.r)
+            if r == returns { return .linearizable(maxFrontier: memo.count) }
+            let choice = stack[top].choice
+            stack[top].choice += 1
+            let target = plan.slot[r]
+
+            var child: DFSKey<S>?
+            if node.slots.contains(target) {
+                // Already linearized while open: move on to the next return.
+                if choice > 0 { stack.removeLast(); continue }
+                child = DFSKey(r: node.r + 1, state: node.state, slots: node.slots.removing(target), used: node.used)
+            } else {
+                let openLo = plan.openStart[r]
+                let openCount = plan.openStart[r + 1] - openLo
+                let classCount = plan.classesAt[r]
+                // Branch order: open ops invoked before the returning op (in call order), then
+                // the returning op itself, then later-invoked open ops, then crashed ops. Call
+                // order is how most systems order concurrent ops, so valid histories are
+                // usually linearized without backtracking.
+                let before = plan.openBefore[r]
+                if choice <= openCount {
+                    let k: Int
+                    if choice < before {
+                        k = openLo + choice
+                    } else if choice == before {
+                        k = -1
+                    } else {
+                        k = openLo + choice - 1
+                    }
+                    if k < 0 {
+                        if let s2 = model.step(node.state, entries[plan.entry[r]].op) {
+                            child = DFSKey(r: node.r + 1, state: s2, slots: node.slots, used: node.used)
+                        }
+                    } else {
+                        let p = plan.openSlots[k]
+                        if !node.slots.contains(p), let s2 = model.step(node.state, entries[plan.openEntries[k]].op) {
+                            child = DFSKey(r: node.r, state: s2, slots: node.slots.inserting(p), used: node.used)
+                        }
+                    }
+                } else if choice <= openCount + classCount {
+                    let cls = choice - openCount - 1
+                    if plan.available(cls, at: r) > node.used.count(of: Int32(cls)),
+                        let s2 = model.step(node.state, plan.classOps[cls]), s2 != node.state
+                    {
+                        child = DFSKey(r: node.r, state: s2, slots: node.slots, used: node.used.incremented(Int32(cls)))
+                    }
+                } else {
+                    stack.removeLast()
+                    continue
+                }
+            }
+            guard var c = child else { continue }
+            // Saturate with the legal open reads at c's return event (see `saturate`).
+            let cr = Int(c.r)
+            if cr < returns {
+                let lo = plan.openStart[cr]
+                let hi = plan.openStart[cr + 1]
+                var sl = c.slots
+                for k in lo..<hi where !sl.contains(plan.openSlots[k]) {
+                    let op = entries[plan.openEntries[k]].op
+                    if op.kind == .read, model.step(c.state, op) == c.state { sl = sl.inserting(plan.openSlots[k]) }
+                }
+                let t = entries[plan.entry[cr]].op
+                if !sl.contains(plan.slot[cr]), t.kind == .read, model.step(c.state, t) == c.state {
+                    sl = sl.inserting(plan.slot[cr])
+                }
+                c.slots = sl
+            }
+            guard memo.insert(c).inserted else { continue }
+            if Int(c.r) > maxR {
+                maxR = Int(c.r)
+                statesAtMax = [c.state]
+            } else if Int(c.r) == maxR {
+                statesAtMax.insert(c.state)
+            }
+            stack.append((c, 0))
+        }
+        // Exhausted: no path gets past return event maxR.
+        let failing = plan.entry[maxR]
+        var concurrent = Array(plan.openEntries[plan.openStart[maxR]..<plan.openStart[maxR + 1]])
+        for cls in 0..<plan.classesAt[maxR] {
+            concurrent.append(contentsOf: plan.classEntries[cls].prefix(Int(plan.available(cls, at: maxR))))
+        }
+        return .notLinearizable(failing: failing, concurrent: concurrent.sorted(), statesBefore: statesAtMax.sorted(), prefixOps: maxR)
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Checker
+import Foundation
+import History
+
+/// `faultline check`: checks stored histories (Faultline JSONL, Jepsen EDN, Jepsen etcd logs,
+/// Porcupine kv) and prints one verdict per file.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check histories for linearizability (and other properties) and print a verdict per file.",
+        discussion: """
+            Models: register, cas-register, kv (linearizability). Without --model, kv is used for
+            histories of get/put/append ops and cas-register otherwise.
+            Exit status: 0 all valid, 1 any invalid, 3 any unknown and none invalid, 2 bad input.
+            """
+    )
+
+    @Option(name: .long, help: "The model: register, cas-register or kv.")
+    var model: String?
+
+    @Option(name: .long, help: "Initial value of every key (JSON or EDN; default nil, \"\" for kv).")
+    var initial: String?
+
+    @Option(name: .long, help: "Input format: jsonl, edn, etcd-log or kv (default: detected from the content).")
+    var format: String?
+
+    @Flag(name: .long, help: "Print one JSON object per file instead of a line of text.")
+    var json = false
+
+    @Option(name: .customLong("time-limit"), help: "Seconds per file before the verdict becomes unknown.")
+    var timeLimit: Double?
+
+    @Argument(help: "History files.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one history file") }
+        if let model, LinearizableChecker.ModelName(rawValue: model) == nil {
+            throw ValidationError("unknown --model '\(model)' (expected one of: \(LinearizableChecker.ModelName.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let format, HistoryFormat(rawValue: format) == nil {
+            throw ValidationError("unknown --format '\(format)' (expected one of: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
+
+    func run() async throws {
+        var worst: Validity = .valid
+        var badInput = false
+        for file in files {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let loaded: LoadedHistory
+            do {
+                loaded = try HistoryLoader.load(path: file, format: format.flatMap(HistoryFormat.init(rawValue:)))
+            } catch {
+                printError("\(error)")
+                badInput = true
+                continue
+            }
+            for w in loaded.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            let modelName = model.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? Check.guessModel(loaded)
+            let checker = LinearizableChecker(model: modelName, initial: initial.map(Check.parseInitial), timeLimit: timeLimit)
+            let verdict: Verdict
+            do {
+                verdict = try checker.analyze(loaded.history)
+            } catch {
+                printError("\(error)")
+                badInput = true
+                continue
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            worst = max(worst, verdict.valid)
+            print(json ? Check.jsonLine(file: file, verdict: verdict, elapsedMs: elapsed, warnings: loaded.warnings) : Check.textLine(file: file, verdict: verdict, elapsedMs: elapsed))
+        }
+        if badInput { throw ExitCode(ExitStatus.badInput) }
+        switch worst {
+        case .valid: return
+        case .invalid: throw ExitCode(ExitStatus.anomaly)
+        case .unknown: throw ExitCode(ExitStatus.unknown)
+        }
+    }
+
+    /// kv for get/put/append histories (Porcupine's kv), cas-register otherwise.
+    static func guessModel(_ loaded: LoadedHistory) -> LinearizableChecker.ModelName {
+        if loaded.format == .kv { return .kv }
+        for op in loaded.history.ops.prefix(1000) where op.f == "append" || op.f == "get" || op.f == "put" { return .kv }
+        return .casRegister
+    }
+
+    /// `--initial` as JSON when it parses, EDN `nil` as null, anything else as a string.
+    static func parseInitial(_ text: String) -> JSONValue {
+        if text == "nil" { return .null }
+        if let v = try? JSONParser.parse(text) { return v }
+        return .string(text)
+    }
+
+    static func textLine(file: String, verdict: Verdict, elapsedMs: Double) -> String {
+        let word: String
+        switch verdict.valid {
+        case .valid: word = "linearizable"
+        case .invalid: word = "NOT linearizable"
+        case .unknown: word = "unknown"
+        }
+        var line = "\(file)\t\(word)\t\(verdict.counts["ops"] ?? 0) ops\t\(String(format: "%.1f", elapsedMs)) ms\t\(verdict.details["model"]?.stringValue ?? "")"
+        if verdict.valid == .invalid, let e = verdict.examples["non-linearizable"]?.first?.objectValue, let op = e["op"]?.objectValue {
+            let all = e["possible_states_before"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let states = all.prefix(3).joined(separator: ", ") + (all.count > 3 ? ", … \(all.count - 3) more" : "")
+            line += "\tcannot linearize: process \(op["process"]?.stringValue ?? "?") \(op["f"]?.stringValue ?? "") \(op["value"]?.description ?? "") at \(op["at"]?.stringValue ?? "?") (state could be: \(states))"
+        }
+        if verdict.valid == .unknown, let err = verdict.error { line += "\t\(err)" }
+        return line
+    }
+
+    static func jsonLine(file: String, verdict: Verdict, elapsedMs: Double, warnings: [String]) -> String {
+        var o: [String: JSONValue] = [
+            "file": .string(file), "valid": verdict.valid.json, "model": verdict.details["model"] ?? .null,
+            "ops": .int(verdict.counts["ops"] ?? 0), "elapsed_ms": .double((elapsedMs * 1000).rounded() / 1000),
+            "counts": .object(verdict.counts.mapValues { .int($0) }),
+            "evidence": .array(verdict.examples["non-linearizable"] ?? []),
+        ]
+        if let e = verdict.error { o["error"] = .string(e) }
+        if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
+        return JSONValue.object(o).description
+    }
+}

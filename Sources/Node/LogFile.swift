@@ -111,7 +111,9 @@ final class LogFile: @unchecked Sendable {
             if fsyncAlways {
                 while pending.isEmpty && rewrite == nil { cond.wait() }
             } else {
-                _ = cond.wait(until: Date().addingTimeInterval(flushInterval))
+                // Appends do not wake us here: only the interval (or a truncation) does.
+                let deadline = Date().addingTimeInterval(flushInterval)
+                while rewrite == nil && Date() < deadline { _ = cond.wait(until: deadline) }
             }
             let batch = pending
             pending.removeAll(keepingCapacity: true)

@@ -87,7 +87,7 @@ struct NodeHandle<M: StateMachine>: Sendable {
         router.get("/status") { _, _ in
             var s = await replica.status().objectValue ?? [:]
             s["role"] = .string(config.role.rawValue)
-            s["settings"] = config.settings.json
+            s["settings"] = config.settings.json(role: config.role)
             s["bugs"] = .array(config.bugs.map { .string($0.rawValue) }.sorted { $0.stringValue! < $1.stringValue! })
             return Self.response(Reply(body: .object(s)))
         }

@@ -99,14 +99,29 @@ public struct Settings: Sendable {
         }
     }
 
-    var json: JSON {
-        [
-            "acks": acksAll ? "all" : 1, "min_insync_replicas": .int(minInsyncReplicas),
-            "unclean_leader_election": .bool(uncleanLeaderElection), "read_from_followers": .bool(readFromFollowers),
-            "write_quorum": .int(writeQuorum), "read_quorum": .int(readQuorum),
-            "commit": commitMajority ? "majority" : "leader", "fsync": fsyncAlways ? "always" : "never",
+    /// The settings that apply to `role`, as /status shows them.
+    func json(role: Role) -> JSON {
+        var o: [String: JSON] = [
+            "fsync": fsyncAlways ? "always" : "never", "flush_interval_ms": .int(flushIntervalMs),
             "election_timeout_ms": .int(electionTimeoutMs), "heartbeat_ms": .int(heartbeatMs),
+            "ack_timeout_ms": .int(ackTimeoutMs), "max_body_bytes": .int(maxBodyBytes),
         ]
+        switch role {
+        case .broker:
+            o["acks"] = acksAll ? "all" : 1
+            o["min_insync_replicas"] = .int(minInsyncReplicas)
+            o["unclean_leader_election"] = .bool(uncleanLeaderElection)
+            o["read_from_followers"] = .bool(readFromFollowers)
+            o["partitions"] = .int(partitions)
+        case .store:
+            o["write_quorum"] = .int(writeQuorum)
+            o["read_quorum"] = .int(readQuorum)
+            o["unclean_leader_election"] = .bool(uncleanLeaderElection)
+        case .warehouse:
+            o["commit"] = commitMajority ? "majority" : "leader"
+            o["read_from_followers"] = .bool(readFromFollowers)
+        }
+        return .object(o)
     }
 }
 

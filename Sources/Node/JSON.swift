@@ -45,15 +45,9 @@ public enum JSON: Codable, Equatable, Sendable {
     public var objectValue: [String: JSON]? { if case .object(let o) = self { return o }; return nil }
 
     /// Compact encoding with sorted keys, so equal values encode to equal bytes (used for ETags).
-    public func encoded() -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? enc.encode(self)) ?? Data("null".utf8)
-    }
+    public func encoded() -> Data { Data(bytes) }
 
-    public static func decode(_ data: Data) throws -> JSON {
-        try JSONDecoder().decode(JSON.self, from: data)
-    }
+    public static func decode(_ data: Data) throws -> JSON { try JSONReader.parse(data) }
 }
 
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

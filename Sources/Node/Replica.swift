@@ -26,8 +26,11 @@ actor Replica<M: StateMachine> {
     // Leader bookkeeping, per peer.
     private var nextIndex: [String: Int] = [:]
     private var matchIndex: [String: Int] = [:]
-    /// Send time of the last request the peer answered (any answer proves contact).
+    /// Send time of the last request the peer answered: what a read lease may count on.
     private var lastContact: [String: ContinuousClock.Instant] = [:]
+    /// Arrival time of the peer's last answer: liveness for step-down and in-sync membership (a slow
+    /// round trip under load is not a lost majority).
+    private var lastAnswer: [String: ContinuousClock.Instant] = [:]
     private var lastSent: [String: ContinuousClock.Instant] = [:]
     private var signals: [String: AsyncStream<Void>.Continuation] = [:]
 
@@ -95,7 +98,7 @@ actor Replica<M: StateMachine> {
     private func tick() {
         let now = clock.now
         if state == .leader {
-            if policy.checkQuorum && !hasMajorityContact(within: T) {
+            if policy.checkQuorum && !hasMajorityAnswered(within: T) {
                 stepDown(reason: "lost contact with a majority")
             } else {
                 let hb = Duration.milliseconds(settings.heartbeatMs)
@@ -109,6 +112,12 @@ actor Replica<M: StateMachine> {
             startElection()
         }
         expireWaiters(now)
+    }
+
+    private func hasMajorityAnswered(within d: Duration) -> Bool {
+        let now = clock.now
+        let n = 1 + peers.keys.filter { lastAnswer[$0].map { now - $0 < d } ?? false }.count
+        return n >= majority
     }
 
     private func hasMajorityContact(within d: Duration) -> Bool {
@@ -158,7 +167,7 @@ actor Replica<M: StateMachine> {
         if r.term > term { becomeFollower(term: r.term, leader: nil); resetElectionDeadline(); return }
         guard state == .candidate, term == t, r.granted else { return }
         votes.insert(peer)
-        lastContact[peer] = clock.now
+        lastAnswer[peer] = clock.now
         if votes.count >= majority { becomeLeader() }
     }
 
@@ -168,7 +177,9 @@ actor Replica<M: StateMachine> {
         for p in peers.keys {
             nextIndex[p] = log.count + 1
             matchIndex[p] = 0
-            if !votes.contains(p) { lastContact[p] = nil }
+            // A read lease starts with this term's first answered append, never with a vote or an old term.
+            lastContact[p] = nil
+            if !votes.contains(p) { lastAnswer[p] = nil }
         }
         // A no-op in the new term lets entries of earlier terms commit (Raft's rule).
         appendLocal(["op": "noop"])
@@ -177,7 +188,7 @@ actor Replica<M: StateMachine> {
     func handleVote(_ r: VoteRequest) -> VoteResponse {
         let now = clock.now
         // Stickiness: while a leader is known to be alive, refuse to help depose it.
-        let leaderAlive = (state == .leader && hasMajorityContact(within: T))
+        let leaderAlive = (state == .leader && hasMajorityAnswered(within: T))
             || (state == .follower && leader != nil && lastHeardFromLeader.map { now - $0 < T } ?? false)
         if leaderAlive || r.term < term { return VoteResponse(term: term, granted: false) }
         if r.term > term { becomeFollower(term: r.term, leader: nil) }
@@ -201,7 +212,7 @@ actor Replica<M: StateMachine> {
             while let (req, sentAt) = makeAppend(for: peer) {
                 do {
                     let r = try await client.post(addr, "/raft/append", req,
-                                                  timeoutMs: max(settings.electionTimeoutMs, 200), as: AppendResponse.self)
+                                                  timeoutMs: 2 * settings.electionTimeoutMs, as: AppendResponse.self)
                     if !onAppendResponse(from: peer, req, r, sentAt: sentAt) { break }
                 } catch {
                     break
@@ -228,6 +239,7 @@ actor Replica<M: StateMachine> {
         if r.term > term { becomeFollower(term: r.term, leader: nil); resetElectionDeadline(); return false }
         guard state == .leader, req.term == term else { return false }
         lastContact[peer] = max(lastContact[peer] ?? sentAt, sentAt)
+        lastAnswer[peer] = clock.now
         if r.success {
             matchIndex[peer] = max(matchIndex[peer] ?? 0, r.match)
             nextIndex[peer] = max(nextIndex[peer] ?? 1, r.match + 1)
@@ -245,7 +257,7 @@ actor Replica<M: StateMachine> {
     private func inSyncReplicas() -> [Int] {
         let now = clock.now
         var m = [ownMatch]
-        for p in peers.keys where lastContact[p].map({ now - $0 < T }) ?? false { m.append(matchIndex[p] ?? 0) }
+        for p in peers.keys where lastAnswer[p].map({ now - $0 < T }) ?? false { m.append(matchIndex[p] ?? 0) }
         return m
     }
 
@@ -396,7 +408,7 @@ actor Replica<M: StateMachine> {
     /// Appends a command built from the current state and waits until the settings say it is acknowledged.
     func write(_ prepare: (M) throws -> JSON) async throws -> JSON {
         guard state == .leader else { throw NodeError(503, "not the leader", leader: leader) }
-        if policy.checkQuorum && !hasMajorityContact(within: T) {
+        if policy.checkQuorum && !hasMajorityAnswered(within: T) {
             throw NodeError(503, "leader has lost contact with a majority", leader: leader)
         }
         if case .inSync(let min) = policy.ack, inSyncReplicas().count < min {

@@ -19,8 +19,8 @@ public struct Settings: Sendable {
     // all roles
     public var fsyncAlways = true
     public var flushIntervalMs = 1000
-    public var electionTimeoutMs = 400
-    public var heartbeatMs = 50
+    public var electionTimeoutMs = 1000
+    public var heartbeatMs = 100
     public var ackTimeoutMs = 2000
     public var maxBodyBytes = 1 << 20
 
@@ -58,8 +58,8 @@ public struct Settings: Sendable {
         }
         fsyncAlways = try choice("fsync", ["always", "never"], "always") == "always"
         flushIntervalMs = try int("flush_interval_ms", 1...60000, 1000)
-        electionTimeoutMs = try int("election_timeout_ms", 50...60000, 400)
-        heartbeatMs = try int("heartbeat_ms", 5...10000, 50)
+        electionTimeoutMs = try int("election_timeout_ms", 50...60000, 1000)
+        heartbeatMs = try int("heartbeat_ms", 5...10000, 100)
         ackTimeoutMs = try int("ack_timeout_ms", 10...600000, 2000)
         maxBodyBytes = try int("max_body_bytes", 64...(64 << 20), 1 << 20)
         if heartbeatMs * 2 > electionTimeoutMs {

@@ -106,7 +106,17 @@ final class TestCluster: @unchecked Sendable {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             for n in among ?? names where n != excluding {
-                if let s = status(n), s["leader"] as? String == n { return n }
+                if let s = status(n), s["leader"] as? String == n {
+                    // Give the others that answer a moment to learn it (first heartbeat), so requests
+                    // sent to a follower can be forwarded.
+                    let agreeBy = Date().addingTimeInterval(2)
+                    while Date() < agreeBy {
+                        let views = (among ?? names).filter { $0 != excluding }.compactMap { status($0) }
+                        if views.allSatisfy({ $0["leader"] as? String == n }) { break }
+                        usleep(50_000)
+                    }
+                    return n
+                }
             }
             usleep(50_000)
         }

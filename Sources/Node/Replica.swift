@@ -158,7 +158,7 @@ actor Replica<M: StateMachine> {
             Task {
                 guard let r = try? await client.post(addr, "/raft/vote", req, timeoutMs: settings.electionTimeoutMs,
                                                       as: VoteResponse.self) else { return }
-                await self.onVote(from: peer, r, forTerm: req.term)
+                self.onVote(from: peer, r, forTerm: req.term)
             }
         }
     }
@@ -182,7 +182,7 @@ actor Replica<M: StateMachine> {
             if !votes.contains(p) { lastAnswer[p] = nil }
         }
         // A no-op in the new term lets entries of earlier terms commit (Raft's rule).
-        appendLocal(["op": "noop"])
+        _ = appendLocal(["op": "noop"])
     }
 
     func handleVote(_ r: VoteRequest) -> VoteResponse {
@@ -423,7 +423,7 @@ actor Replica<M: StateMachine> {
         let (idx, result) = appendLocal(cmd)
         if settings.fsyncAlways {
             let storage = storage
-            Task { await storage.waitDurable(idx); await self.durableAdvanced() }
+            Task { await storage.waitDurable(idx); self.durableAdvanced() }
         }
         try await waitAck(idx)
         return result

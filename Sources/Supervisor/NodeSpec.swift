@@ -44,11 +44,11 @@ public enum NodeState: Sendable, Equatable {
     case running(pid: Int32)
     case paused(pid: Int32)
     /// Exited; `expected` is true when the supervisor itself killed or stopped it.
-    case exited(status: ExitStatus, expected: Bool)
+    case exited(status: NodeExit, expected: Bool)
 }
 
-/// ExitStatus is how a process ended: an exit code or a signal.
-public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+/// NodeExit is how a process ended: an exit code or a signal.
+public enum NodeExit: Sendable, Equatable, CustomStringConvertible {
     case code(Int32)
     case signal(Int32)
 

@@ -6,7 +6,7 @@ import Foundation
 final class Reaper: @unchecked Sendable {
     static let shared = Reaper()
     private let lock = NSLock()
-    private var watched: [Int32: (ExitStatus) -> Void] = [:]
+    private var watched: [Int32: (NodeExit) -> Void] = [:]
     private var started = false
 
     func ensureRunning() {
@@ -19,7 +19,7 @@ final class Reaper: @unchecked Sendable {
         t.start()
     }
 
-    func watch(pid: Int32, onExit: @escaping (ExitStatus) -> Void) {
+    func watch(pid: Int32, onExit: @escaping (NodeExit) -> Void) {
         lock.lock()
         watched[pid] = onExit
         lock.unlock()
@@ -37,7 +37,7 @@ final class Reaper: @unchecked Sendable {
                     lock.lock()
                     let cb = watched.removeValue(forKey: pid)
                     lock.unlock()
-                    cb?(r == pid ? ExitStatus(waitStatus: status) : .code(-1))
+                    cb?(r == pid ? NodeExit(waitStatus: status) : .code(-1))
                 }
             }
             usleep(pids.isEmpty ? 20_000 : 2_000)

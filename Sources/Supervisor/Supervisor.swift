@@ -30,7 +30,7 @@ public final class Supervisor: @unchecked Sendable {
     private var nodes: [String: Managed] = [:]
     private let logger: Logger
     /// Called (on the reaper thread) when a node exits that the supervisor did not kill or stop.
-    public var onUnexpectedExit: (@Sendable (String, ExitStatus) -> Void)?
+    public var onUnexpectedExit: (@Sendable (String, NodeExit) -> Void)?
 
     public init(logger: Logger = Logger(label: "faultline.supervisor")) {
         self.logger = logger
@@ -206,7 +206,7 @@ public final class Supervisor: @unchecked Sendable {
         return self.pid(of: name) != pid
     }
 
-    private func reaped(node: String, pid: Int32, status: ExitStatus) {
+    private func reaped(node: String, pid: Int32, status: NodeExit) {
         lock.lock()
         guard let m = nodes[node], m.pid == pid else {
             lock.unlock()

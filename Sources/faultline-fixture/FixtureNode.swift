@@ -58,13 +58,16 @@ final class NodeHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = HTTPServerResponsePart
     let info: NodeInfo
     private var uri = ""
+    private var keepAlive = true
     private static let peerQueue = DispatchQueue(label: "peer-calls", attributes: .concurrent)
 
     init(info: NodeInfo) { self.info = info }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let h): uri = h.uri
+        case .head(let h):
+            uri = h.uri
+            keepAlive = h.isKeepAlive
         case .body: break
         case .end: route(context)
         }
@@ -123,6 +126,9 @@ final class NodeHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         h.add(name: "Content-Type", value: body.hasPrefix("{") ? "application/json" : "text/plain")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: h))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let close = !keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if close { context.close(promise: nil) }
+        }
     }
 }

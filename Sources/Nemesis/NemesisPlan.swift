@@ -53,6 +53,11 @@ public struct PlanError: Error, CustomStringConvertible, Equatable {
 
 /// NemesisPlan turns a schedule into timed faults for the given nodes (in a stable order).
 public enum NemesisPlan {
+    /// Loads `nemesis/<name>.yml` (or any path) and plans it: the controller's one call.
+    public static func load(path: String, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
+        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit)
+    }
+
     public static func make(_ schedule: NemesisSchedule, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
         var rng = SplitMix64(seed: seed)
         switch schedule.mode {

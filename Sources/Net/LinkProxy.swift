@@ -69,8 +69,9 @@ public final class LinkProxy: Sendable {
         try? await state.loop.submit { state.apply(.reset) }.get()
     }
 
-    /// Small reads stay small; bulk transfers grow to 256 KiB per read (half the syscalls of NIO's 64 KiB cap).
-    static let recvAllocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 * 1024)
+    /// Never below 4 KiB, so a small request or response is one read (a shrunken buffer would split it in
+    /// two syscalls); bulk transfers grow to 256 KiB per read.
+    static let recvAllocator = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 8192, maximum: 256 * 1024)
 
     /// Room for a few big reads before the reading side is paused (NIO's default high mark is 64 KiB).
     static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 1024 * 1024)

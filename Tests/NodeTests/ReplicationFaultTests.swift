@@ -18,46 +18,46 @@ struct ReplicationFaultTests {
     ]
 
     @Test(arguments: ["broker", "store", "warehouse"])
-    func cpKeepsAcknowledgedWrites(role: String) throws {
-        let c = try TestCluster(role: role, settings: Self.cp[role]!)
-        defer { c.shutdown() }
-        try c.startAll()
-        #expect(c.waitHealthy())
-        let r = try Scenario.killAndPartitionLeader(c, RoleOps(role: role))
-        #expect(r.acked.count >= 20)
-        #expect(r.majorityAcked > 0, "the majority side elected a leader and accepted writes")
-        #expect(r.minorityRefused > 0, "the isolated leader refused writes")
-        #expect(r.isolatedLeaderSteppedDown, "the isolated leader stepped down")
-        #expect(r.lost.isEmpty, "acknowledged writes lost under CP: \(r.lost.sorted())")
+    func cpKeepsAcknowledgedWrites(role: String) async throws {
+        try await withCluster(role: role, settings: Self.cp[role]!) { c in
+            try c.startAll()
+            #expect(c.waitHealthy())
+            let r = try await Scenario.killAndPartitionLeader(c, RoleOps(role: role))
+            #expect(r.acked.count >= 20)
+            #expect(r.majorityAcked > 0, "the majority side elected a leader and accepted writes")
+            #expect(r.minorityRefused > 0, "the isolated leader refused writes")
+            #expect(r.isolatedLeaderSteppedDown, "the isolated leader stepped down")
+            #expect(r.lost.isEmpty, "acknowledged writes lost under CP: \(r.lost.sorted())")
+        }
     }
 
     @Test(arguments: ["broker", "store", "warehouse"])
-    func apLosesAcknowledgedWrites(role: String) throws {
-        let c = try TestCluster(role: role, settings: Self.ap[role]!)
-        defer { c.shutdown() }
-        try c.startAll()
-        #expect(c.waitHealthy())
-        let r = try Scenario.killAndPartitionLeader(c, RoleOps(role: role))
-        #expect(r.minorityAcked > 0, "the isolated AP leader kept acknowledging writes")
-        #expect(!r.lost.isEmpty, "AP: the isolated leader's acknowledged writes were truncated after heal")
+    func apLosesAcknowledgedWrites(role: String) async throws {
+        try await withCluster(role: role, settings: Self.ap[role]!) { c in
+            try c.startAll()
+            #expect(c.waitHealthy())
+            let r = try await Scenario.killAndPartitionLeader(c, RoleOps(role: role))
+            #expect(r.minorityAcked > 0, "the isolated AP leader kept acknowledging writes")
+            #expect(!r.lost.isEmpty, "AP: the isolated leader's acknowledged writes were truncated after heal")
+        }
     }
 
     @Test(arguments: ["store", "warehouse"])
-    func apFollowerServesStaleReads(role: String) throws {
-        let c = try TestCluster(role: role, settings: Self.ap[role]!)
-        defer { c.shutdown() }
-        try c.startAll()
-        #expect(c.waitHealthy())
-        guard let leader = c.waitLeader() else { Issue.record("no leader"); return }
-        let follower = c.names.first { $0 != leader }!
-        let (put, get) = role == "store" ? ("/objects/reg", "/objects/reg") : ("/rows/reg", "/rows/reg")
-        #expect(TestHTTP.request(c.ports[leader]!, "PUT", put, body: #"{"value":1}"#).status == 200)
-        usleep(500_000)
-        #expect(TestHTTP.request(c.ports[follower]!, "GET", get).body["value"] as? Int == 1)
-        c.isolate(follower)
-        #expect(TestHTTP.request(c.ports[leader]!, "PUT", put, body: #"{"value":2}"#).status == 200)
-        let stale = TestHTTP.request(c.ports[follower]!, "GET", get)
-        #expect(stale.status == 200)
-        #expect(stale.body["value"] as? Int == 1, "the cut-off follower answers with the old value")
+    func apFollowerServesStaleReads(role: String) async throws {
+        try await withCluster(role: role, settings: Self.ap[role]!) { c in
+            try c.startAll()
+            #expect(c.waitHealthy())
+            guard let leader = c.waitLeader() else { Issue.record("no leader"); return }
+            let follower = c.names.first { $0 != leader }!
+            let (put, get) = role == "store" ? ("/objects/reg", "/objects/reg") : ("/rows/reg", "/rows/reg")
+            #expect(TestHTTP.request(c.ports[leader]!, "PUT", put, body: #"{"value":1}"#).status == 200)
+            usleep(500_000)
+            #expect(TestHTTP.request(c.ports[follower]!, "GET", get).body["value"] as? Int == 1)
+            await c.isolate(follower)
+            #expect(TestHTTP.request(c.ports[leader]!, "PUT", put, body: #"{"value":2}"#).status == 200)
+            let stale = TestHTTP.request(c.ports[follower]!, "GET", get)
+            #expect(stale.status == 200)
+            #expect(stale.body["value"] as? Int == 1, "the cut-off follower answers with the old value")
+        }
     }
 }

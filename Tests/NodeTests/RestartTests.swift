@@ -5,29 +5,31 @@ import Testing
 
 @Suite(.serialized)
 struct RestartTests {
-    func run(settings: [String: Any]) throws -> (acked: Set<Int>, present: Set<Int>) {
-        let c = try TestCluster(role: "broker", settings: settings)
-        defer { c.shutdown() }
-        try c.startAll()
-        guard c.waitHealthy(), let leader = c.waitLeader() else { throw ScenarioError("cluster did not start") }
-        let ops = RoleOps(role: "broker")
-        var acked: Set<Int> = []
-        for i in 1...30 where ops.write(c.ports[leader]!, i) == 200 { acked.insert(i) }
-        for n in c.names { c.kill9(n) }
-        try c.startAll()
-        guard c.waitHealthy(), let l = c.waitLeader() else { throw ScenarioError("cluster did not restart") }
-        usleep(500_000)
-        return (acked, ops.readAll(c.ports[l]!) ?? [])
+    func run(settings: [String: Any]) async throws -> (acked: Set<Int>, present: Set<Int>) {
+        var result: (acked: Set<Int>, present: Set<Int>) = ([], [])
+        try await withCluster(role: "broker", settings: settings) { c in
+            try c.startAll()
+            guard c.waitHealthy(), let leader = c.waitLeader() else { throw ScenarioError("cluster did not start") }
+            let ops = RoleOps(role: "broker")
+            var acked: Set<Int> = []
+            for i in 1...30 where ops.write(c.ports[leader]!, i) == 200 { acked.insert(i) }
+            for n in c.names { c.kill9(n) }
+            try c.startAll()
+            guard c.waitHealthy(), let l = c.waitLeader() else { throw ScenarioError("cluster did not restart") }
+            usleep(500_000)
+            result = (acked, ops.readAll(c.ports[l]!) ?? [])
+        }
+        return result
     }
 
-    @Test func fsyncAlwaysRecoversEverything() throws {
-        let r = try run(settings: ["acks": "all", "fsync": "always"])
+    @Test func fsyncAlwaysRecoversEverything() async throws {
+        let r = try await run(settings: ["acks": "all", "fsync": "always"])
         #expect(r.acked.count == 30)
         #expect(r.acked.subtracting(r.present).isEmpty)
     }
 
-    @Test func fsyncNeverLosesBufferedWrites() throws {
-        let r = try run(settings: ["acks": "all", "fsync": "never", "flush_interval_ms": 20000])
+    @Test func fsyncNeverLosesBufferedWrites() async throws {
+        let r = try await run(settings: ["acks": "all", "fsync": "never", "flush_interval_ms": 20000])
         #expect(r.acked.count == 30)
         #expect(!r.acked.subtracting(r.present).isEmpty)
     }

@@ -54,7 +54,7 @@ struct ScenarioResult {
 enum Scenario {
     /// Writes, kill -9 of the leader and restart, then isolation of the leader (writes on both sides), heal,
     /// and a final read of everything from the leader.
-    static func killAndPartitionLeader(_ c: TestCluster, _ ops: RoleOps) throws -> ScenarioResult {
+    static func killAndPartitionLeader(_ c: TestCluster, _ ops: RoleOps) async throws -> ScenarioResult {
         var res = ScenarioResult()
         var i = 0
         func write(_ n: String, timeout: Double = 3) -> Int {
@@ -76,7 +76,7 @@ enum Scenario {
         // Isolate the current leader: write to it (minority side) and to the new leader (majority side).
         guard let l = c.waitLeader() else { throw ScenarioError("no leader after restart") }
         leader = l
-        c.isolate(leader)
+        await c.isolate(leader)
         let others = c.names.filter { $0 != leader }
         let end = Date().addingTimeInterval(1.5)
         while Date() < end {
@@ -86,7 +86,7 @@ enum Scenario {
         guard let newLeader = c.waitLeader(among: others) else { throw ScenarioError("majority elected no leader") }
         for _ in 0..<10 { if write(newLeader) == 200 { res.majorityAcked += 1 } }
         if let s = c.status(leader) { res.isolatedLeaderSteppedDown = (s["leader"] as? String) != leader }
-        c.healAll()
+        await c.healAll()
         usleep(2_000_000)
 
         let deadline = Date().addingTimeInterval(8)

@@ -1,9 +1,19 @@
-// Runs a 3-replica cluster of one role as real faultline-node processes, each peer link through a
-// TestProxy, with kill -9 / restart by PID and leader isolation; always cleaned up by shutdown().
+// Runs a 3-replica cluster of one role as real faultline-node processes, each directed peer link
+// through a Net link proxy, with kill -9 / restart by PID and leader isolation; withCluster always
+// cleans up (processes, proxies, data).
 import Foundation
+import Net
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Runs `body` on a fresh cluster and always tears it down, whatever happens in `body`.
+func withCluster(role: String, settings: [String: Any], bugs: [String] = [],
+                 _ body: (TestCluster) async throws -> Void) async throws {
+    let c = try await TestCluster.make(role: role, settings: settings, bugs: bugs)
+    do { try await body(c) } catch { await c.shutdown(); throw error }
+    await c.shutdown()
+}
 
 final class TestCluster: @unchecked Sendable {
     let role: String
@@ -11,8 +21,8 @@ final class TestCluster: @unchecked Sendable {
     let ports: [String: Int]
     let dir: String
     var processes: [String: Process] = [:]
-    /// proxies[a]![b] carries a's traffic to b.
-    var proxies: [String: [String: TestProxy]] = [:]
+    /// One proxy per directed link: a's traffic to b goes through net.link(a, b).
+    let net = ProxyNetwork(threads: 1)
     let settings: [String: Any]
     let bugs: [String]
 
@@ -24,27 +34,36 @@ final class TestCluster: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/faultline-node").path
     }
 
-    init(role: String, settings: [String: Any], bugs: [String] = []) throws {
+    private init(role: String, settings: [String: Any], bugs: [String]) throws {
         self.role = role
         self.settings = settings
         self.bugs = bugs
         names = (1...3).map { "\(role)-\($0)" }
         var ports: [String: Int] = [:]
-        for n in names { ports[n] = TestProxy.freePort() }
+        for n in names { ports[n] = freePort() }
         self.ports = ports
         dir = NSTemporaryDirectory() + "faultline-nodetest-\(role)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for a in names {
-            for b in names where a != b { proxies[a, default: [:]][b] = TestProxy(target: ports[b]!) }
+    }
+
+    static func make(role: String, settings: [String: Any], bugs: [String] = []) async throws -> TestCluster {
+        let c = try TestCluster(role: role, settings: settings, bugs: bugs)
+        do {
+            for a in c.names {
+                for b in c.names where a != b { try await c.net.addLink(from: a, to: b, targetPort: c.ports[b]!) }
+            }
+            for n in c.names { try c.writeConfig(n) }
+        } catch {
+            await c.shutdown()
+            throw error
         }
-        for n in names { try writeConfig(n) }
+        return c
     }
 
     func configPath(_ n: String) -> String { "\(dir)/\(n).json" }
 
     private func writeConfig(_ n: String) throws {
-        var peers: [String: String] = [:]
-        for (b, p) in proxies[n]! { peers[b] = "127.0.0.1:\(p.port)" }
+        let peers = net.peerAddresses(of: n)
         let cfg: [String: Any] = ["name": n, "role": role, "port": ports[n]!, "data_dir": "\(dir)/\(n)-data",
                                   "peers": peers, "settings": settings, "bugs": bugs]
         try JSONSerialization.data(withJSONObject: cfg).write(to: URL(fileURLWithPath: configPath(n)))
@@ -74,18 +93,19 @@ final class TestCluster: @unchecked Sendable {
         processes[n] = nil
     }
 
-    func shutdown() {
+    func shutdown() async {
         for n in names { kill9(n) }
-        for (_, m) in proxies { for (_, p) in m { p.stop() } }
+        await net.shutdown()
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// Cuts every link to and from `n`.
-    func isolate(_ n: String) {
-        for (a, m) in proxies { for (b, p) in m where a == n || b == n { p.cut() } }
+    /// Cuts (blackholes) every link to and from `n`.
+    func isolate(_ n: String) async {
+        let ids = names.filter { $0 != n }.flatMap { [LinkID(n, $0), LinkID($0, n)] }
+        await net.set(.cut, on: ids)
     }
 
-    func healAll() { for (_, m) in proxies { for (_, p) in m { p.heal() } } }
+    func healAll() async { await net.healAll() }
 
     func status(_ n: String) -> [String: Any]? {
         let r = TestHTTP.request(ports[n]!, "GET", "/status", timeout: 1)
@@ -122,4 +142,21 @@ final class TestCluster: @unchecked Sendable {
         }
         return nil
     }
+}
+
+/// A free port on 127.0.0.1 (bound to port 0, then released).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    }
+    return Int(UInt16(bigEndian: addr.sin_port))
 }

@@ -5,6 +5,9 @@ struct VoteRequest: Codable, Sendable {
     var candidate: String
     var lastIndex: Int
     var lastTerm: Int
+    /// A pre-vote: "would you vote for me in `term`?", answered without changing the voter's state, so a
+    /// replica cut off from the others does not inflate its term and depose a healthy leader on heal.
+    var pre: Bool?
 }
 
 struct VoteResponse: Codable, Sendable {

@@ -29,7 +29,15 @@ struct NodeHandle<M: StateMachine>: Sendable {
                 throw NodeError(413, "request body larger than max_body_bytes (\(maxBody))")
             }
             if leaderOnly {
-                switch await replica.routeToLeader() {
+                var route = await replica.routeToLeader()
+                // During an election no leader is known yet: wait up to one election timeout for one
+                // rather than refusing at once.
+                let until = ContinuousClock.now + .milliseconds(config.settings.electionTimeoutMs)
+                while case .unavailable = route, ContinuousClock.now < until {
+                    try await Task.sleep(for: .milliseconds(20))
+                    route = await replica.routeToLeader()
+                }
+                switch route {
                 case .here: break
                 case .unavailable(let e): throw e
                 case .forward(let addr):

@@ -109,7 +109,7 @@ actor Replica<M: StateMachine> {
                 checkWaiters()
             }
         } else if now >= electionDeadline {
-            startElection()
+            startPreVote()
         }
         expireWaiters(now)
     }
@@ -142,6 +142,33 @@ actor Replica<M: StateMachine> {
         leader = nil
         failWaiters(NodeError(504, "leader stepped down (\(reason)); outcome unknown"))
         resetElectionDeadline()
+    }
+
+    private var preVotes: Set<String> = []
+
+    /// Asks the peers whether they would vote for us before starting a real election.
+    private func startPreVote() {
+        resetElectionDeadline()
+        preVotes = [name]
+        if preVotes.count >= majority { startElection(); return }
+        let req = VoteRequest(term: term + 1, candidate: name, lastIndex: log.count, lastTerm: log.last?.term ?? 0, pre: true)
+        for (peer, addr) in peers {
+            Task {
+                guard let r = try? await client.post(addr, "/raft/vote", req, timeoutMs: settings.electionTimeoutMs,
+                                                      as: VoteResponse.self) else { return }
+                self.onPreVote(from: peer, r, forTerm: req.term)
+            }
+        }
+    }
+
+    private func onPreVote(from peer: String, _ r: VoteResponse, forTerm t: Int) {
+        guard state != .leader, term + 1 == t else { return }
+        if r.granted {
+            preVotes.insert(peer)
+            if preVotes.count >= majority { preVotes = []; startElection() }
+        } else if r.term > term {
+            becomeFollower(term: r.term, leader: nil)
+        }
     }
 
     private func startElection() {
@@ -191,10 +218,11 @@ actor Replica<M: StateMachine> {
         let leaderAlive = (state == .leader && hasMajorityAnswered(within: T))
             || (state == .follower && leader != nil && lastHeardFromLeader.map { now - $0 < T } ?? false)
         if leaderAlive || r.term < term { return VoteResponse(term: term, granted: false) }
-        if r.term > term { becomeFollower(term: r.term, leader: nil) }
         let myLastTerm = log.last?.term ?? 0
         let upToDate = policy.uncleanElection || r.lastTerm > myLastTerm
             || (r.lastTerm == myLastTerm && r.lastIndex >= log.count)
+        if r.pre == true { return VoteResponse(term: term, granted: r.term > term && upToDate) }
+        if r.term > term { becomeFollower(term: r.term, leader: nil) }
         if (votedFor == nil || votedFor == r.candidate) && upToDate {
             votedFor = r.candidate
             persistMeta()

@@ -88,6 +88,9 @@ struct APITests {
                 ("GET", "/fetch?partition=x", nil, 400),
                 ("POST", "/groups/g1/commit", #"{"partition":"one","offset":1}"#, 400),
                 ("POST", "/raft/append", #"{"term":"x"}"#, 400),
+                ("POST", "/produce", String(repeating: "[", count: 500), 400),
+                ("POST", "/produce", "\u{01}\u{02}garbage", 400),
+                ("POST", "/produce", #"{"value":1}trailing"#, 400),
             ]
             for (m, path, body, want) in bad {
                 let r = TestHTTP.request(port, m, path, body: body)

@@ -25,10 +25,10 @@ struct BrokerMachine: StateMachine {
     }
 
     /// Stable partition choice for a key (FNV-1a), so the same key always lands in the same partition.
-    func partition(for key: JSON) -> Int {
+    static func partition(for key: JSON, count: Int) -> Int {
         var h: UInt64 = 0xcbf29ce484222325
-        for b in key.encoded() { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return Int(h % UInt64(partitions.count))
+        for b in key.bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return Int(h % UInt64(count))
     }
 }
 

@@ -15,6 +15,9 @@ struct Reply: Sendable {
 
 struct NodeHandle<M: StateMachine>: Sendable {
     let config: NodeConfig
+    /// Replication groups by name: "main" for the store and warehouse, "p0"... (one per partition) for the broker.
+    let groups: [String: Replica<M>]
+    /// The group whose leader and term /status reports as the node's (the broker's partition 0).
     let replica: Replica<M>
     let client: PeerClient
 
@@ -23,11 +26,26 @@ struct NodeHandle<M: StateMachine>: Sendable {
     /// Serves one client request: reads the body (bounded), runs `here` on this node or forwards the
     /// request unchanged to the leader, and turns every error into a JSON answer.
     func serve(_ request: Request, leaderOnly: Bool, _ here: @Sendable (JSON?) async throws -> Reply) async -> Response {
+        await serve(request, leaderOnly: leaderOnly, group: { _ in replica }) { body, _ in try await here(body) }
+    }
+
+    /// Serves one client request: reads the body (bounded) and parses it, picks the replication group,
+    /// runs `here` on this node or forwards the request unchanged to that group's leader, and turns
+    /// every error into a JSON answer.
+    func serve(_ request: Request, leaderOnly: Bool, group pick: @Sendable (JSON?) throws -> Replica<M>,
+               _ here: @Sendable (JSON?, Replica<M>) async throws -> Reply) async -> Response {
         do {
             let buf: ByteBuffer
             do { buf = try await request.body.collect(upTo: maxBody) } catch {
                 throw NodeError(413, "request body larger than max_body_bytes (\(maxBody))")
             }
+            var body: JSON? = nil
+            if buf.readableBytes > 0 {
+                do { body = try JSON.decode(Data(buffer: buf)) } catch {
+                    throw NodeError.bad("malformed JSON body: \(error)")
+                }
+            }
+            let replica = try pick(body)
             if leaderOnly {
                 var route = await replica.routeToLeader()
                 // During an election no leader is known yet: wait up to one election timeout for one
@@ -44,16 +62,10 @@ struct NodeHandle<M: StateMachine>: Sendable {
                     if request.headers[FieldName("x-faultline-forwarded")!] != nil {
                         throw NodeError(503, "not the leader", leader: await replica.leader)
                     }
-                    return try await forward(request, to: addr, body: buf)
+                    return try await forward(request, to: addr, body: buf, replica: replica)
                 }
             }
-            var body: JSON? = nil
-            if buf.readableBytes > 0 {
-                do { body = try JSON.decode(Data(buffer: buf)) } catch {
-                    throw NodeError.bad("malformed JSON body")
-                }
-            }
-            return Self.response(try await here(body))
+            return Self.response(try await here(body, replica))
         } catch let e as NodeError {
             return Self.response(Reply(status: e.status, body: e.body))
         } catch {
@@ -61,7 +73,7 @@ struct NodeHandle<M: StateMachine>: Sendable {
         }
     }
 
-    private func forward(_ request: Request, to addr: String, body: ByteBuffer) async throws -> Response {
+    private func forward(_ request: Request, to addr: String, body: ByteBuffer, replica: Replica<M>) async throws -> Response {
         var headers: [(String, String)] = []
         for f in request.headers where ["if-match", "if-none-match", "content-type"].contains(f.name.canonicalName) {
             headers.append((f.name.canonicalName, f.value))
@@ -95,12 +107,26 @@ struct NodeHandle<M: StateMachine>: Sendable {
         router.get("/status") { _, _ in
             var s = await replica.status().objectValue ?? [:]
             s["role"] = .string(config.role.rawValue)
+            if config.role == .broker {
+                var parts: [JSON] = []
+                for p in 0..<groups.count {
+                    guard let g = groups["p\(p)"] else { continue }
+                    var ps = await g.status().objectValue ?? [:]
+                    ps["partition"] = .int(p)
+                    ps["node"] = nil
+                    parts.append(.object(ps))
+                }
+                s["partitions"] = .array(parts)
+            }
             s["settings"] = config.settings.json(role: config.role)
             s["bugs"] = .array(config.bugs.map { .string($0.rawValue) }.sorted { $0.stringValue! < $1.stringValue! })
             return Self.response(Reply(body: .object(s)))
         }
-        router.post("/raft/vote") { request, _ in
+        router.post("/raft/:group/vote") { request, context in
             do {
+                guard let replica = groups[context.parameters.get("group") ?? ""] else {
+                    throw NodeError(404, "no such replication group")
+                }
                 let buf = try await request.body.collect(upTo: 1 << 20)
                 let r = try JSONDecoder().decode(VoteRequest.self, from: Data(buffer: buf))
                 let resp = await replica.handleVote(r)
@@ -109,7 +135,10 @@ struct NodeHandle<M: StateMachine>: Sendable {
                 return Self.response(Reply(status: 400, body: ["error": .string("bad vote request: \(error)")]))
             }
         }
-        router.post("/raft/append") { request, _ in
+        router.post("/raft/:group/append") { request, context in
+            guard let replica = groups[context.parameters.get("group") ?? ""] else {
+                return Self.response(Reply(status: 404, body: ["error": "no such replication group"]))
+            }
             let r: AppendRequest
             do {
                 let buf = try await request.body.collect(upTo: 256 << 20)
@@ -155,9 +184,22 @@ public enum NodeRunner {
     static func serve<M: StateMachine>(_ config: NodeConfig, _: M.Type,
                                        routes: (NodeHandle<M>, Router<BasicRequestContext>) -> Void) async throws {
         let client = PeerClient()
-        let replica = try Replica<M>(config: config, client: client)
-        let node = NodeHandle(config: config, replica: replica, client: client)
+        // The broker replicates each partition on its own (own leader, term and log); the other roles
+        // have one group.
+        var groups: [String: Replica<M>] = [:]
+        var main: Replica<M>
+        if config.role == .broker {
+            for p in 0..<config.settings.partitions {
+                groups["p\(p)"] = try Replica<M>(config: config, group: "p\(p)", dataDir: config.dataDir + "/p\(p)", client: client)
+            }
+            main = groups["p0"]!
+        } else {
+            main = try Replica<M>(config: config, group: "main", dataDir: config.dataDir, client: client)
+            groups["main"] = main
+        }
+        let node = NodeHandle(config: config, groups: groups, replica: main, client: client)
         let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
         node.addCommonRoutes(router)
         routes(node, router)
         var logger = Logger(label: config.name)
@@ -165,7 +207,7 @@ public enum NodeRunner {
         let app = Application(router: router,
                               configuration: .init(address: .hostname("127.0.0.1", port: config.port), serverName: config.name),
                               logger: logger)
-        await replica.start()
+        for g in groups.values { await g.start() }
         try await app.runService()
     }
 }

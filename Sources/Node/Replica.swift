@@ -6,6 +6,8 @@ enum ReplicaState: String, Sendable { case follower, candidate, leader }
 
 actor Replica<M: StateMachine> {
     let name: String
+    /// The replication group: "main", or "p<N>" for broker partition N (each with its own leader and term).
+    let group: String
     let peers: [String: String]
     let settings: Settings
     let policy: Policy
@@ -49,14 +51,15 @@ actor Replica<M: StateMachine> {
     private var majority: Int { (peers.count + 1) / 2 + 1 }
     private let clock = ContinuousClock()
 
-    init(config: NodeConfig, client: PeerClient) throws {
+    init(config: NodeConfig, group: String, dataDir: String, client: PeerClient) throws {
         name = config.name
+        self.group = group
         peers = config.peers
         settings = config.settings
         policy = config.settings.policy(for: config.role)
         bugs = config.bugs
         self.client = client
-        storage = try LogFile(dir: config.dataDir, fsyncAlways: config.settings.fsyncAlways,
+        storage = try LogFile(dir: dataDir, fsyncAlways: config.settings.fsyncAlways,
                               flushIntervalMs: config.settings.flushIntervalMs)
         machine = M(settings: config.settings)
         var (meta, entries) = storage.load()
@@ -154,7 +157,7 @@ actor Replica<M: StateMachine> {
         let req = VoteRequest(term: term + 1, candidate: name, lastIndex: log.count, lastTerm: log.last?.term ?? 0, pre: true)
         for (peer, addr) in peers {
             Task {
-                guard let r = try? await client.post(addr, "/raft/vote", req, timeoutMs: settings.electionTimeoutMs,
+                guard let r = try? await client.post(addr, "/raft/\(group)/vote", req, timeoutMs: settings.electionTimeoutMs,
                                                       as: VoteResponse.self) else { return }
                 self.onPreVote(from: peer, r, forTerm: req.term)
             }
@@ -183,7 +186,7 @@ actor Replica<M: StateMachine> {
         if votes.count >= majority { becomeLeader(); return }
         for (peer, addr) in peers {
             Task {
-                guard let r = try? await client.post(addr, "/raft/vote", req, timeoutMs: settings.electionTimeoutMs,
+                guard let r = try? await client.post(addr, "/raft/\(group)/vote", req, timeoutMs: settings.electionTimeoutMs,
                                                       as: VoteResponse.self) else { return }
                 self.onVote(from: peer, r, forTerm: req.term)
             }
@@ -239,7 +242,7 @@ actor Replica<M: StateMachine> {
         for await _ in stream {
             while let (req, sentAt) = makeAppend(for: peer) {
                 do {
-                    let r = try await client.post(addr, "/raft/append", req,
+                    let r = try await client.post(addr, "/raft/\(group)/append", req,
                                                   timeoutMs: 2 * settings.electionTimeoutMs, as: AppendResponse.self)
                     if !onAppendResponse(from: peer, req, r, sentAt: sentAt) { break }
                 } catch {

@@ -73,8 +73,12 @@ struct APITests {
             let fetched = TestHTTP.request(port, "GET", "/fetch?partition=1&offset=1")
             #expect((fetched.body["messages"] as? [[String: Any]])?.compactMap { $0["value"] as? Int } == [1, 2])
             #expect(TestHTTP.request(port, "POST", "/groups/g1/commit", body: #"{"partition":1,"offset":2}"#).status == 200)
-            let committed = TestHTTP.request(port, "GET", "/groups/g1/offsets")
-            #expect((committed.body["offsets"] as? [String: Any])?["1"] as? Int == 2)
+            let committed = TestHTTP.request(port, "GET", "/groups/g1/offsets?partition=1")
+            #expect(committed.body["offset"] as? Int == 2)
+            // Every partition has its own replication group, leader and term.
+            let parts = c.status(leader)?["partitions"] as? [[String: Any]] ?? []
+            #expect(parts.count == 2)
+            #expect(parts.allSatisfy { ($0["term"] as? Int ?? 0) >= 1 })
 
             // Bad requests: 4xx with a JSON error, and the node keeps serving.
             let bad: [(String, String, String?, Int)] = [
@@ -87,7 +91,9 @@ struct APITests {
                 ("GET", "/fetch", nil, 400),
                 ("GET", "/fetch?partition=x", nil, 400),
                 ("POST", "/groups/g1/commit", #"{"partition":"one","offset":1}"#, 400),
-                ("POST", "/raft/append", #"{"term":"x"}"#, 400),
+                ("POST", "/raft/p0/append", #"{"term":"x"}"#, 400),
+                ("POST", "/raft/p9/append", #"{"term":1}"#, 404),
+                ("GET", "/no/such/endpoint", nil, 404),
                 ("POST", "/produce", String(repeating: "[", count: 500), 400),
                 ("POST", "/produce", "\u{01}\u{02}garbage", 400),
                 ("POST", "/produce", #"{"value":1}trailing"#, 400),

@@ -8,7 +8,9 @@ struct RoleOps {
     func write(_ port: Int, _ i: Int, timeout: Double = 3) -> Int {
         switch role {
         case "broker":
-            return TestHTTP.request(port, "POST", "/produce", body: #"{"key":"k\#(i % 5)","value":\#(i)}"#, timeout: timeout).status
+            // Partition 0: the partition whose leader /status reports (each partition has its own leader).
+            return TestHTTP.request(port, "POST", "/produce", body: #"{"key":"k\#(i % 5)","partition":0,"value":\#(i)}"#,
+                                    timeout: timeout).status
         case "store":
             return TestHTTP.request(port, "PUT", "/objects/k/\(i)", body: #"{"value":\#(i)}"#, timeout: timeout).status
         default:

@@ -18,6 +18,8 @@ final class LogFile: @unchecked Sendable {
     let fsyncAlways: Bool
     let flushInterval: TimeInterval
     private let cond = NSCondition()
+    /// Held while writing to the file, so a final flush on shutdown keeps entries in order.
+    private let writeLock = NSLock()
     // Guarded by cond:
     private var pending: [(index: Int, line: Data)] = []
     private var durable = 0
@@ -115,11 +117,15 @@ final class LogFile: @unchecked Sendable {
                 let deadline = Date().addingTimeInterval(flushInterval)
                 while rewrite == nil && Date() < deadline { _ = cond.wait(until: deadline) }
             }
+            cond.unlock()
+            writeLock.lock()
+            cond.lock()
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             let rw = rewrite
             rewrite = nil
             cond.unlock()
+            defer { writeLock.unlock() }
 
             if let rw {
                 let tmp = logPath + ".tmp"
@@ -152,6 +158,33 @@ final class LogFile: @unchecked Sendable {
             cond.unlock()
             for c in ready { c.resume() }
         }
+    }
+
+    /// Writes and fsyncs whatever is pending, now (on a graceful shutdown, even with fsync=never).
+    func flushNow() {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        cond.lock()
+        let batch = pending
+        pending.removeAll()
+        let rw = rewrite
+        rewrite = nil
+        cond.unlock()
+        if let rw {
+            var all = Data()
+            let enc = JSONEncoder()
+            for e in rw { all.append((try? enc.encode(e)) ?? Data()); all.append(UInt8(ascii: "\n")) }
+            let f = open(logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            writeAll(f, all)
+            fsync(f)
+            close(f)
+        }
+        var buf = Data()
+        for b in batch { buf.append(b.line) }
+        let f = open(logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        writeAll(f, buf)
+        fsync(f)
+        close(f)
     }
 
     private func writeAll(_ f: Int32, _ data: Data) {

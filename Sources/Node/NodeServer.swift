@@ -209,5 +209,7 @@ public enum NodeRunner {
                               logger: logger)
         for g in groups.values { await g.start() }
         try await app.runService()
+        // SIGTERM/SIGINT: runService returned after a graceful shutdown; keep what was acknowledged.
+        for g in groups.values { g.storage.flushNow() }
     }
 }

@@ -93,6 +93,17 @@ final class TestCluster: @unchecked Sendable {
         processes[n] = nil
     }
 
+    /// SIGTERM (a graceful stop); SIGKILL if the node has not exited within 5 s.
+    func terminate(_ n: String) {
+        guard let p = processes[n], p.isRunning else { return }
+        kill(p.processIdentifier, SIGTERM)
+        let end = Date().addingTimeInterval(5)
+        while p.isRunning && Date() < end { usleep(20_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        processes[n] = nil
+    }
+
     func shutdown() async {
         for n in names { kill9(n) }
         await net.shutdown()

@@ -64,6 +64,7 @@ actor Replica<M: StateMachine> {
         machine = M(settings: config.settings)
         var (meta, entries) = storage.load()
         if config.bugs.contains(.loseTailOnRestart) && !entries.isEmpty {
+            FileHandle.standardError.write(Data("\(config.name): bug lose_tail_on_restart drops \(min(5, entries.count)) entries\n".utf8))
             entries.removeLast(min(5, entries.count))
             storage.replaceAll(entries)
         }
@@ -89,6 +90,12 @@ actor Replica<M: StateMachine> {
                 self.tick()
             }
         }
+    }
+
+    /// One line on stderr per replication event (the controller keeps it as the node's log).
+    private func note(_ message: String) {
+        let line = "\(Date()) \(name) [\(group)] term \(term): \(message)\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     // MARK: timer
@@ -141,6 +148,7 @@ actor Replica<M: StateMachine> {
     }
 
     private func stepDown(reason: String) {
+        note("stepping down: \(reason)")
         state = .follower
         leader = nil
         failWaiters(NodeError(504, "leader stepped down (\(reason)); outcome unknown"))
@@ -202,6 +210,7 @@ actor Replica<M: StateMachine> {
     }
 
     private func becomeLeader() {
+        note("became leader with \(log.count) entries (unclean elections: \(policy.uncleanElection))")
         state = .leader
         leader = name
         for p in peers.keys {
@@ -373,6 +382,7 @@ actor Replica<M: StateMachine> {
             if idx <= log.count {
                 if log[idx - 1].term == e.term { continue }
                 // A conflicting suffix: the leader's log wins and ours is cut (this is where data is lost).
+                note("truncating \(log.count - idx + 1) entries from index \(idx) to follow leader \(r.leader)")
                 log.removeLast(log.count - idx + 1)
                 truncated = true
             }

@@ -37,8 +37,8 @@ struct BrokerRoutes: Sendable {
             }) { _, replica in
                 let p = try request.intParam("partition")
                 let from = try request.intParam("offset", default: 0)
-                let max = try request.intParam("max", default: 100)
-                guard from >= 0, max > 0 else { throw NodeError.bad("offset must be >= 0 and max > 0") }
+                let max = try request.countParam("max", default: 100)
+                guard from >= 0 else { throw NodeError.bad("query parameter offset must be >= 0") }
                 let out: JSON = try await replica.read { m, info in
                     // The leader shows what every in-sync replica has (the high watermark); a follower
                     // serving reads shows what it has, which a later truncation may take back.

@@ -168,6 +168,13 @@ extension Request {
         return i
     }
     func stringParam(_ name: String) -> String? { uri.queryParameters[Substring(name)].map { String($0) } }
+
+    /// A positive count (max, limit), capped so that offset arithmetic never overflows.
+    func countParam(_ name: String, default d: Int) throws -> Int {
+        let v = try intParam(name, default: d)
+        guard v > 0 else { throw NodeError.bad("query parameter \(name) must be > 0") }
+        return min(v, 100_000)
+    }
     func header(_ name: String) -> String? { headers[FieldName(name)!] }
 }
 

@@ -62,7 +62,7 @@ struct StoreRoutes: Sendable {
         router.get("/objects") { request, _ in
             await node.serve(request, leaderOnly: !(await replica.readsAreLocal)) { _ in
                 let prefix = request.stringParam("prefix") ?? ""
-                let limit = try request.intParam("limit", default: 1000)
+                let limit = try request.countParam("limit", default: 1000)
                 let out: JSON = try await replica.read { m, _ in
                     let keys = m.objects.filter { !$0.value.deleted && $0.key.hasPrefix(prefix) }.keys.sorted().prefix(limit)
                     return ["keys": .array(keys.map { k in

@@ -52,7 +52,7 @@ struct WarehouseRoutes: Sendable {
         router.get("/rows") { request, _ in
             await node.serve(request, leaderOnly: !(await replica.readsAreLocal)) { _ in
                 let from = request.stringParam("from"), to = request.stringParam("to")
-                let limit = try request.intParam("limit", default: 1000)
+                let limit = try request.countParam("limit", default: 1000)
                 let out: JSON = try await replica.read { m, _ in
                     let keys = m.rows.keys.filter { k in (from.map { k >= $0 } ?? true) && (to.map { k < $0 } ?? true) }
                         .sorted().prefix(limit)

@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Net", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // fork/exec trampoline: parent-death signal and process group set in the child before exec.
@@ -77,11 +78,18 @@ let package = Package(
             "Node",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test helper: a tiny HTTP node, a mini controller and a bare proxy (for tests and bench/proxy).
+        .executableTarget(name: "faultline-fixture", dependencies: [
+            "Supervisor", "Net",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
-        .testTarget(name: "NetTests", dependencies: ["Net"]),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "History", "Net", "Supervisor"]),
+        .testTarget(name: "NetTests", dependencies: ["Net", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
     ],

@@ -1,0 +1,153 @@
+// NemesisPlan: a schedule turned into concrete timed faults; pure, and the same seed gives the same plan.
+
+/// Nodes a planned fault hits: fixed at plan time, or the leader found when the fault starts.
+public enum ResolvedTarget: Sendable, Equatable {
+    case nodes([String])
+    case leader
+}
+
+/// A fault with every random choice already made.
+public enum FaultAction: Sendable, Equatable {
+    case kill(ResolvedTarget)
+    case pause(ResolvedTarget)
+    /// `shape` is the schedule's name for it; the grudge is computed now unless it depends on the leader.
+    case partition(shape: String, PartitionPlan)
+    /// `nil` target = every link.
+    case latency(delayMs: Double, jitterMs: Double, ResolvedTarget?)
+    case loss(probability: Double, ResolvedTarget?)
+    case bandwidth(bytesPerSecond: Int, ResolvedTarget?)
+    case reset(ResolvedTarget?)
+
+    public var name: String {
+        switch self {
+        case .kill: return "kill"
+        case .pause: return "pause"
+        case .partition: return "partition"
+        case .latency: return "latency"
+        case .loss: return "loss"
+        case .bandwidth: return "bandwidth"
+        case .reset: return "reset"
+        }
+    }
+}
+
+/// A partition whose links are known (`grudge`) or depend on the leader at start time.
+public enum PartitionPlan: Sendable, Equatable {
+    case grudge(Grudge)
+    case isolate(ResolvedTarget)
+    case oneWay(from: ResolvedTarget, to: ResolvedTarget)
+}
+
+/// PlannedFault: `action` from `at` to `at + duration` seconds into the fault phase.
+public struct PlannedFault: Sendable, Equatable {
+    public var at: Double
+    public var duration: Double
+    public var action: FaultAction
+}
+
+/// PlanError: a schedule that does not fit this test's nodes.
+public struct PlanError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// NemesisPlan turns a schedule into timed faults for the given nodes (in a stable order).
+public enum NemesisPlan {
+    /// Loads `nemesis/<name>.yml` (or any path) and plans it: the controller's one call.
+    public static func load(path: String, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
+        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit)
+    }
+
+    public static func make(_ schedule: NemesisSchedule, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
+        var rng = SplitMix64(seed: seed)
+        switch schedule.mode {
+        case .none:
+            return []
+        case .fixed(let events):
+            return try events.filter { $0.at < timeLimit }.map { e in
+                PlannedFault(at: e.at, duration: min(e.duration, timeLimit - e.at),
+                             action: try resolve(e.fault, nodes: nodes, rng: &rng, schedule: schedule.name))
+            }
+        case .random(let mix):
+            if let s = mix.seed { rng = SplitMix64(seed: s) }
+            guard !mix.faults.isEmpty, mix.interval > 0 else { return [] }
+            var out: [PlannedFault] = []
+            var t = mix.start
+            while t < timeLimit {
+                let spec = mix.faults[Int(rng.next() % UInt64(mix.faults.count))]
+                out.append(PlannedFault(at: t, duration: min(mix.duration, timeLimit - t),
+                                        action: try resolve(spec, nodes: nodes, rng: &rng, schedule: schedule.name)))
+                t += mix.interval
+            }
+            return out
+        }
+    }
+
+    static func resolve(_ spec: FaultSpec, nodes: [String], rng: inout SplitMix64, schedule: String) throws -> FaultAction {
+        func target(_ t: Target) throws -> ResolvedTarget {
+            switch t {
+            case .node(let n):
+                guard nodes.contains(n) else {
+                    throw PlanError(message: "nemesis \(schedule): target '\(n)' is not a node of this test (nodes: \(nodes.joined(separator: ", ")))")
+                }
+                return .nodes([n])
+            case .random: return .nodes(nodes.isEmpty ? [] : [nodes[Int(rng.next() % UInt64(nodes.count))]])
+            case .leader: return .leader
+            case .minority:
+                let k = max(1, (nodes.count - 1) / 2)
+                return .nodes(Array(shuffled(nodes, &rng).prefix(k)).sorted())
+            case .all: return .nodes(nodes)
+            }
+        }
+        func linkTarget(_ t: Target) throws -> ResolvedTarget? { t == .all ? nil : try target(t) }
+        switch spec {
+        case .kill(let t): return .kill(try target(t))
+        case .pause(let t): return .pause(try target(t))
+        case .reset(let t): return .reset(try linkTarget(t))
+        case .latency(let d, let j, let t): return .latency(delayMs: d, jitterMs: j, try linkTarget(t))
+        case .loss(let p, let t): return .loss(probability: p, try linkTarget(t))
+        case .bandwidth(let b, let t): return .bandwidth(bytesPerSecond: b, try linkTarget(t))
+        case .partition(let shape):
+            switch shape {
+            case .halves: return .partition(shape: shape.name, .grudge(.halves(nodes)))
+            case .randomHalves: return .partition(shape: shape.name, .grudge(.halves(shuffled(nodes, &rng))))
+            case .isolate(let t): return .partition(shape: shape.name, .isolate(try target(t)))
+            case .isolateLeader: return .partition(shape: shape.name, .isolate(.leader))
+            case .majoritiesRing: return .partition(shape: shape.name, .grudge(.majoritiesRing(shuffled(nodes, &rng))))
+            case .bridge: return .partition(shape: shape.name, .grudge(.bridge(shuffled(nodes, &rng))))
+            case .oneWay(let from, let to):
+                let f = try target(from)
+                var t = try target(to)
+                // A random "to" must differ from a fixed "from".
+                if case .nodes(let fs) = f, case .nodes(let ts) = t, fs == ts, to == .random, nodes.count > 1 {
+                    let others = nodes.filter { !fs.contains($0) }
+                    t = .nodes([others[Int(rng.next() % UInt64(others.count))]])
+                }
+                return .partition(shape: shape.name, .oneWay(from: f, to: t))
+            }
+        }
+    }
+
+    static func shuffled(_ xs: [String], _ rng: inout SplitMix64) -> [String] {
+        var a = xs
+        guard a.count > 1 else { return a }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            a.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+        }
+        return a
+    }
+}
+
+/// SplitMix64: a tiny seeded generator, stable across platforms and Swift versions (unlike the
+/// standard library's shuffles), so a seed always yields the same plan.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

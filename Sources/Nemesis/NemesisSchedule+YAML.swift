@@ -1,0 +1,251 @@
+// NemesisSchedule+YAML: parsing and validating schedule files, with file, line and field in every error.
+import Foundation
+import Yams
+
+extension NemesisSchedule {
+    /// Loads and validates a schedule file; throws `ScheduleError` listing every problem found.
+    public static func load(path: String) throws -> NemesisSchedule {
+        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw ScheduleError(problems: [.init(file: path, line: 0, field: "file", message: "cannot read the file")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses schedule YAML; `file` is used in error messages.
+    public static func parse(yaml: String, file: String) throws -> NemesisSchedule {
+        let p = ScheduleParser(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let e as YamlError {
+            throw ScheduleError(problems: [.init(file: file, line: Self.line(of: e), field: "yaml", message: "\(e)".split(separator: "\n").first.map(String.init) ?? "invalid YAML")])
+        }
+        let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let s = p.schedule(root, defaultName: defaultName)
+        if !p.problems.isEmpty { throw ScheduleError(problems: p.problems) }
+        return s!
+    }
+
+    private static func line(of e: YamlError) -> Int {
+        switch e {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return 0
+        }
+    }
+}
+
+/// ScheduleParser walks the YAML tree, collecting problems rather than stopping at the first.
+final class ScheduleParser {
+    let file: String
+    var problems: [ScheduleError.Problem] = []
+    init(file: String) { self.file = file }
+
+    func problem(_ node: Node?, _ field: String, _ message: String) {
+        problems.append(.init(file: file, line: node?.mark?.line ?? 0, field: field, message: message))
+    }
+
+    func schedule(_ root: Node?, defaultName: String) -> NemesisSchedule? {
+        guard let root, let map = root.mapping else {
+            problem(root, "schedule", "expected a mapping with 'name' and 'events' or 'random' (or neither, for no faults)")
+            return nil
+        }
+        checkKeys(map, allowed: ["name", "description", "events", "random"], prefix: "")
+        let name = map["name"].flatMap { string($0, "name") } ?? defaultName
+        let description = map["description"].flatMap { string($0, "description") } ?? ""
+        if map["events"] != nil && map["random"] != nil {
+            problem(map["random"], "random", "use either 'events' or 'random', not both")
+        }
+        var mode = NemesisSchedule.Mode.none
+        if let ev = map["events"] {
+            if let seq = ev.sequence {
+                var out: [ScheduledFault] = []
+                for (i, e) in seq.enumerated() {
+                    if let f = event(e, field: "events[\(i)]") { out.append(f) }
+                }
+                mode = .fixed(out.sorted { $0.at < $1.at })
+            } else {
+                problem(ev, "events", "expected a list of events")
+            }
+        } else if let r = map["random"] {
+            if let mix = randomMix(r) { mode = .random(mix) }
+        }
+        return NemesisSchedule(name: name, description: description, mode: mode)
+    }
+
+    func event(_ node: Node, field: String) -> ScheduledFault? {
+        guard let map = node.mapping else {
+            problem(node, field, "expected a mapping with 'at', 'duration' and 'fault'")
+            return nil
+        }
+        let at = required(map, "at", field) { self.duration($0, "\(field).at") }
+        let dur = required(map, "duration", field) { self.duration($0, "\(field).duration") }
+        let f = fault(node, field: field, extraKeys: ["at", "duration"])
+        guard let at, let dur, let f else { return nil }
+        return ScheduledFault(at: at, duration: dur, fault: f)
+    }
+
+    func randomMix(_ node: Node) -> RandomMix? {
+        guard let map = node.mapping else {
+            problem(node, "random", "expected a mapping with 'interval', 'duration' and 'faults'")
+            return nil
+        }
+        checkKeys(map, allowed: ["start", "interval", "duration", "seed", "faults"], prefix: "random.")
+        let start = map["start"].flatMap { duration($0, "random.start") } ?? 0
+        let interval = required(map, "interval", "random") { self.duration($0, "random.interval") }
+        let dur = required(map, "duration", "random") { self.duration($0, "random.duration") }
+        var seed: UInt64?
+        if let s = map["seed"] {
+            if let v = UInt64(s.string ?? "") { seed = v } else { problem(s, "random.seed", "expected a non-negative integer") }
+        }
+        if let interval, interval <= 0 { problem(map["interval"], "random.interval", "must be greater than 0") }
+        var faults: [FaultSpec] = []
+        if let fs = map["faults"] {
+            if let seq = fs.sequence, !seq.isEmpty {
+                for (i, f) in seq.enumerated() {
+                    if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: []) { faults.append(spec) }
+                }
+            } else {
+                problem(fs, "random.faults", "expected a non-empty list of faults")
+            }
+        } else {
+            problem(node, "random.faults", "missing (a list of faults to pick from)")
+        }
+        guard let interval, let dur else { return nil }
+        return RandomMix(start: start, interval: interval, duration: dur, seed: seed, faults: faults)
+    }
+
+    static let faultKeys: [String: [String]] = [
+        "kill": ["target"], "pause": ["target"], "reset": ["target"],
+        "partition": ["shape", "node", "from", "to"],
+        "latency": ["delay_ms", "jitter_ms", "target"],
+        "loss": ["probability", "target"],
+        "bandwidth": ["bytes_per_second", "target"],
+    ]
+
+    func fault(_ node: Node, field: String, extraKeys: [String]) -> FaultSpec? {
+        guard let map = node.mapping else {
+            problem(node, field, "expected a mapping with 'fault'")
+            return nil
+        }
+        guard let kindNode = map["fault"], let kind = string(kindNode, "\(field).fault") else {
+            problem(node, "\(field).fault", "missing (one of \(Self.faultKeys.keys.sorted().joined(separator: ", ")))")
+            return nil
+        }
+        guard let keys = Self.faultKeys[kind] else {
+            problem(kindNode, "\(field).fault", "unknown fault '\(kind)' (one of \(Self.faultKeys.keys.sorted().joined(separator: ", ")))")
+            return nil
+        }
+        checkKeys(map, allowed: ["fault"] + keys + extraKeys, prefix: "\(field).")
+        let targetNode = map["target"]
+        let target = targetNode.flatMap { self.target($0, "\(field).target") }
+        switch kind {
+        case "kill": return .kill(target ?? .random)
+        case "pause": return .pause(target ?? .random)
+        case "reset": return .reset(target ?? .all)
+        case "latency":
+            let d = required(map, "delay_ms", field) { self.number($0, "\(field).delay_ms", min: 0) }
+            let j = map["jitter_ms"].flatMap { number($0, "\(field).jitter_ms", min: 0) } ?? 0
+            guard let d else { return nil }
+            return .latency(delayMs: d, jitterMs: j, target: target ?? .all)
+        case "loss":
+            let p = required(map, "probability", field) { self.number($0, "\(field).probability", min: 0, max: 1) }
+            guard let p else { return nil }
+            return .loss(probability: p, target: target ?? .all)
+        case "bandwidth":
+            let b = required(map, "bytes_per_second", field) { self.number($0, "\(field).bytes_per_second", min: 1) }
+            guard let b else { return nil }
+            return .bandwidth(bytesPerSecond: Int(b), target: target ?? .all)
+        default:
+            guard let shapeNode = map["shape"], let shape = string(shapeNode, "\(field).shape") else {
+                problem(node, "\(field).shape", "missing (halves, random-halves, isolate, isolate-leader, ring, bridge, one-way)")
+                return nil
+            }
+            let n = map["node"].flatMap { self.target($0, "\(field).node") } ?? .random
+            switch shape {
+            case "halves": return .partition(.halves)
+            case "random-halves": return .partition(.randomHalves)
+            case "isolate": return .partition(.isolate(n))
+            case "isolate-leader": return .partition(.isolateLeader)
+            case "ring": return .partition(.majoritiesRing)
+            case "bridge": return .partition(.bridge)
+            case "one-way":
+                let from = map["from"].flatMap { self.target($0, "\(field).from") } ?? .random
+                let to = map["to"].flatMap { self.target($0, "\(field).to") } ?? .random
+                return .partition(.oneWay(from: from, to: to))
+            default:
+                problem(shapeNode, "\(field).shape", "unknown shape '\(shape)' (halves, random-halves, isolate, isolate-leader, ring, bridge, one-way)")
+                return nil
+            }
+        }
+    }
+
+    // MARK: scalars
+
+    func checkKeys(_ map: Node.Mapping, allowed: [String], prefix: String) {
+        for (k, _) in map {
+            let key = k.string ?? "?"
+            if !allowed.contains(key) {
+                problem(k, prefix + key, "unknown field (allowed: \(allowed.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    func required<T>(_ map: Node.Mapping, _ key: String, _ field: String, _ parse: (Node) -> T?) -> T? {
+        guard let n = map[key] else {
+            problem(map[key] ?? Node.mapping(map), "\(field).\(key)", "missing")
+            return nil
+        }
+        return parse(n)
+    }
+
+    func string(_ node: Node, _ field: String) -> String? {
+        guard let s = node.scalar?.string, !s.isEmpty else {
+            problem(node, field, "expected a text value")
+            return nil
+        }
+        return s
+    }
+
+    /// "5s", "250ms", "2m", "1.5" (seconds).
+    func duration(_ node: Node, _ field: String) -> Double? {
+        guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces) else {
+            problem(node, field, "expected a duration such as 5s, 250ms or 2m")
+            return nil
+        }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        var value: Double?
+        for (suffix, factor) in units where s.hasSuffix(suffix) {
+            value = Double(s.dropLast(suffix.count)).map { $0 * factor }
+            break
+        }
+        if value == nil { value = Double(s) }
+        guard let v = value, v >= 0 else {
+            problem(node, field, "'\(s)' is not a duration (e.g. 5s, 250ms, 2m)")
+            return nil
+        }
+        return v
+    }
+
+    func number(_ node: Node, _ field: String, min: Double, max: Double? = nil) -> Double? {
+        guard let v = node.scalar.flatMap({ Double($0.string) }) else {
+            problem(node, field, "expected a number")
+            return nil
+        }
+        if v < min || (max.map { v > $0 } ?? false) {
+            problem(node, field, "\(v) is out of range (\(min)...\(max.map { "\($0)" } ?? ""))")
+            return nil
+        }
+        return v
+    }
+
+    func target(_ node: Node, _ field: String) -> Target? {
+        guard let s = string(node, field) else { return nil }
+        switch s {
+        case "random": return .random
+        case "leader": return .leader
+        case "minority": return .minority
+        case "all": return .all
+        default: return .node(s)
+        }
+    }
+}

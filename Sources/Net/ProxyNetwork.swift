@@ -1,0 +1,60 @@
+// ProxyNetwork: every link proxy of a test, addressed by directed link, with bulk fault operations.
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// ProxyNetwork owns one `LinkProxy` per directed link and spreads them over its event loops.
+public final class ProxyNetwork: Sendable {
+    public let group: MultiThreadedEventLoopGroup
+    private let links: NIOLockedValueBox<[LinkID: LinkProxy]>
+
+    /// - Parameter threads: event loops for all proxies (a link always stays on one).
+    public init(threads: Int = System.coreCount) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        links = NIOLockedValueBox([:])
+    }
+
+    /// Starts the proxy for `from`→`to` forwarding to `targetPort` (listening on `listenPort`, 0 = any).
+    @discardableResult
+    public func addLink(from: String, to: String, targetPort: Int, listenPort: Int = 0) async throws -> LinkProxy {
+        let id = LinkID(from, to)
+        let proxy = try await LinkProxy.start(id: id, listenPort: listenPort, targetPort: targetPort, on: group.next())
+        links.withLockedValue { $0[id] = proxy }
+        return proxy
+    }
+
+    public func link(_ from: String, _ to: String) -> LinkProxy? { links.withLockedValue { $0[LinkID(from, to)] } }
+    public var allLinks: [LinkProxy] {
+        links.withLockedValue { Array($0.values) }.sorted { ($0.id.from, $0.id.to) < ($1.id.from, $1.id.to) }
+    }
+
+    /// The addresses node `from` should use for each peer: peer name → "127.0.0.1:PORT".
+    public func peerAddresses(of from: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: allLinks.filter { $0.id.from == from }.map { ($0.id.to, $0.address) })
+    }
+
+    /// Sets faults on the given links (all links when nil).
+    public func set(_ faults: LinkFaults, on ids: [LinkID]? = nil) async {
+        let targets = ids.map { ids in ids.compactMap { id in links.withLockedValue { $0[id] } } } ?? allLinks
+        for l in targets { await l.set(faults) }
+    }
+
+    /// Changes only the mode of the given links, keeping their other faults.
+    public func setMode(_ mode: LinkMode, on ids: [LinkID]) async {
+        for id in ids {
+            guard let l = link(id.from, id.to) else { continue }
+            var f = l.faults
+            f.mode = mode
+            await l.set(f)
+        }
+    }
+
+    /// Every link back to healthy.
+    public func healAll() async { await set(.healthy) }
+
+    /// Closes every proxy and stops the event loops.
+    public func shutdown() async {
+        for l in allLinks { await l.close() }
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,36 @@
+// faultline-node ROLE --config FILE: runs one built-in replicated component until SIGTERM.
+import ArgumentParser
+import Foundation
+import Node
+
+@main
+struct FaultlineNode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faultline-node",
+        abstract: "Run one built-in Faultline component (broker, store or warehouse).")
+
+    @Argument(help: "The role: broker, store or warehouse.")
+    var role: String
+
+    @Option(help: "The node's JSON config file (written by the controller).")
+    var config: String
+
+    func validate() throws {
+        guard Role(rawValue: role) != nil else {
+            throw ValidationError("unknown role \(role); known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let cfg: NodeConfig
+        do { cfg = try NodeConfig.load(path: config) } catch {
+            FileHandle.standardError.write(Data("faultline-node: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard cfg.role.rawValue == role else {
+            FileHandle.standardError.write(Data("faultline-node: \(config): field role: is \(cfg.role.rawValue), but ROLE is \(role)\n".utf8))
+            throw ExitCode(2)
+        }
+        try await NodeRunner.run(cfg)
+    }
+}

@@ -1,0 +1,136 @@
+// SupervisorTests: real processes started, signalled, reaped and restarted by the Supervisor.
+import Foundation
+import Supervisor
+import Testing
+
+@Suite(.serialized) struct SupervisorTests {
+    func nodeSpec(_ name: String, dir: String, port: Int, extra: [String] = []) -> NodeSpec {
+        NodeSpec(name: name, executable: TestSupport.fixture,
+                 arguments: ["node", "--name", name, "--port", "\(port)", "--data", "\(dir)/\(name)"] + extra,
+                 workingDirectory: "\(dir)/\(name)", ports: [port], healthURL: "http://127.0.0.1:\(port)/health")
+    }
+
+    @Test func missingExecutableIsAClearError() throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("missing")
+        #expect(throws: SupervisorError.executableNotFound(node: "ghost", executable: "/no/such/binary")) {
+            try sup.start(NodeSpec(name: "ghost", executable: "/no/such/binary", workingDirectory: dir))
+        }
+        // An executable file that execve refuses: the failure comes back from the child through the pipe.
+        let bogus = dir + "/not-a-program"
+        FileManager.default.createFile(atPath: bogus, contents: Data([0, 1, 2, 3]), attributes: [.posixPermissions: 0o755])
+        do {
+            try sup.start(NodeSpec(name: "bogus", executable: bogus, workingDirectory: dir))
+            Issue.record("starting a non-program should fail")
+        } catch let e as SupervisorError {
+            #expect("\(e)".contains("node bogus: could not start: execve failed"))
+        }
+    }
+
+    @Test func startKillRestartKeepsDataDir() async throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("restart")
+        let port = try PortAllocator.shared.allocate()
+        let pid = try sup.start(nodeSpec("n1", dir: dir, port: port))
+        try await sup.waitHealthy("n1", timeout: 10)
+        #expect(TestSupport.get(port: port, path: "/status")?.1.contains("\"boots\":1") == true)
+        let killed = try sup.kill("n1")
+        #expect(killed == pid)
+        // Reaped, not a zombie: gone from the process table.
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"))
+        #expect(sup.state(of: "n1") == .exited(status: .signal(SIGKILL), expected: true))
+        let pid2 = try sup.restart("n1")
+        #expect(pid2 != pid)
+        try await sup.waitHealthy("n1", timeout: 10)
+        #expect(TestSupport.get(port: port, path: "/status")?.1.contains("\"boots\":2") == true)
+    }
+
+    @Test func pauseStopsAnsweringAndResumeBringsItBack() async throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("pause")
+        let port = try PortAllocator.shared.allocate()
+        try sup.start(nodeSpec("p1", dir: dir, port: port))
+        try await sup.waitHealthy("p1", timeout: 10)
+        try sup.pause("p1")
+        #expect(TestSupport.get(port: port, path: "/health", timeout: 0.5) == nil)
+        try sup.resume("p1")
+        #expect(TestSupport.get(port: port, path: "/health", timeout: 2)?.0 == 200)
+    }
+
+    @Test func noticesANodeThatExitsOnItsOwn() async throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let seen = LockedBox<(String, NodeExit)?>(nil)
+        sup.onUnexpectedExit = { name, status in seen.set((name, status)) }
+        let dir = TestSupport.tempDir("exit")
+        try sup.start(NodeSpec(name: "quitter", executable: "sh", arguments: ["-c", "exit 3"], workingDirectory: dir))
+        for _ in 0..<200 where seen.get() == nil { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(seen.get()?.0 == "quitter")
+        #expect(seen.get()?.1 == .code(3))
+        #expect(sup.state(of: "quitter") == .exited(status: .code(3), expected: false))
+    }
+
+    @Test func healthTimeoutNamesTheNodeAndItsLog() async throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("unhealthy")
+        let port = try PortAllocator.shared.allocate()
+        try sup.start(NodeSpec(name: "mute", executable: "sh", arguments: ["-c", "echo boom-marker >&2; exec sleep 30"],
+                               workingDirectory: dir, healthURL: "http://127.0.0.1:\(port)/health"))
+        do {
+            try await sup.waitHealthy("mute", timeout: 0.6)
+            Issue.record("a node that never listens cannot be healthy")
+        } catch let e as SupervisorError {
+            let text = "\(e)"
+            #expect(text.contains("node mute did not become healthy"))
+            #expect(text.contains("boom-marker"))
+        }
+    }
+
+    @Test func stopEscalatesToSigkillAndTakesTheWholeGroup() throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("stop")
+        // Ignores SIGTERM and has a child of its own in its group.
+        let pid = try sup.start(NodeSpec(name: "stubborn", executable: "sh",
+                                         arguments: ["-c", "trap '' TERM; sleep 30 & wait"], workingDirectory: dir))
+        usleep(200_000)
+        sup.stop("stubborn", grace: 0.3)
+        #expect(sup.state(of: "stubborn") == .exited(status: .signal(SIGKILL), expected: true))
+        // Nothing of its process group is left.
+        #expect(TestSupport.liveMembers(ofGroup: pid) == [])
+    }
+
+    @Test func portsNeverCollide() throws {
+        let ports = try PortAllocator.shared.allocate(30)
+        #expect(Set(ports).count == 30)
+        for p in ports { #expect(PortAllocator.isFree(p)) }
+        // A port held by a listener is reported, naming who wanted it.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 1)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let taken = Int(UInt16(bigEndian: addr.sin_port))
+        #expect(throws: SupervisorError.portInUse(port: taken, owner: "broker-1")) {
+            try PortAllocator.shared.checkFree(taken, owner: "broker-1")
+        }
+        #expect("\(SupervisorError.portInUse(port: taken, owner: "broker-1"))" == "port \(taken) on 127.0.0.1 (wanted by broker-1) is already in use")
+    }
+}
+
+/// LockedBox: a value shared with a callback on another thread.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ v: T) { value = v }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+}

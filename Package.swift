@@ -77,6 +77,8 @@ let package = Package(
             "Node",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Times each checker on a generated 1,000,000-op history (bench/checkers).
+        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),

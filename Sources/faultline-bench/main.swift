@@ -24,13 +24,13 @@ func now() -> Double {
 /// Peak resident memory of this process so far, in MiB (getrusage reports KiB on Linux).
 func peakMiB() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(RUSAGE_SELF.rawValue, &u)
     return Double(u.ru_maxrss) / 1024
 }
 
 let args = CommandLine.arguments
 guard args.count >= 2, let workload = workloadFor[args[1]] else {
-    FileHandle.standardError.write("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(checkerNames.joined(separator: ", "))\n")
+    FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(checkerNames.joined(separator: ", "))\n".utf8))
     exit(2)
 }
 let name = args[1]

@@ -14,9 +14,9 @@ struct PipelineCheckerTests {
     }
 
     func finals(_ h: inout HistoryBuilder, broker: [Int]?, store: [Int]?, warehouse: [Int]?, at: Int64 = 100) {
-        for (stage, ids) in [("broker", broker), ("store", store), ("warehouse", warehouse)] {
+        for (n, (stage, ids)) in [("broker", broker), ("store", store), ("warehouse", warehouse)].enumerated() {
             guard let ids else { continue }
-            h.call(50, "final-read", ["stage": .string(stage)], .ok, ["stage": .string(stage), "ids": .array(ids.map { .int($0) })], from: at, to: at + 5)
+            h.call(50 + n, "final-read", ["stage": .string(stage)], .ok, ["stage": .string(stage), "ids": .array(ids.map { .int($0) })], from: at, to: at + 5)
         }
     }
 

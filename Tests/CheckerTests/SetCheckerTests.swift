@@ -144,7 +144,7 @@ struct SetCheckerTests {
         h.call(0, "add", 1, .ok, from: 0, to: 10, key: "a")
         h.call(0, "add", 1, .ok, from: 11, to: 12, key: "b")
         h.call(1, "final-read", nil, .ok, [], from: 40, to: 45, key: "a")
-        h.call(1, "final-read", nil, .ok, [1], from: 40, to: 45, key: "b")
+        h.call(2, "final-read", nil, .ok, [1], from: 40, to: 45, key: "b")
         let v = checker.check(h.history)
         #expect(v.count("lost") == 1)
         #expect(v.examples["lost"]?.first?["add"]?["key"] == "a")

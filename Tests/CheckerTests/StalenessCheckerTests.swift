@@ -71,7 +71,7 @@ struct StalenessCheckerTests {
         h.call(0, "write", 2, .ok, from: 20, to: 30)
         h.call(0, "write", 3, .ok, from: 40, to: 50)
         h.call(1, "read", nil, .ok, 2, from: 60, to: 70)  // 1 behind, 10 ms
-        h.call(1, "read", nil, .ok, 1, from: 60, to: 70)  // 2 behind, 30 ms
+        h.call(2, "read", nil, .ok, 1, from: 60, to: 70)  // 2 behind, 30 ms
         #expect(StalenessChecker(maxVersions: 1).check(h.history).count("beyond-bound") == 1)
         #expect(StalenessChecker(maxVersions: 2).check(h.history).valid == .valid)
         let timed = StalenessChecker(maxSeconds: 0.005).check(h.history)

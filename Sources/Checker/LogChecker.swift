@@ -33,7 +33,8 @@ public struct LogChecker: HistoryChecker {
         var valueOffset: [Int: Int] = [:]  // first offset seen for each value
         var duplicated: Set<Int> = []
         var produced: [Int: (ok: Bool, op: Int, ack: Int64)] = [:]  // value -> best produce
-        var reads: [(op: Int, entries: [(Int, Int)], final: Bool, invoke: Int64, process: ProcessID)] = []
+        // Reads are parsed again from the history when needed rather than kept: polls are most of a history.
+        var reads: [(op: Int, final: Bool, invoke: Int64, process: ProcessID)] = []
     }
 
     public func check(_ history: History) -> Verdict {
@@ -88,26 +89,21 @@ public struct LogChecker: HistoryChecker {
             case "produce":
                 let v = try ValueShape.int(c.invoke.value, history, c.invoke)
                 guard c.outcome != .fail else { continue }
-                var p = parts[c.key, default: Partition()]
                 let ok = c.outcome == .ok
                 if ok, let done = c.completion {
                     let o = try ValueShape.object(done.value, history, done)
                     guard let off = o["offset"] else { throw InputError(history, done, field: "value.offset", "missing") }
-                    place(&p, try ValueShape.int(off, history, done, field: "value.offset"), v, c.completionIndex!)
+                    place(&parts[c.key, default: Partition()], try ValueShape.int(off, history, done, field: "value.offset"), v, c.completionIndex!)
                 }
-                if let prev = p.produced[v], prev.ok || !ok {
-                    // keep the acknowledged one
-                } else {
-                    p.produced[v] = (ok, c.completionIndex ?? c.invokeIndex, c.completion?.time ?? .max)
+                // Keep the acknowledged produce of a value over an indeterminate one.
+                if !(parts[c.key]?.produced[v].map { $0.ok || !ok } ?? false) {
+                    parts[c.key, default: Partition()].produced[v] = (ok, c.completionIndex ?? c.invokeIndex, c.completion?.time ?? .max)
                 }
-                parts[c.key] = p
             case "poll", "drain":
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let es = try LogChecker.entries(done.value, history, done)
-                var p = parts[c.key, default: Partition()]
-                for (o, v) in es { place(&p, o, v, c.completionIndex!) }
-                p.reads.append((c.completionIndex!, es, c.f == "drain", c.invoke.time, c.process))
-                parts[c.key] = p
+                for (o, v) in es { place(&parts[c.key, default: Partition()], o, v, c.completionIndex!) }
+                parts[c.key, default: Partition()].reads.append((c.completionIndex!, c.f == "drain", c.invoke.time, c.process))
             default:
                 continue
             }
@@ -115,6 +111,10 @@ public struct LogChecker: HistoryChecker {
         var missingDrain: [String] = []
         for key in parts.keys.sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
             let p = parts[key]!
+            // Already parsed once without error, so parsing again cannot fail.
+            func entries(_ r: (op: Int, final: Bool, invoke: Int64, process: ProcessID)) -> [(Int, Int)] {
+                (try? LogChecker.entries(history.ops[r.op].value, history, history.ops[r.op])) ?? []
+            }
             let known = p.offsetValue.keys.sorted()
             // Whether some read shows an entry at an offset strictly between lo and hi.
             func entryBetween(_ lo: Int, _ hi: Int) -> Int? {
@@ -130,7 +130,8 @@ public struct LogChecker: HistoryChecker {
             for r in p.reads {
                 var prev: Int?
                 var reported = false
-                for (o, _) in r.entries {
+                let rEntries = entries(r)
+                for (o, _) in rEntries {
                     if let pr = prev {
                         if o <= pr, !reported {
                             reported = true
@@ -141,7 +142,7 @@ public struct LogChecker: HistoryChecker {
                     }
                     prev = o
                 }
-                guard !r.final, let first = r.entries.first?.0, let last = r.entries.last?.0 else { continue }
+                guard !r.final, let first = rEntries.first?.0, let last = rEntries.last?.0 else { continue }
                 if let before = lastOffset[r.process] {
                     if first <= before {
                         a.add("non-monotonic-poll", ["previous_last": .int(before), "first": .int(first), "op": ex(r.op)])
@@ -157,11 +158,12 @@ public struct LogChecker: HistoryChecker {
             var finalValues = Set<Int>()
             var firstFinal = Int.max
             for d in drains {
-                for (o, v) in d.entries {
+                let es = entries(d)
+                for (o, v) in es {
                     finalLog[o] = v
                     finalValues.insert(v)
                 }
-                firstFinal = min(firstFinal, d.entries.first?.0 ?? Int.max)
+                firstFinal = min(firstFinal, es.first?.0 ?? Int.max)
             }
             let lastDrainInvoke = drains.map(\.invoke).max() ?? .min
             for v in p.produced.keys.sorted() {
@@ -176,7 +178,7 @@ public struct LogChecker: HistoryChecker {
             if !drains.isEmpty {
                 var rolled = Set<Int>()
                 for r in p.reads where !r.final && r.invoke < lastDrainInvoke {
-                    for (o, v) in r.entries where o >= firstFinal && finalLog[o] != v && rolled.insert(o).inserted {
+                    for (o, v) in entries(r) where o >= firstFinal && finalLog[o] != v && rolled.insert(o).inserted {
                         a.add("rolled-back", ["offset": .int(o), "value": .int(v), "final": finalLog[o].map { .int($0) } ?? .null, "poll": ex(r.op)])
                     }
                 }

@@ -47,6 +47,7 @@ public struct SyntheticHistory: Sendable {
 /// One planned call: its process, interval, function and outcome; `result` is filled in effect order.
 private struct Call {
     var process: Int
+    var slot = 0  // the client slot: a consumer group member keeps its position across process ids
     var start: Int64
     var end: Int64
     var f: String
@@ -95,7 +96,7 @@ private struct Generator {
                     end = start + 1_000_000_000  // a client timeout
                 }
             }
-            calls.append(Call(process: ids[slot], start: start, end: end, f: f, key: key, value: value, outcome: outcome))
+            calls.append(Call(process: ids[slot], slot: slot, start: start, end: end, f: f, key: key, value: value, outcome: outcome))
             clocks[slot] = end
             if outcome == .info {  // Jepsen rule: a process whose op ended in info is replaced
                 ids[slot] = nextID
@@ -210,7 +211,7 @@ private struct Generator {
             return ("produce", key, .int(next))
         }
         var logs: [String: [Int]] = [:]
-        var positions: [String: Int] = [:]  // "process/partition" -> next offset to read
+        var positions: [Int: Int] = [:]  // slot * partitions + partition -> next offset to read (committed)
         for i in effectOrder() {
             let c = calls[i]
             if c.f == "produce" {
@@ -220,15 +221,16 @@ private struct Generator {
                 calls[i].result = ["value": .int(v), "offset": .int(logs[c.key!]!.count - 1)]
             } else {
                 let log = logs[c.key!] ?? []
-                let at = positions["\(c.process)/\(c.key!)"] ?? 0
-                let to = min(log.count, at + 50)
+                let consumer = c.slot * partitions + Int(c.key!.dropFirst())!
+                let at = positions[consumer] ?? 0
+                let to = min(log.count, at + 20)
                 var entries = (at..<to).map { JSONValue.array([.int($0), .int(log[$0])]) }
                 if entries.count > 2 && rng.chance(0.001) {
                     entries.remove(at: 1)  // a poll that skips an entry
                     injected["skipped-in-poll", default: 0] += 1
                 }
                 calls[i].result = .array(entries)
-                positions["\(c.process)/\(c.key!)"] = to
+                positions[consumer] = to
             }
         }
         for p in 0..<partitions {

@@ -39,7 +39,7 @@ struct Distribution {
         var b: Int64 = unit == "ns" ? 1_000_000 : 1
         if unit != "ns" { bounds.append(0) }
         bounds.append(b)
-        while b < exactMax, bounds.count < 64 {
+        while b < exactMax, b < Int64.max / 4 {
             b *= 2
             bounds.append(b)
         }
@@ -55,15 +55,18 @@ struct Distribution {
         o["p90"] = .int(Int(percentile(90)))
         o["p99"] = .int(Int(percentile(99)))
         o["max"] = .int(Int(exactMax))
-        var buckets: [JSONValue] = []
-        var lo: Int64 = 0
-        for hi in bucketBounds() {
-            // Samples in (lo, hi], the first bucket also holding 0: "le" is the inclusive upper bound.
-            let from = buckets.isEmpty ? UInt64(0) : UInt64(lo) + 1
-            let n = from <= UInt64(hi) ? histogram.count(within: from...UInt64(hi)) : 0
-            if n > 0 { buckets.append(["le": .int(Int(hi)), "count": .int(Int(n))]) }
-            lo = hi
+        // Each recorded sub-bucket goes to the first bound at or above its lowest equivalent value, so
+        // every sample is counted once (the histogram's own ranges would count boundary buckets twice).
+        let bounds = bucketBounds()
+        var perBound = [Int](repeating: 0, count: bounds.count)
+        for it in histogram.recordedValues() {
+            let v = Int64(histogram.lowestEquivalentForValue(it.value))
+            var i = 0
+            while i < bounds.count - 1 && bounds[i] < v { i += 1 }
+            perBound[i] += Int(it.count)
         }
+        var buckets: [JSONValue] = []
+        for (i, n) in perBound.enumerated() where n > 0 { buckets.append(["le": .int(Int(bounds[i])), "count": .int(n)]) }
         o["buckets"] = .array(buckets)
         return .object(o)
     }

@@ -74,3 +74,20 @@ struct AvailabilityPerfTests {
         #expect(s.error?.contains("max_versions") == true)
     }
 }
+
+struct CheckerResultsTests {
+    @Test func resultsMergeVerdictsAndRoundTrip() {
+        var h = HistoryBuilder()
+        h.call(0, "add", 1, .ok, from: 0, to: 10)
+        h.call(1, "final-read", nil, .ok, [], from: 20, to: 30)
+        let names = defaultCheckerNames(forWorkload: "set")
+        #expect(names == ["set", "availability", "perf"])
+        let r = CheckerResults(history: h.history, checkers: names.compactMap { makeChecker(named: $0, options: [:]) })
+        #expect(r.valid == .invalid)  // the set lost element 1
+        #expect(r.json["valid"] == false)
+        #expect(r.json["checkers"]?["set"]?["counts"]?["lost"] == 1)
+        let back = CheckerResults(json: r.json)
+        #expect(back?.verdicts.map(\.checker).sorted() == ["availability", "perf", "set"])
+        #expect(back?.valid == .invalid)
+    }
+}

@@ -15,6 +15,7 @@ import History
 /// - `duplicated`: returned by ok dequeues and drains more times than it was enqueued (ok or info).
 /// - `unexpected`: returned but never enqueued (or every enqueue of it failed).
 /// - `recovered` (not an error): an info enqueue whose element was returned.
+/// - `unchecked` (not an error): acknowledged after the last drain began, never returned: undecidable.
 /// Unknown when a key with acknowledged enqueues has no ok drain.
 public struct QueueChecker: HistoryChecker {
     public let name = "queue"
@@ -27,6 +28,7 @@ public struct QueueChecker: HistoryChecker {
     private struct Element {
         var enqueued = 0  // ok or info enqueues
         var okEnqueue = false
+        var ack: Int64 = .max  // earliest ok enqueue completion
         var infoEnqueue = false
         var enqueueOp = -1
         var taken = 0  // times returned by ok dequeues and drains
@@ -37,6 +39,7 @@ public struct QueueChecker: HistoryChecker {
     private struct KeyState {
         var elements: [Int: Element] = [:]
         var drains = 0
+        var lastDrainInvoke: Int64 = .min  // the latest invocation of an ok drain
         var infoDequeueInvokes: [Int64] = []  // invocation times of info dequeues and drains
         var infoDrains = 0
     }
@@ -62,6 +65,7 @@ public struct QueueChecker: HistoryChecker {
                 case .ok:
                     st.enqueued += 1
                     st.okEnqueue = true
+                    st.ack = min(st.ack, p.completion!.time)
                     st.enqueueOp = p.completionIndex!
                 case .info:
                     st.enqueued += 1
@@ -81,6 +85,7 @@ public struct QueueChecker: HistoryChecker {
                 if p.f == "drain" {
                     got = try ValueShape.ints(c.value, history, c)
                     keys[p.key, default: KeyState()].drains += 1
+                    keys[p.key, default: KeyState()].lastDrainInvoke = max(keys[p.key, default: KeyState()].lastDrainInvoke, p.invoke.time)
                 } else {
                     got = c.value.isNull ? [] : [try ValueShape.int(c.value, history, c)]
                 }
@@ -94,7 +99,7 @@ public struct QueueChecker: HistoryChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["lost", "possibly-lost", "duplicated", "unexpected", "recovered"])
+        var a = Anomalies(names: ["lost", "possibly-lost", "duplicated", "unexpected", "recovered", "unchecked"])
         var missingDrain: [String] = []
         var certainLoss = false
         var taken = 0
@@ -115,7 +120,9 @@ public struct QueueChecker: HistoryChecker {
                 if st.taken > 0 && st.infoEnqueue && !st.okEnqueue {
                     a.add("recovered", ["element": .int(e), "enqueue": ex(st.enqueueOp)])
                 }
-                if st.okEnqueue && st.taken == 0 && ks.drains > 0 {
+                if st.okEnqueue && st.taken == 0 && ks.drains > 0 && st.ack >= ks.lastDrainInvoke {
+                    a.add("unchecked", ["element": .int(e), "enqueue": ex(st.enqueueOp)])  // acknowledged after the drain began
+                } else if st.okEnqueue && st.taken == 0 && ks.drains > 0 {
                     // An info dequeue stays open to the end of the history, so any of them could have taken it.
                     if !infoInvokes.isEmpty {
                         possiblyLost += 1

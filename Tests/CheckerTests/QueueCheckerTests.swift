@@ -80,4 +80,15 @@ struct QueueCheckerTests {
         h.call(1, "drain", nil, .fail, from: 20, to: 22)  // a failed drain returned nothing
         #expect(checker.check(h.history).valid == .unknown)
     }
+
+    @Test func enqueueAfterTheDrainBeganIsUncheckedNotLost() {
+        var h = HistoryBuilder()
+        h.call(0, "enqueue", 1, .ok, from: 0, to: 5)
+        h.op(.invoke, 1, "drain", nil, at: 20)
+        h.call(0, "enqueue", 2, .ok, from: 21, to: 25)
+        h.op(.ok, 1, "drain", [1], at: 30)
+        let v = checker.check(h.history)
+        #expect(v.valid == .valid)
+        #expect(v.count("unchecked") == 1 && v.count("lost") == 0)
+    }
 }

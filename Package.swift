@@ -85,6 +85,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Times each checker on a generated 1,000,000-op history (bench/checkers).
+        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "Supervisor", "faultline-fixture"]),

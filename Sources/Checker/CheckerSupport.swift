@@ -1,0 +1,146 @@
+// Shared helpers for the checkers: anomaly tallies with capped examples, input-shape errors, option parsing.
+import History
+
+/// The most example ops a verdict keeps per anomaly: enough to debug, small enough for results.json.
+public let maxExamplesPerAnomaly = 10
+
+/// Anomalies tallies counts and keeps the first few examples of each anomaly a checker names.
+struct Anomalies {
+    private(set) var counts: [String: Int] = [:]
+    private(set) var examples: [String: [JSONValue]] = [:]
+
+    /// Declares anomaly names up front so that a zero count still shows in the verdict.
+    init(names: [String]) {
+        for n in names { counts[n] = 0 }
+    }
+
+    /// Counts one occurrence of `name`, keeping `example` if fewer than the cap are kept.
+    mutating func add(_ name: String, _ example: @autoclosure () -> JSONValue) {
+        counts[name, default: 0] += 1
+        if examples[name, default: []].count < maxExamplesPerAnomaly { examples[name, default: []].append(example()) }
+    }
+
+    /// Sets a count computed elsewhere (not an anomaly with examples, e.g. "stable").
+    mutating func set(_ name: String, _ n: Int) { counts[name] = n }
+
+    func count(_ name: String) -> Int { counts[name] ?? 0 }
+
+    func verdict(_ checker: String, _ valid: Validity, details: [String: JSONValue], error: String? = nil) -> Verdict {
+        Verdict(checker: checker, valid: valid, counts: counts, examples: examples, details: details, error: error)
+    }
+}
+
+/// InputError says that a history does not have the shape a checker reads (docs/history-conventions.md):
+/// the verdict is then `unknown`, with this text naming the line and the field.
+struct InputError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ history: History, _ op: Op, field: String, _ reason: String) {
+        // Ops keep their history index; the location names the file line when known.
+        let pos = op.index >= 0 && op.index < history.ops.count && history.ops[op.index].index == op.index ? op.index : nil
+        let at = pos.map { history.location(of: $0) } ?? "op \(op.index)"
+        description = "\(at): field '\(field)' of '\(op.type.rawValue) \(op.f)': \(reason)"
+    }
+
+    init(message: String) { description = message }
+}
+
+extension Verdict {
+    /// The verdict for a history this checker cannot read: unknown, saying why.
+    static func unreadable(_ checker: String, _ why: String) -> Verdict {
+        Verdict(checker: checker, valid: .unknown, error: why)
+    }
+}
+
+/// Pairs a history's client ops, turning a pairing problem into an `InputError`.
+func pairedOps(_ history: History) throws(InputError) -> [CompletedOp] {
+    do {
+        return try history.pairs()
+    } catch let e {
+        throw InputError(message: e.description)
+    }
+}
+
+/// Reading element values out of op values, with errors naming the field.
+enum ValueShape {
+    static func int(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> Int {
+        if let i = v.intValue { return i }
+        if case .double(let d) = v, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
+        throw InputError(history, op, field: field, "expected an integer element, got \(v)")
+    }
+
+    static func ints(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> [Int] {
+        if v.isNull { return [] }  // an empty read may be recorded as null
+        guard let a = v.arrayValue else { throw InputError(history, op, field: field, "expected an array of integers, got \(v)") }
+        var out: [Int] = []
+        out.reserveCapacity(a.count)
+        for x in a { out.append(try int(x, history, op, field: field)) }
+        return out
+    }
+
+    static func object(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> [String: JSONValue] {
+        guard let o = v.objectValue else { throw InputError(history, op, field: field, "expected a JSON object, got \(v)") }
+        return o
+    }
+}
+
+/// Options given to a checker by name (`makeChecker(named:options:)`), read with type checks. A bad
+/// option is remembered and makes every verdict of that checker `unknown`, naming the option.
+struct OptionReader {
+    let checker: String
+    let options: [String: JSONValue]
+    private(set) var problems: [String] = []
+    private var used: Set<String> = []
+
+    init(_ checker: String, _ options: [String: JSONValue]) {
+        self.checker = checker
+        self.options = options
+    }
+
+    mutating func double(_ name: String) -> Double? {
+        used.insert(name)
+        guard let v = options[name], !v.isNull else { return nil }
+        guard let d = v.doubleValue, d.isFinite, d >= 0 else {
+            problems.append("option '\(name)' of checker \(checker): expected a non-negative number, got \(v)")
+            return nil
+        }
+        return d
+    }
+
+    mutating func int(_ name: String) -> Int? {
+        used.insert(name)
+        guard let v = options[name], !v.isNull else { return nil }
+        guard let i = v.intValue, i >= 0 else {
+            problems.append("option '\(name)' of checker \(checker): expected a non-negative integer, got \(v)")
+            return nil
+        }
+        return i
+    }
+
+    mutating func strings(_ name: String) -> [String]? {
+        used.insert(name)
+        guard let v = options[name], !v.isNull else { return nil }
+        guard let a = v.arrayValue, !a.isEmpty, a.allSatisfy({ $0.stringValue != nil }) else {
+            problems.append("option '\(name)' of checker \(checker): expected a non-empty array of strings, got \(v)")
+            return nil
+        }
+        return a.compactMap(\.stringValue)
+    }
+
+    mutating func value(_ name: String) -> JSONValue? {
+        used.insert(name)
+        return options[name]
+    }
+
+    /// Every problem, including options this checker does not know (a typo must not pass silently).
+    var error: String? {
+        var all = problems
+        for k in options.keys.sorted() where !used.contains(k) {
+            all.append("option '\(k)' is not known to checker \(checker) (known: \(used.sorted().joined(separator: ", ")))")
+        }
+        return all.isEmpty ? nil : all.joined(separator: "; ")
+    }
+}
+
+/// Nanoseconds to seconds, for details meant to be read by people.
+@inline(__always) func seconds(_ ns: Int64) -> JSONValue { .double(Double(ns) / 1e9) }

@@ -49,25 +49,10 @@ let package = Package(
         ]),
         // Seeded op and phase plans.
         .target(name: "Generator", dependencies: ["History"]),
-        // HTTP client adapters per system.
-        .target(name: "Client", dependencies: [
-            "History",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
-        // Run folders, results.json, campaign indexes.
-        .target(name: "Store", dependencies: ["History", "Checker"]),
-        // HTML/SVG from a store alone.
-        .target(name: "Report", dependencies: ["Store"]),
         // The built-in pipeline components.
         .target(name: "Node", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        // One test: nodes + clients + nemesis -> store.
-        .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client", "Store", "Report",
-            .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline", dependencies: [

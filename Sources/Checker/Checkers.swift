@@ -2,7 +2,7 @@
 import History
 
 /// The names `makeChecker(named:options:)` knows, in the order a report lists them.
-public let checkerNames = ["set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
+public let checkerNames = ["linearizable", "set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
 
 /// Builds the checker called `name` with its options (JSON, as in a workload file: e.g.
 /// `{"max_versions": 2}` for staleness, `{"window_seconds": 5}` for availability). Nil for an unknown
@@ -10,6 +10,10 @@ public let checkerNames = ["set", "queue", "log", "pipeline", "staleness", "avai
 /// with an error naming the option, rather than being ignored.
 public func makeChecker(named name: String, options: [String: JSONValue]) -> (any HistoryChecker)? {
     switch name {
+    case "linearizable":
+        // Options: model (register, cas-register, kv; default cas-register), initial, time_limit (s).
+        let model = options["model"]?.stringValue.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? .casRegister
+        return LinearizableChecker(model: model, initial: options["initial"], timeLimit: options["time_limit"]?.doubleValue)
     case "set": return SetChecker(options: options)
     case "queue": return QueueChecker(options: options)
     case "log": return LogChecker(options: options)

@@ -9,14 +9,18 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check histories for linearizability (and other properties) and print a verdict per file.",
         discussion: """
-            Models: register, cas-register, kv (linearizability). Without --model, kv is used for
-            histories of get/put/append ops and cas-register otherwise.
+            Models: register, cas-register, kv (linearizability), and the checkers set, queue, log,
+            pipeline, staleness, availability, perf (see docs/history-conventions.md). Without
+            --model, kv is used for histories of get/put/append ops and cas-register otherwise.
             Exit status: 0 all valid, 1 any invalid, 3 any unknown and none invalid, 2 bad input.
             """
     )
 
-    @Option(name: .long, help: "The model: register, cas-register or kv.")
+    @Option(name: .long, help: "The model: register, cas-register, kv, or a checker: set, queue, log, pipeline, staleness, availability, perf.")
     var model: String?
+
+    @Option(name: .customLong("option"), help: "A checker option as NAME=VALUE (VALUE is JSON, or a string); repeatable.")
+    var options: [String] = []
 
     @Option(name: .long, help: "Initial value of every key (JSON or EDN; default nil, \"\" for kv).")
     var initial: String?
@@ -35,9 +39,11 @@ struct Check: AsyncParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one history file") }
-        if let model, LinearizableChecker.ModelName(rawValue: model) == nil {
-            throw ValidationError("unknown --model '\(model)' (expected one of: \(LinearizableChecker.ModelName.allCases.map(\.rawValue).joined(separator: ", ")))")
+        if let model, LinearizableChecker.ModelName(rawValue: model) == nil, !checkerNames.contains(model) || model == "linearizable" {
+            let all = LinearizableChecker.ModelName.allCases.map(\.rawValue) + checkerNames.filter { $0 != "linearizable" }
+            throw ValidationError("unknown --model '\(model)' (expected one of: \(all.joined(separator: ", ")))")
         }
+        for o in options where !o.contains("=") { throw ValidationError("--option '\(o)' must be NAME=VALUE") }
         if let format, HistoryFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)' (expected one of: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -58,15 +64,26 @@ struct Check: AsyncParsableCommand {
                 continue
             }
             for w in loaded.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-            let modelName = model.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? Check.guessModel(loaded)
-            let checker = LinearizableChecker(model: modelName, initial: initial.map(Check.parseInitial), timeLimit: timeLimit)
             let verdict: Verdict
-            do {
-                verdict = try checker.analyze(loaded.history)
-            } catch {
-                printError("\(error)")
-                badInput = true
-                continue
+            if let model, LinearizableChecker.ModelName(rawValue: model) == nil {
+                // A non-linearizability checker from the registry.
+                var opts: [String: JSONValue] = [:]
+                for o in options {
+                    let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+                    opts[parts[0]] = Check.parseInitial(parts[1])
+                }
+                if let initial { opts["initial"] = Check.parseInitial(initial) }
+                verdict = makeChecker(named: model, options: opts)!.check(loaded.history)
+            } else {
+                let modelName = model.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? Check.guessModel(loaded)
+                let checker = LinearizableChecker(model: modelName, initial: initial.map(Check.parseInitial), timeLimit: timeLimit)
+                do {
+                    verdict = try checker.analyze(loaded.history)
+                } catch {
+                    printError("\(error)")
+                    badInput = true
+                    continue
+                }
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             worst = max(worst, verdict.valid)
@@ -96,10 +113,17 @@ struct Check: AsyncParsableCommand {
 
     static func textLine(file: String, verdict: Verdict, elapsedMs: Double) -> String {
         let word: String
+        let lin = verdict.checker == "linearizable"
         switch verdict.valid {
-        case .valid: word = "linearizable"
-        case .invalid: word = "NOT linearizable"
+        case .valid: word = lin ? "linearizable" : "valid"
+        case .invalid: word = lin ? "NOT linearizable" : "INVALID"
         case .unknown: word = "unknown"
+        }
+        if !lin {
+            let counts = verdict.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            var line = "\(file)\t\(word)\t\(verdict.checker)\t\(String(format: "%.1f", elapsedMs)) ms\t\(counts)"
+            if verdict.valid == .unknown, let err = verdict.error { line += "\t\(err)" }
+            return line
         }
         var line = "\(file)\t\(word)\t\(verdict.counts["ops"] ?? 0) ops\t\(String(format: "%.1f", elapsedMs)) ms\t\(verdict.details["model"]?.stringValue ?? "")"
         if verdict.valid == .invalid, let e = verdict.examples["non-linearizable"]?.first?.objectValue, let op = e["op"]?.objectValue {
@@ -113,7 +137,8 @@ struct Check: AsyncParsableCommand {
 
     static func jsonLine(file: String, verdict: Verdict, elapsedMs: Double, warnings: [String]) -> String {
         var o: [String: JSONValue] = [
-            "file": .string(file), "valid": verdict.valid.json, "model": verdict.details["model"] ?? .null,
+            "file": .string(file), "valid": verdict.valid.json, "model": verdict.details["model"] ?? .string(verdict.checker),
+            "checker": .string(verdict.checker), "examples": .object(verdict.examples.mapValues { .array($0) }),
             "ops": .int(verdict.counts["ops"] ?? 0), "elapsed_ms": .double((elapsedMs * 1000).rounded() / 1000),
             "counts": .object(verdict.counts.mapValues { .int($0) }),
             "evidence": .array(verdict.examples["non-linearizable"] ?? []),

@@ -1,1 +1,0 @@
-// Store module: see DESIGN.md "Code layout". Sources are added by the issue that builds this role.

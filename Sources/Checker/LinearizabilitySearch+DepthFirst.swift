@@ -12,6 +12,14 @@ extension LinearizabilitySearch {
         var state: Int32
         var slots: S
         var used: CrashCounts
+
+        /// One combine of the position and state packed in a word (the memo's hot path), then
+        /// the open set; crash counts only when there are any.
+        func hash(into h: inout Hasher) {
+            h.combine(UInt64(UInt32(bitPattern: r)) << 32 | UInt64(UInt32(bitPattern: state)))
+            h.combine(slots)
+            if !used.packed.isEmpty { h.combine(used) }
+        }
     }
 
     /// What the depth-first search needs to know at each return event.

@@ -68,39 +68,69 @@ public final class RegisterModel: LinearizabilityModel {
 
 /// A string per key (Porcupine's kv model): `get` returns the string, `put` sets it, `append`
 /// concatenates. The initial value is "" unless given. Split by key before checking.
+///
+/// States are interned strings. Appends make new strings at every search step, so interning
+/// uses an incremental polynomial hash (h(s+x) = h(s)·B^|x| + h(x)) and compares bytes only on
+/// a hash match, instead of rehashing the whole string each time.
 public final class KVModel: LinearizabilityModel {
     public var name: String { "kv" }
-    private var strings: [String] = []
-    private var ids: [String: Int32] = [:]
+    private var strings: [[UInt8]] = []
+    private var hashes: [UInt64] = []
+    /// B^length of each string, for appending it.
+    private var powers: [UInt64] = []
+    /// First id with a given hash; further ids with the same hash are chained in `nextSameHash`.
+    private var byHash: [UInt64: Int32] = [:]
+    private var nextSameHash: [Int32] = []
     private var appendMemo: [Int64: Int32] = [:]
     public let initialState: Int32
+    private static let base: UInt64 = 0x100_0000_01b3
 
     public init(initial: String = "") {
         initialState = 0
-        _ = intern(initial)
+        _ = intern(Array(initial.utf8))
     }
 
     public func copy() -> any LinearizabilityModel {
         let m = KVModel()
         m.strings = strings
-        m.ids = ids
+        m.hashes = hashes
+        m.powers = powers
+        m.byHash = byHash
+        m.nextSameHash = nextSameHash
         m.appendMemo = appendMemo
         return m
     }
 
-    private func intern(_ s: String) -> Int32 {
-        if let i = ids[s] { return i }
-        let i = Int32(strings.count)
-        strings.append(s)
-        ids[s] = i
-        return i
+    private func intern(_ b: [UInt8]) -> Int32 {
+        var h: UInt64 = 0
+        var p: UInt64 = 1
+        for c in b {
+            h = h &* KVModel.base &+ UInt64(c) &+ 1
+            p = p &* KVModel.base
+        }
+        return intern(b, hash: h, power: p)
     }
 
-    private func string(_ v: JSONValue, _ what: String) throws(ModelError) -> String {
+    private func intern(_ b: [UInt8], hash h: UInt64, power p: UInt64) -> Int32 {
+        var i = byHash[h]
+        while let j = i, j >= 0 {
+            if strings[Int(j)] == b { return j }
+            i = nextSameHash[Int(j)]
+        }
+        let id = Int32(strings.count)
+        strings.append(b)
+        hashes.append(h)
+        powers.append(p)
+        nextSameHash.append(byHash[h] ?? -1)
+        byHash[h] = id
+        return id
+    }
+
+    private func string(_ v: JSONValue, _ what: String) throws(ModelError) -> [UInt8] {
         switch v {
-        case .string(let s): return s
-        case .null: return ""
-        case .int(let n): return String(n)
+        case .string(let s): return Array(s.utf8)
+        case .null: return []
+        case .int(let n): return Array(String(n).utf8)
         default: throw ModelError("kv \(what) must be a string, got \(v)")
         }
     }
@@ -129,13 +159,16 @@ public final class KVModel: LinearizabilityModel {
         case .append:
             let key = Int64(state) << 32 | Int64(op.a)
             if let r = appendMemo[key] { return r }
-            let r = intern(strings[Int(state)] + strings[Int(op.a)])
+            let s = Int(state)
+            let x = Int(op.a)
+            let h = hashes[s] &* powers[x] &+ hashes[x]
+            let r = intern(strings[s] + strings[x], hash: h, power: powers[s] &* powers[x])
             appendMemo[key] = r
             return r
         }
     }
 
-    public func describe(state: Int32) -> String { JSONValue.string(strings[Int(state)]).description }
+    public func describe(state: Int32) -> String { JSONValue.string(String(decoding: strings[Int(state)], as: UTF8.self)).description }
 
     public func describe(op: ModelOp) -> String {
         switch op.kind {

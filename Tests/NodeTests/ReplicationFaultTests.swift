@@ -23,7 +23,7 @@ struct ReplicationFaultTests {
             try c.startAll()
             #expect(c.waitHealthy())
             let r = try await Scenario.killAndPartitionLeader(c, RoleOps(role: role))
-            #expect(r.acked.count >= 20)
+            #expect(r.acked.count >= 30)
             #expect(r.majorityAcked > 0, "the majority side elected a leader and accepted writes")
             #expect(r.minorityRefused > 0, "the isolated leader refused writes")
             #expect(r.isolatedLeaderSteppedDown, "the isolated leader stepped down")

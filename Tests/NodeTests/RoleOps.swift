@@ -75,6 +75,15 @@ enum Scenario {
         try c.start(leader)
         usleep(1_000_000)
 
+        // Kill -9 a follower too (so both a leader and a follower die once): writes keep
+        // committing on the other two, and the follower catches up when it restarts.
+        guard let current = c.waitLeader() else { throw ScenarioError("no leader after restart") }
+        let follower = c.names.first { $0 != current }!
+        c.kill9(follower)
+        for _ in 0..<10 { _ = write(current) }
+        try c.start(follower)
+        usleep(1_000_000)
+
         // Isolate the current leader: write to it (minority side) and to the new leader (majority side).
         guard let l = c.waitLeader() else { throw ScenarioError("no leader after restart") }
         leader = l

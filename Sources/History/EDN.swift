@@ -14,15 +14,55 @@ public indirect enum EDNValue: Hashable, Sendable {
     case map([(EDNValue, EDNValue)])
     case tagged(String, EDNValue)
 
-    public static func == (a: EDNValue, b: EDNValue) -> Bool { a.description == b.description }
-    public func hash(into h: inout Hasher) { h.combine(description) }
+    /// Structural equality (map entries in order; sets compared as written).
+    public static func == (a: EDNValue, b: EDNValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.double(let x), .double(let y)): return x == y
+        case (.string(let x), .string(let y)), (.char(let x), .char(let y)), (.keyword(let x), .keyword(let y)),
+            (.symbol(let x), .symbol(let y)):
+            return x == y
+        case (.vector(let x), .vector(let y)), (.list(let x), .list(let y)), (.set(let x), .set(let y)): return x == y
+        case (.map(let x), .map(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.tagged(let t, let x), .tagged(let u, let y)): return t == u && x == y
+        default: return false
+        }
+    }
 
-    /// Looks a keyword key up in a map.
-    public subscript(keyword: String) -> EDNValue? {
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .null: h.combine(0)
+        case .bool(let b): h.combine(b)
+        case .int(let i): h.combine(i)
+        case .double(let d): h.combine(d)
+        case .string(let s), .char(let s), .keyword(let s), .symbol(let s): h.combine(s)
+        case .vector(let a), .list(let a), .set(let a): h.combine(a)
+        case .map(let p):
+            h.combine(p.count)
+            for (k, v) in p {
+                h.combine(k)
+                h.combine(v)
+            }
+        case .tagged(let t, let v):
+            h.combine(t)
+            h.combine(v)
+        }
+    }
+
+    /// Looks a keyword key up in a map without building anything.
+    private func lookup(_ keyword: String) -> EDNValue? {
         guard case .map(let pairs) = self else { return nil }
-        for (k, v) in pairs where k == .keyword(keyword) { return v }
+        for (k, v) in pairs {
+            if case .keyword(let name) = k, name == keyword { return v }
+        }
         return nil
     }
+
+    /// Looks a keyword key up in a map.
+    public subscript(keyword: String) -> EDNValue? { lookup(keyword) }
 
     /// The value as JSON: keywords and symbols become strings (without ':'), sets and lists
     /// become arrays, maps become objects keyed by the keys' text.

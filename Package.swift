@@ -72,11 +72,13 @@ let package = Package(
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
+        .target(name: "FaultlineTesting"),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
-        .testTarget(name: "NetTests", dependencies: ["Net", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
     ],

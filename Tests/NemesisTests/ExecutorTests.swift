@@ -1,5 +1,6 @@
 // ExecutorTests: a schedule run against three real fixture nodes and their proxies records the nemesis
 // ops and leaves every link healed and every node running.
+import FaultlineTesting
 import Foundation
 import History
 import Nemesis

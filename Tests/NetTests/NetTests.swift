@@ -1,4 +1,5 @@
 // NetTests: two real fixture nodes talking through link proxies; faults on open connections.
+import FaultlineTesting
 import Foundation
 import Net
 import Supervisor

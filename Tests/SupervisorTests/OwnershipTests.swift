@@ -1,5 +1,6 @@
 // OwnershipTests: a mini controller (faultline-fixture controller) starts real nodes; after it exits
 // normally, on SIGINT, or is SIGKILLed, none of its nodes may be left in the process table.
+import FaultlineTesting
 import Foundation
 import Testing
 

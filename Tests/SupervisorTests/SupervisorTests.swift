@@ -1,4 +1,5 @@
 // SupervisorTests: real processes started, signalled, reaped and restarted by the Supervisor.
+import FaultlineTesting
 import Foundation
 import Supervisor
 import Testing

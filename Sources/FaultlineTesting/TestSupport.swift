@@ -1,26 +1,26 @@
-// TestSupport: locating the fixture executable, raw HTTP GETs and process-table checks for these tests.
+// FaultlineTesting: shared by the Net, Supervisor and Nemesis tests: locating the fixture executable, raw HTTP GETs and process-table checks for these tests.
 import Foundation
 
-enum TestSupport {
+public enum TestSupport {
     /// Path of the `faultline-fixture` executable built next to the tests.
-    static var fixture: String {
+    public static var fixture: String {
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var candidates = [argv0.appendingPathComponent("faultline-fixture").path]
-        // Package root from this file: Tests/<Suite>/TestSupport.swift.
+        // Package root from this file: Sources/FaultlineTesting/TestSupport.swift.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug/faultline-fixture").path)
         for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
         return candidates.last!
     }
 
-    static func tempDir(_ name: String) -> String {
+    public static func tempDir(_ name: String) -> String {
         let d = NSTemporaryDirectory() + "faultline-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }
 
     /// True while `pid` exists and is not a zombie (a zombie is dead, only not yet reaped by its parent).
-    static func isAlive(_ pid: Int32) -> Bool {
+    public static func isAlive(_ pid: Int32) -> Bool {
         guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = s.lastIndex(of: ")") else { return false }
         let state = s[s.index(close, offsetBy: 2)]
@@ -28,7 +28,7 @@ enum TestSupport {
     }
 
     /// Waits until none of `pids` is alive; returns those still alive after `timeout`.
-    static func waitDead(_ pids: [Int32], timeout: Double) -> [Int32] {
+    public static func waitDead(_ pids: [Int32], timeout: Double) -> [Int32] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !pids.contains(where: isAlive) { return [] }
@@ -38,7 +38,7 @@ enum TestSupport {
     }
 
     /// One `GET path` on a new connection; (status, body) or nil on timeout/error.
-    static func get(port: Int, path: String, timeout: Double = 2) -> (Int, String)? {
+    public static func get(port: Int, path: String, timeout: Double = 2) -> (Int, String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
@@ -70,7 +70,7 @@ enum TestSupport {
 
 extension TestSupport {
     /// Pids of live (non-zombie) processes whose process group is `pgid`, from /proc.
-    static func liveMembers(ofGroup pgid: Int32) -> [Int32] {
+    public static func liveMembers(ofGroup pgid: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
             guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

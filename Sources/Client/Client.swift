@@ -1,1 +1,0 @@
-// Client module: see DESIGN.md "Code layout". Sources are added by the issue that builds this role.

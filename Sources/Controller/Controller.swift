@@ -1,1 +1,0 @@
-// Controller module: see DESIGN.md "Code layout". Sources are added by the issue that builds this role.

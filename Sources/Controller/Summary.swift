@@ -33,12 +33,15 @@ final class ProgressPrinter: @unchecked Sendable {
     let counters: RunCounters
     let timeLimit: Double
     let enabled: Bool
+    /// Describes the faults in force now (e.g. "4 links faulty, 1 node down").
+    let activeFaults: @Sendable () -> String
     let tty = isatty(2) != 0
 
-    init(counters: RunCounters, timeLimit: Double, enabled: Bool) {
+    init(counters: RunCounters, timeLimit: Double, enabled: Bool, activeFaults: @escaping @Sendable () -> String) {
         self.counters = counters
         self.timeLimit = timeLimit
         self.enabled = enabled
+        self.activeFaults = activeFaults
     }
 
     func run(t0: ContinuousClock.Instant) async {
@@ -53,7 +56,7 @@ final class ProgressPrinter: @unchecked Sendable {
             let rate = Double((c.ok + c.fail + c.info) - (last.ok + last.fail + last.info)) / every
             last = c
             let line = String(format: "%3.0fs / %.0fs  %6.0f ops/s  ok %d  fail %d  info %d",
-                              elapsed, timeLimit, rate, c.ok, c.fail, c.info)
+                              elapsed, timeLimit, rate, c.ok, c.fail, c.info) + "  faults: " + activeFaults()
             FileHandle.standardError.write(Data((tty ? "\r" + line : line + "\n").utf8))
         }
     }

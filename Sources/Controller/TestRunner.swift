@@ -133,6 +133,7 @@ public final class TestRunner: @unchecked Sendable {
             throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(runDir)/nodes/)")
         }
 
+        let placed = nodes
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
         let adapter: any ClientAdapter = pipeline.component(named: workload.target)!.role == "warehouse"
             ? WarehouseClient(transport: transport) : StoreClient(transport: transport)
@@ -144,7 +145,11 @@ public final class TestRunner: @unchecked Sendable {
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
         let dispenser = OpDispenser(mix: mix, rate: rate)
         let progress = ProgressPrinter(counters: counters, timeLimit: phases.timeLimit + phases.recovery,
-                                       enabled: verbosity != .quiet)
+                                       enabled: verbosity != .quiet) {
+            let links = net.allLinks.filter { $0.faults != .healthy }.count
+            let down = placed.filter { !supervisor.isRunning($0.name) || supervisor.isPaused($0.name) }.count
+            return links + down == 0 ? "none" : "\(links) links faulty, \(down) nodes down or paused"
+        }
 
         // Clients and nemesis run together; SIGINT cancels this task, and the nemesis still heals.
         let t0 = ContinuousClock.now
@@ -159,14 +164,13 @@ public final class TestRunner: @unchecked Sendable {
                     try? await Task.sleep(for: .milliseconds(Int64(phases.warmup * 1000)))
                     await executor.run(plan)
                 }
-                group.addTask { await progress.run(t0: t0) }
-                await group.next()
-                await group.next()
-                group.cancelAll()
+                await group.waitForAll()
             }
         }
+        let progressTask = Task { await progress.run(t0: t0) }
         if setRunTask(main) { main.cancel() }
         await main.value
+        progressTask.cancel()
         progress.finish()
 
         // Final reads, after the heal and the recovery time, by fresh processes.

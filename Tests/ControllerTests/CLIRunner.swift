@@ -18,7 +18,8 @@ enum CLIRunner {
     }
 
     /// Runs `faultline args...` with the package root as working directory; kills it after `timeout` s.
-    static func run(_ args: [String], timeout: Double = 120) throws -> Result {
+    /// - Parameter signal: sent to the process `after` seconds, e.g. (SIGINT, 6).
+    static func run(_ args: [String], timeout: Double = 120, signal: (Int32, Double)? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -36,7 +37,15 @@ enum CLIRunner {
         DispatchQueue.global().async { o.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
         DispatchQueue.global().async { e.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        while p.isRunning && Date() < deadline { usleep(50_000) }
+        let signalAt = signal.map { Date().addingTimeInterval($0.1) }
+        var signalled = false
+        while p.isRunning && Date() < deadline {
+            if let signal, let at = signalAt, !signalled, Date() >= at {
+                kill(p.processIdentifier, signal.0)
+                signalled = true
+            }
+            usleep(50_000)
+        }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         group.wait()

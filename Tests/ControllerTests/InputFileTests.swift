@@ -85,6 +85,17 @@ struct InputFileTests {
         #expect(r.stderr.contains("\(dir)/p.yml:6: field components.store.base_port: port \(port) (for store-1) is already in use"))
     }
 
+    @Test func nodeThatCannotStartExits4() throws {
+        let dir = CLIRunner.tempDir("nostart")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The node itself rejects the unknown setting and exits 2, so the system cannot start.
+        CLIRunner.write("name: p\ncomponents:\n  store:\n    role: store\n    replicas: 1\n    settings: {no_such_setting: 1}\n", to: dir + "/p.yml")
+        let r = try runBad(pipeline: dir + "/p.yml", results: dir + "/results")
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("cannot start the system under test"))
+        #expect(r.stderr.contains("no_such_setting"))
+    }
+
     struct NoPort: Error {}
 
     /// Binds and listens on a free loopback port below the ephemeral range.

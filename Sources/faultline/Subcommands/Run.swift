@@ -8,11 +8,9 @@ import Foundation
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one test and store it under results/<name>/<UTC time>/.",
-        discussion: """
-            Either --pipeline, --workload, --nemesis, --time-limit and --seed, or --test with a stored
-            test.yml (re-runs it exactly). Exit status: 0 valid, 1 an anomaly found, 3 unknown,
-            2 bad input, 4 the system under test could not be started, 130 interrupted.
-            """
+        discussion: "Either --pipeline, --workload, --nemesis, --time-limit and --seed, or --test with a stored "
+            + "test.yml (re-runs it exactly). Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 bad input, "
+            + "4 the system under test could not be started, 130 interrupted."
     )
 
     @Option(help: "Pipeline profile (e.g. pipelines/cp.yml).") var pipeline: String?

@@ -98,7 +98,6 @@ public final class TestRunner: @unchecked Sendable {
         logger.info("test \(name) seed \(spec.seed) time limit \(spec.timeLimit)s, \(concurrency) clients, rate \(rate)/s")
         say("faultline: \(name) → \(runDir)")
 
-        let history = try HistoryWriter(path: runDir + "/history.jsonl")
         let supervisor = Supervisor(logger: Logger(label: "supervisor") { FileLogHandler(label: $0, sink: sink) })
         let net = ProxyNetwork(threads: 1)
         var startError: String?
@@ -120,7 +119,6 @@ public final class TestRunner: @unchecked Sendable {
         } catch let e as InputError {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
-            history.close()
             throw e
         } catch {
             startError = "\(error)"
@@ -129,11 +127,19 @@ public final class TestRunner: @unchecked Sendable {
             logger.error("cannot start the system under test: \(startError)")
             supervisor.shutdown(grace: 1)
             await net.shutdown()
-            history.close()
             throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(runDir)/nodes/)")
         }
 
         let placed = nodes
+        // Time 0 of the history is the start of the test proper: nodes are up, clients about to start.
+        let history: HistoryWriter
+        do {
+            history = try HistoryWriter(path: runDir + "/history.jsonl")
+        } catch {
+            supervisor.shutdown(grace: 1)
+            await net.shutdown()
+            throw error
+        }
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
         let adapter: any ClientAdapter = pipeline.component(named: workload.target)!.role == "warehouse"
             ? WarehouseClient(transport: transport) : StoreClient(transport: transport)

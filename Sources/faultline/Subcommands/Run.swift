@@ -69,6 +69,12 @@ struct Run: AsyncParsableCommand {
         } catch let e as CannotStartError {
             printError("\(e)")
             throw ExitCode(ExitStatus.cannotStart)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            // The run folder or the history could not be written: the test could not run at all.
+            printError("cannot run the test: \(error)")
+            throw ExitCode(ExitStatus.cannotStart)
         }
     }
 

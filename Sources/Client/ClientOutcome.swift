@@ -13,8 +13,9 @@ public enum ClientOutcome: Sendable, Equatable {
 
 /// A ClientAdapter maps a workload's operations onto one system's HTTP API.
 public protocol ClientAdapter: Sendable {
-    /// Performs `f` on `key` with the invocation `value` against the node at `baseURL`.
-    func invoke(f: String, key: String?, value: JSONValue, baseURL: String) async -> ClientOutcome
+    /// Performs `f` on `key` with the invocation `value` against the node at `baseURL`, for the
+    /// logical client `process` (a log consumer keeps its position per process).
+    func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome
     /// Stops the adapter's HTTP client.
     func shutdown() async
 }

@@ -8,7 +8,7 @@ public struct WarehouseClient: ClientAdapter {
 
     public init(transport: HTTPTransport) { self.transport = transport }
 
-    public func invoke(f: String, key: String?, value: JSONValue, baseURL: String) async -> ClientOutcome {
+    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
         let k = key ?? "r"
         switch f {
         case "read":

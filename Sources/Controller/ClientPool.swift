@@ -69,7 +69,7 @@ struct ClientPool {
         history.record(process: .client(process), type: .invoke, f: op.f, key: op.key, value: op.value, node: n.name)
         // A set's reads return every element: the adapters call that "read-set".
         let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : op.f
-        let outcome = await adapter.invoke(f: f, key: op.key, value: op.value, baseURL: n.baseURL)
+        let outcome = await adapter.invoke(f: f, key: op.key, value: op.value, process: process, baseURL: n.baseURL)
         switch outcome {
         case .ok(let v):
             history.record(process: .client(process), type: .ok, f: op.f, key: op.key, value: v, node: n.name)

@@ -69,6 +69,11 @@ public final class TestRunner: @unchecked Sendable {
             throw InputError(file: workload.path, line: workload.targetLine, field: "target",
                              message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
         }
+        let fits = workload.kind == .log ? comp.role == "broker" : comp.role != "broker"
+        if !fits {
+            throw InputError(file: workload.path, line: workload.targetLine, field: "target",
+                             message: "a \(workload.kind.rawValue) workload cannot run against '\(comp.name)' (role \(comp.role))")
+        }
         let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
         return (pipeline, workload, names)
     }
@@ -141,8 +146,12 @@ public final class TestRunner: @unchecked Sendable {
             throw error
         }
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
-        let adapter: any ClientAdapter = pipeline.component(named: workload.target)!.role == "warehouse"
-            ? WarehouseClient(transport: transport) : StoreClient(transport: transport)
+        let adapter: any ClientAdapter
+        switch pipeline.component(named: workload.target)!.role {
+        case "warehouse": adapter = WarehouseClient(transport: transport)
+        case "broker": adapter = BrokerClient(transport: transport)
+        default: adapter = StoreClient(transport: transport)
+        }
         let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
                               kind: workload.kind, counters: counters)
         let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
@@ -185,7 +194,7 @@ public final class TestRunner: @unchecked Sendable {
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {
                 let targets = workload.kind == .set ? nodes : [nodes[p % nodes.count]]
                 for n in targets {
-                    let f = workload.kind == .set ? "final-read" : "read"
+                    let f = workload.kind == .set ? "final-read" : workload.kind == .log ? "drain" : "read"
                     await pool.perform(PlannedOp(f: f, key: key, value: .null), process: p, node: n)
                     p += 1
                 }

@@ -7,7 +7,7 @@ import Yams
 /// WorkloadFile is a parsed workload:
 ///
 ///     name: register
-///     kind: register            # register | set (the op vocabulary, docs/history-conventions.md)
+///     kind: register            # register | set | log (the op vocabulary, docs/history-conventions.md)
 ///     target: store             # the pipeline component the clients talk to
 ///     keys: 3                   # independent keys k1..kN
 ///     functions: {read: 2, write: 1, cas: 1}     # weights
@@ -37,7 +37,7 @@ public struct WorkloadFile: Sendable {
     public var checkerOptions: [String: [String: JSONValue]]
 
     /// Checkers a workload may name (the Checker module's, plus linearizable).
-    public static let knownCheckers = ["linearizable", "set", "queue", "staleness", "availability", "perf"]
+    public static let knownCheckers = ["linearizable", "set", "queue", "log", "staleness", "availability", "perf"]
 
     public static func load(path: String) throws -> WorkloadFile {
         let (y, root) = try YAMLFields.load(path: path)
@@ -46,9 +46,9 @@ public struct WorkloadFile: Sendable {
                                                   "final_reads", "checkers", "checker_options"])
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try y.string(m, "name", "") ?? defaultName
-        guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register or set)") }
+        guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register, set or log)") }
         guard let kind = OpMix.Kind(rawValue: kindName), kind != .queue else {
-            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register or set)")
+            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set or log)")
         }
         guard let target = try y.string(m, "target", "") else { throw y.fail(root, "target", "missing (a pipeline component)") }
         let keys = try y.int(m, "keys", "", range: 1...10_000) ?? 3
@@ -64,7 +64,12 @@ public struct WorkloadFile: Sendable {
         } else {
             functions = allowedF.map { ($0, 1) }
         }
-        var checkers = kind == .register ? ["linearizable", "staleness", "availability", "perf"] : ["set", "availability", "perf"]
+        var checkers: [String]
+        switch kind {
+        case .register: checkers = ["linearizable", "staleness", "availability", "perf"]
+        case .log: checkers = ["log", "availability", "perf"]
+        default: checkers = ["set", "availability", "perf"]
+        }
         if let c = m["checkers"] {
             guard let seq = c.sequence, !seq.isEmpty else { throw y.fail(c, "checkers", "expected a list of checker names") }
             checkers = try seq.map { n in

@@ -23,10 +23,10 @@ public struct PlannedOp: Sendable, Equatable, CustomStringConvertible {
 
 /// OpMix turns a seed into the same sequence of ops every time. Functions are picked by weight;
 /// keys uniformly among `keys`. Written values are unique per workload (registers: unique per key,
-/// so that the staleness checker can tell versions apart; set and queue elements: unique overall).
+/// so that the staleness checker can tell versions apart; set, queue and log elements: unique overall).
 public struct OpMix: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case register, set, queue
+        case register, set, queue, log
     }
 
     /// The functions each kind of workload knows.
@@ -35,6 +35,7 @@ public struct OpMix: Sendable {
         case .register: return ["read", "write", "cas"]
         case .set: return ["add", "read"]
         case .queue: return ["enqueue", "dequeue"]
+        case .log: return ["produce", "poll"]
         }
     }
 
@@ -52,7 +53,8 @@ public struct OpMix: Sendable {
     public init(kind: Kind, weights: [(f: String, weight: Int)], keyCount: Int, seed: UInt64) {
         self.kind = kind
         self.weights = weights
-        self.keys = keyCount <= 0 ? [] : (1...keyCount).map { "k\($0)" }
+        // Log keys name partitions (p0, p1, ...); other workloads' keys are k1, k2, ...
+        self.keys = keyCount <= 0 ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
         rng = SeededRandom(seed: seed)
         totalWeight = max(1, weights.reduce(0) { $0 + $1.weight })
     }
@@ -78,7 +80,7 @@ public struct OpMix: Sendable {
                 return PlannedOp(f: "cas", key: key, value: [.int(expected), .int(new)])
             }
             return PlannedOp(f: "write", key: key, value: .int(new))
-        case (.set, "add"), (.queue, "enqueue"):
+        case (.set, "add"), (.queue, "enqueue"), (.log, "produce"):
             nextElement += 1
             return PlannedOp(f: f, key: key, value: .int(nextElement))
         default:

@@ -15,6 +15,8 @@ struct InputFileTests {
         #expect(w.kind == .register && w.target == "store")
         #expect(w.checkers.contains("linearizable"))
         _ = try WorkloadFile.load(path: CLIRunner.root.appendingPathComponent("workloads/set.yml").path)
+        let log = try WorkloadFile.load(path: CLIRunner.root.appendingPathComponent("workloads/log.yml").path)
+        #expect(log.kind == .log && log.target == "broker" && log.checkers.first == "log")
     }
 
     @Test func unknownFieldNamesLineAndField() throws {
@@ -64,6 +66,15 @@ struct InputFileTests {
         let r = try runBad(workload: dir + "/w.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/w.yml:4: field functions.delete: unknown field"))
+    }
+
+    @Test func workloadTargetOfTheWrongRoleExits2() throws {
+        let dir = CLIRunner.tempDir("role")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        CLIRunner.write("name: w\nkind: register\nkeys: 2\ntarget: broker\n", to: dir + "/w.yml")
+        let r = try runBad(workload: dir + "/w.yml", results: dir + "/results")
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(dir)/w.yml:4: field target: a register workload cannot run against 'broker' (role broker)"))
     }
 
     @Test func missingFileExits2() throws {

@@ -31,6 +31,12 @@ struct PlanDeterminismTests {
         #expect(Set(ops.filter { $0.f == "add" }.map { $0.value }).count == adds)
     }
 
+    @Test func logKeysNamePartitions() {
+        let ops = OpMix(kind: .log, weights: [("produce", 1), ("poll", 1)], keyCount: 3, seed: 5).plan(300)
+        #expect(Set(ops.compactMap(\.key)) == ["p0", "p1", "p2"])
+        #expect(ops.filter { $0.f == "poll" }.allSatisfy { $0.value == .null })
+    }
+
     @Test func sameSeedSameNemesisPlan() throws {
         let path = CLIRunner.root.appendingPathComponent("nemesis/partition-halves.yml").path
         let nodes = ["store-1", "store-2", "store-3"]

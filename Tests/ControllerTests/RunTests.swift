@@ -62,6 +62,23 @@ struct RunTests {
         #expect(test.contains("time_limit: 20.0"))
     }
 
+    @Test func cpLogUnderLeaderPartitionLosesNothing() throws {
+        let dir = CLIRunner.tempDir("cplog")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/log.yml",
+                                   "--nemesis", "partition-leader", "--time-limit", "10", "--seed", "2",
+                                   "--name", "cp-log", "--results", dir, "--quiet"], timeout: 120)
+        #expect(r.status == 0, "stderr: \(r.stderr.suffix(2000))")
+        let full = dir + "/cp-log/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/cp-log/latest"))
+        let h = try HistoryLoader.load(path: full + "/history.jsonl").history
+        let drains = h.ops.filter { $0.f == "drain" && $0.type == .ok }
+        #expect(Set(drains.compactMap(\.key)) == ["p0", "p1", "p2"])
+        #expect(h.ops.contains { $0.f == "poll" && $0.type == .ok && !($0.value.arrayValue ?? []).isEmpty })
+        let res = try Self.results(full)
+        #expect(res["checkers"]?["log"]?["valid"] == .bool(true))
+        #expect(res["checkers"]?["log"]?["counts"]?["lost"] == .int(0))
+    }
+
     /// The AP store under random-halves partitions: some seed (usually the first) shows a stale read
     /// or a lost write, so the run exits 1. Up to 3 seeds of 20 s each.
     @Test func apRegisterUnderPartitionShowsAnomaly() throws {

@@ -1,0 +1,43 @@
+// WarehouseClient: register and set operations on the built-in warehouse's rows (docs/nodes.md "Warehouse").
+import History
+
+/// WarehouseClient maps register ops on rows (read = GET /rows/k, write = PUT, cas = PUT with
+/// if_value) and set ops (add e to s = PUT /rows/s.e; read = the rows in [s., s/)).
+public struct WarehouseClient: ClientAdapter {
+    let transport: HTTPTransport
+
+    public init(transport: HTTPTransport) { self.transport = transport }
+
+    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+        let k = key ?? "r"
+        switch f {
+        case "read":
+            let a = await transport.send(.GET, "\(baseURL)/rows/\(k)")
+            if case .status(200, let b) = a { return .ok(b["value"] ?? .null) }
+            if case .status(404, _) = a { return .ok(.null) }
+            return a.otherwise
+        case "write":
+            let a = await transport.send(.PUT, "\(baseURL)/rows/\(k)", body: ["value": value])
+            if case .status(200, _) = a { return .ok(value) }
+            return a.otherwise
+        case "cas":
+            guard let pair = value.arrayValue, pair.count == 2 else { return .fail("cas value must be [expected, new]") }
+            let a = await transport.send(.PUT, "\(baseURL)/rows/\(k)", body: ["value": pair[1], "if_value": pair[0]])
+            if case .status(200, _) = a { return .ok(value) }
+            return a.otherwise  // 412: the row held another value, nothing done
+        case "add":
+            let a = await transport.send(.PUT, "\(baseURL)/rows/\(k).\(value.intValue ?? 0)", body: ["value": value])
+            if case .status(200, _) = a { return .ok(value) }
+            return a.otherwise
+        case "final-read", "read-set":
+            // "/" sorts right after ".", so [k., k/) is exactly the rows of this set.
+            let a = await transport.send(.GET, "\(baseURL)/rows?from=\(k).&to=\(k)/&limit=100000")
+            guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return a.otherwise }
+            return .ok(.array(rows.compactMap { $0["value"] }))
+        default:
+            return .fail("the warehouse client has no operation '\(f)'")
+        }
+    }
+
+    public func shutdown() async { await transport.shutdown() }
+}

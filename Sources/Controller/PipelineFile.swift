@@ -1,0 +1,77 @@
+// PipelineFile: a pipeline profile (pipelines/*.yml): which components, how many replicas, which settings.
+import Foundation
+import History
+import Yams
+
+/// PipelineFile is a parsed pipeline profile:
+///
+///     name: cp
+///     components:
+///       store:                 # component name; its nodes are store-1, store-2, ...
+///         role: store          # a faultline-node role: broker, store, warehouse
+///         replicas: 3
+///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
+///         settings: {...}      # docs/nodes.md; validated by the node itself
+///         bugs: []             # optional
+///
+/// Every field is checked here except the role's settings, which the node validates on start.
+public struct PipelineFile: Sendable, Equatable {
+    public struct Component: Sendable, Equatable {
+        public var name: String
+        public var role: String
+        public var replicas: Int
+        public var basePort: Int?
+        public var basePortLine: Int
+        public var settings: JSONValue
+        public var bugs: [String]
+    }
+
+    public var path: String
+    public var name: String
+    public var components: [Component]
+
+    public static let roles = ["broker", "store", "warehouse"]
+
+    public static func load(path: String) throws -> PipelineFile {
+        let (y, root) = try YAMLFields.load(path: path)
+        let top = try y.mapping(root, "", allowed: ["name", "description", "components"])
+        let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = try y.string(top, "name", "") ?? defaultName
+        guard let compsNode = top["components"] else { throw y.fail(root, "components", "missing") }
+        guard let comps = compsNode.mapping, !comps.isEmpty else {
+            throw y.fail(compsNode, "components", "expected a mapping of component name to its description")
+        }
+        var out: [Component] = []
+        for (k, v) in comps {
+            guard let cname = k.string, cname.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
+                throw y.fail(k, "components", "a component name is lower-case letters, digits and _")
+            }
+            let f = "components.\(cname)"
+            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs"])
+            guard let role = try y.string(m, "role", f) else { throw y.fail(v, "\(f).role", "missing") }
+            guard roles.contains(role) else {
+                throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")))")
+            }
+            let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
+            let base = try y.int(m, "base_port", f, range: 1024...65000)
+            var settings: JSONValue = .object([:])
+            if let s = m["settings"] {
+                guard s.mapping != nil else { throw y.fail(s, "\(f).settings", "expected a mapping") }
+                settings = y.json(s)
+            }
+            var bugs: [String] = []
+            if let b = m["bugs"] {
+                guard let seq = b.sequence else { throw y.fail(b, "\(f).bugs", "expected a list of bug names") }
+                for item in seq {
+                    guard let s = item.string else { throw y.fail(item, "\(f).bugs", "expected a bug name") }
+                    bugs.append(s)
+                }
+            }
+            out.append(Component(name: cname, role: role, replicas: replicas, basePort: base,
+                                 basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs))
+        }
+        return PipelineFile(path: path, name: name, components: out)
+    }
+
+    public func component(named n: String) -> Component? { components.first { $0.name == n } }
+}

@@ -1,0 +1,77 @@
+// ResolvedNode: one node of a run with its port, data dir and peers, and the config JSON it is given.
+import Foundation
+import History
+import Net
+import Supervisor
+
+/// ResolvedNode is a pipeline node placed in a run: name, role, port and folders.
+public struct ResolvedNode: Sendable {
+    public var name: String
+    public var component: String
+    public var role: String
+    public var port: Int
+    /// `<run>/nodes/<name>`: logs; its `data` subfolder is the node's data dir.
+    public var folder: String
+    public var settings: JSONValue
+    public var bugs: [String]
+
+    public var dataDir: String { folder + "/data" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The node config of docs/nodes.md, with `peers` the addresses of this node's outgoing proxies.
+    public func configJSON(peers: [String: String]) -> JSONValue {
+        var p: [String: JSONValue] = [:]
+        for (k, v) in peers { p[k] = .string(v) }
+        return ["name": .string(name), "role": .string(role), "port": .int(port), "data_dir": .string(dataDir),
+                "peers": .object(p), "settings": settings, "bugs": .array(bugs.map { .string($0) })]
+    }
+}
+
+enum NodePlacement {
+    /// Places the nodes of `components` under `runDir/nodes/`: fixed ports (checked free, else an
+    /// InputError at the base_port line) or ports from the allocator.
+    static func place(_ pipeline: PipelineFile, components: [String], runDir: String) throws -> [ResolvedNode] {
+        var nodes: [ResolvedNode] = []
+        for c in pipeline.components where components.contains(c.name) {
+            for i in 1...c.replicas {
+                let name = "\(c.name)-\(i)"
+                let port: Int
+                if let base = c.basePort {
+                    port = base + i - 1
+                    if !PortAllocator.isFree(port) {
+                        throw InputError(file: pipeline.path, line: c.basePortLine, field: "components.\(c.name).base_port",
+                                         message: "port \(port) (for \(name)) is already in use")
+                    }
+                } else {
+                    port = try PortAllocator.shared.allocate()
+                }
+                nodes.append(ResolvedNode(name: name, component: c.name, role: c.role, port: port,
+                                          folder: runDir + "/nodes/" + name, settings: c.settings, bugs: c.bugs))
+            }
+        }
+        return nodes
+    }
+
+    /// One proxy per directed link between nodes of the same component (replicas talk only to each other).
+    static func link(_ nodes: [ResolvedNode], net: ProxyNetwork) async throws {
+        for a in nodes {
+            for b in nodes where b.component == a.component && b.name != a.name {
+                try await net.addLink(from: a.name, to: b.name, targetPort: b.port)
+            }
+        }
+    }
+
+    /// Writes `<folder>/config.json` for each node and returns the supervisor specs.
+    static func writeConfigs(_ nodes: [ResolvedNode], net: ProxyNetwork, nodeExecutable: String) throws -> [NodeSpec] {
+        try nodes.map { n in
+            try FileManager.default.createDirectory(atPath: n.dataDir, withIntermediateDirectories: true)
+            let path = n.folder + "/config.json"
+            var text = ""
+            n.configJSON(peers: net.peerAddresses(of: n.name)).write(to: &text)
+            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+            return NodeSpec(name: n.name, executable: nodeExecutable, arguments: [n.role, "--config", path],
+                            workingDirectory: n.folder, logDirectory: n.folder, ports: [n.port],
+                            healthURL: n.baseURL + "/health")
+        }
+    }
+}

@@ -1,0 +1,253 @@
+// TestRunner: one test end to end: nodes up, clients + nemesis, heal, final reads, nodes down, check, store.
+import Checker
+import Client
+import Foundation
+import Generator
+import History
+import Logging
+import Nemesis
+import Net
+import Supervisor
+
+/// TestRunner runs one resolved test and writes its run folder:
+/// `results/<name>/<UTC timestamp>/{test.yml, pipeline.yml, workload.yml, nemesis.yml, history.jsonl,
+/// results.json, faultline.log, nodes/<node>/}` and the `results/<name>/latest` link.
+public final class TestRunner: @unchecked Sendable {
+    public enum Verbosity: Sendable { case quiet, normal, verbose }
+
+    public let spec: TestSpec
+    public let resultsDir: String
+    public let verbosity: Verbosity
+    /// The `faultline-node` executable (default: next to the running executable).
+    public let nodeExecutable: String
+    private let counters = RunCounters()
+    private let interruptedFlag = NSLock()
+    private var _interrupted = false
+    private var runTask: Task<Void, Never>?
+
+    public init(spec: TestSpec, resultsDir: String, verbosity: Verbosity, nodeExecutable: String? = nil) {
+        self.spec = spec
+        self.resultsDir = resultsDir
+        self.verbosity = verbosity
+        self.nodeExecutable = nodeExecutable ?? TestRunner.defaultNodeExecutable()
+    }
+
+    static func defaultNodeExecutable() -> String {
+        if let e = ProcessInfo.processInfo.environment["FAULTLINE_NODE"] { return e }
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return me.deletingLastPathComponent().appendingPathComponent("faultline-node").path
+    }
+
+    /// SIGINT/SIGTERM: stop generating and let the run heal, stop nodes, check and write (exit 130).
+    public func interrupt() {
+        interruptedFlag.lock()
+        _interrupted = true
+        let t = runTask
+        interruptedFlag.unlock()
+        t?.cancel()
+    }
+
+    /// Remembers the task SIGINT cancels; true when an interrupt already came.
+    private func setRunTask(_ t: Task<Void, Never>) -> Bool {
+        interruptedFlag.lock()
+        defer { interruptedFlag.unlock() }
+        runTask = t
+        return _interrupted
+    }
+
+    var interrupted: Bool {
+        interruptedFlag.lock()
+        defer { interruptedFlag.unlock() }
+        return _interrupted
+    }
+
+    /// Loads every input and validates it before anything starts; throws `InputError` (exit 2).
+    func loadInputs() throws -> (PipelineFile, WorkloadFile, [String]) {
+        let pipeline = try PipelineFile.load(path: spec.pipeline)
+        let workload = try WorkloadFile.load(path: spec.workload)
+        guard let comp = pipeline.component(named: workload.target) else {
+            throw InputError(file: workload.path, line: workload.targetLine, field: "target",
+                             message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
+        }
+        let fits = workload.kind == .log ? comp.role == "broker" : comp.role != "broker"
+        if !fits {
+            throw InputError(file: workload.path, line: workload.targetLine, field: "target",
+                             message: "a \(workload.kind.rawValue) workload cannot run against '\(comp.name)' (role \(comp.role))")
+        }
+        let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
+        return (pipeline, workload, names)
+    }
+
+    /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.
+    public func run() async throws -> RunOutcome {
+        let (pipeline, workload, nodeNames) = try loadInputs()
+        let concurrency = spec.concurrency ?? workload.concurrency
+        let rate = spec.rate ?? workload.rate
+        let phases = PhasePlan(timeLimit: spec.timeLimit, warmup: workload.warmup, recovery: workload.recovery,
+                               finalReads: workload.finalReads)
+        let plan: [PlannedFault]
+        do {
+            plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase)
+        } catch let e as ScheduleError {
+            throw InputError.fromSchedule(e, file: spec.nemesis)
+        } catch {
+            throw InputError(file: spec.nemesis, line: 0, field: "nemesis", message: "\(error)")
+        }
+        let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
+        let runDir = try RunFolder.create(results: resultsDir, test: name)
+        try RunFolder.writeInputs(runDir: runDir, spec: spec, name: name, concurrency: concurrency, rate: rate)
+
+        let sink = FileLogHandler.Sink(path: runDir + "/faultline.log", echo: verbosity == .verbose)
+        var logger = Logger(label: "faultline") { FileLogHandler(label: $0, sink: sink) }
+        logger.logLevel = .info
+        logger.info("test \(name) seed \(spec.seed) time limit \(spec.timeLimit)s, \(concurrency) clients, rate \(rate)/s")
+        say("faultline: \(name) → \(runDir)")
+
+        let supervisor = Supervisor(logger: Logger(label: "supervisor") { FileLogHandler(label: $0, sink: sink) })
+        let net = ProxyNetwork(threads: 1)
+        var startError: String?
+        var nodes: [ResolvedNode] = []
+        do {
+            nodes = try NodePlacement.place(pipeline, components: [workload.target], runDir: runDir)
+            try await NodePlacement.link(nodes, net: net)
+            let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
+            for s in specs { try supervisor.start(s) }
+            for n in nodes { try await supervisor.waitHealthy(n.name, timeout: 15) }
+            let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
+            let deadline = ContinuousClock.now + .seconds(10)
+            var leader: String?
+            while leader == nil && ContinuousClock.now < deadline && !interrupted {
+                leader = await discovery.leader(among: nodeNames)
+                if leader == nil { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+            logger.info("nodes healthy; leader \(leader ?? "none yet")")
+        } catch let e as InputError {
+            supervisor.shutdown(grace: 1)
+            await net.shutdown()
+            throw e
+        } catch {
+            startError = "\(error)"
+        }
+        if let startError {
+            logger.error("cannot start the system under test: \(startError)")
+            supervisor.shutdown(grace: 1)
+            await net.shutdown()
+            throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(runDir)/nodes/)")
+        }
+
+        let placed = nodes
+        // Time 0 of the history is the start of the test proper: nodes are up, clients about to start.
+        let history: HistoryWriter
+        do {
+            history = try HistoryWriter(path: runDir + "/history.jsonl")
+        } catch {
+            supervisor.shutdown(grace: 1)
+            await net.shutdown()
+            throw error
+        }
+        let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
+        let adapter: any ClientAdapter
+        switch pipeline.component(named: workload.target)!.role {
+        case "warehouse": adapter = WarehouseClient(transport: transport)
+        case "broker": adapter = BrokerClient(transport: transport)
+        default: adapter = StoreClient(transport: transport)
+        }
+        let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
+                              kind: workload.kind, counters: counters)
+        let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
+        let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
+                                       logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
+        let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
+        let dispenser = OpDispenser(mix: mix, rate: rate)
+        let progress = ProgressPrinter(counters: counters, timeLimit: phases.timeLimit + phases.recovery,
+                                       enabled: verbosity != .quiet) {
+            let links = net.allLinks.filter { $0.faults != .healthy }.count
+            let down = placed.filter { !supervisor.isRunning($0.name) || supervisor.isPaused($0.name) }.count
+            return links + down == 0 ? "none" : "\(links) links faulty, \(down) nodes down or paused"
+        }
+
+        // Clients and nemesis run together; SIGINT cancels this task, and the nemesis still heals.
+        let t0 = ContinuousClock.now
+        let nextProcess = LockedInt(concurrency)
+        let main = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let next = await pool.run(dispenser: dispenser, t0: t0, until: phases.timeLimit + phases.recovery)
+                    nextProcess.set(next)
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(Int64(phases.warmup * 1000)))
+                    await executor.run(plan)
+                }
+                await group.waitForAll()
+            }
+        }
+        let progressTask = Task { await progress.run(t0: t0) }
+        if setRunTask(main) { main.cancel() }
+        await main.value
+        progressTask.cancel()
+        progress.finish()
+
+        // Final reads, after the heal and the recovery time, by fresh processes.
+        if phases.finalReads && !interrupted {
+            var p = nextProcess.get()
+            for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {
+                let targets = workload.kind == .set ? nodes : [nodes[p % nodes.count]]
+                for n in targets {
+                    let f = workload.kind == .set ? "final-read" : workload.kind == .log ? "drain" : "read"
+                    await pool.perform(PlannedOp(f: f, key: key, value: .null), process: p, node: n)
+                    p += 1
+                }
+            }
+        }
+
+        logger.info("stopping nodes")
+        supervisor.shutdown(grace: 3)
+        await transport.shutdown()
+        await net.shutdown()
+        history.close()
+
+        let results = Self.check(historyPath: runDir + "/history.jsonl", workload: workload, logger: logger)
+        try RunFolder.writeResults(runDir: runDir, results: results)
+        RunFolder.linkLatest(runDir: runDir)
+        let status: Int32
+        if interrupted {
+            status = 130
+        } else {
+            switch results.valid {
+            case .valid: status = 0
+            case .invalid: status = 1
+            case .unknown: status = 3
+            }
+        }
+        logger.info("done: \(results.valid) exit \(status) after \(ContinuousClock.now - t0)")
+        if verbosity != .quiet {
+            print(Summary.render(name: name, runDir: runDir, seed: spec.seed, counters: counters,
+                                 faults: plan.count, results: results, interrupted: interrupted))
+        }
+        return RunOutcome(exitStatus: status, runDir: runDir, results: results, interrupted: interrupted)
+    }
+
+    /// Runs the workload's checkers on the stored history (the file, not memory: what a crash leaves).
+    static func check(historyPath: String, workload: WorkloadFile, logger: Logger) -> CheckerResults {
+        let history: History
+        do {
+            history = try HistoryLoader.load(path: historyPath, format: .jsonl).history
+        } catch {
+            logger.error("cannot read the history back: \(error)")
+            return CheckerResults(verdicts: [Verdict(checker: "history", valid: .unknown, error: "\(error)")])
+        }
+        let checkers: [any HistoryChecker] = workload.checkers.compactMap { name in
+            let opts = workload.checkerOptions[name] ?? [:]
+            if name == "linearizable" {
+                return LinearizableChecker(model: .casRegister, initial: nil, timeLimit: opts["time_limit"]?.doubleValue ?? 30)
+            }
+            return makeChecker(named: name, options: opts)
+        }
+        return CheckerResults(history: history, checkers: checkers)
+    }
+
+    private func say(_ s: String) {
+        if verbosity != .quiet { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    }
+}

@@ -1,0 +1,96 @@
+// OpMix: the seeded stream of client operations of a workload (functions with weights, keys, unique values).
+import History
+
+/// One operation for a client to perform: `f` on `key` with the invocation `value`
+/// (docs/history-conventions.md gives the value shape of each workload's functions).
+public struct PlannedOp: Sendable, Equatable, CustomStringConvertible {
+    public var f: String
+    public var key: String?
+    public var value: JSONValue
+
+    public init(f: String, key: String?, value: JSONValue) {
+        self.f = f
+        self.key = key
+        self.value = value
+    }
+
+    public var description: String {
+        var v = ""
+        value.write(to: &v)
+        return "\(f) \(key ?? "-") \(v)"
+    }
+}
+
+/// OpMix turns a seed into the same sequence of ops every time. Functions are picked by weight;
+/// keys uniformly among `keys`. Written values are unique per workload (registers: unique per key,
+/// so that the staleness checker can tell versions apart; set, queue and log elements: unique overall).
+public struct OpMix: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case register, set, queue, log
+    }
+
+    /// The functions each kind of workload knows.
+    public static func functions(of kind: Kind) -> [String] {
+        switch kind {
+        case .register: return ["read", "write", "cas"]
+        case .set: return ["add", "read"]
+        case .queue: return ["enqueue", "dequeue"]
+        case .log: return ["produce", "poll"]
+        }
+    }
+
+    public let kind: Kind
+    public let weights: [(f: String, weight: Int)]
+    public let keys: [String]
+    private var rng: SeededRandom
+    private var lastValue: [String: Int] = [:]
+    private var nextElement = 0
+    private let totalWeight: Int
+
+    /// - Parameters:
+    ///   - weights: function → positive weight, for functions of `kind` (the caller validated them).
+    ///   - keyCount: number of independent keys (k1...kN); 0 means one object and no key.
+    public init(kind: Kind, weights: [(f: String, weight: Int)], keyCount: Int, seed: UInt64) {
+        self.kind = kind
+        self.weights = weights
+        // Log keys name partitions (p0, p1, ...); other workloads' keys are k1, k2, ...
+        self.keys = keyCount <= 0 ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
+        rng = SeededRandom(seed: seed)
+        totalWeight = max(1, weights.reduce(0) { $0 + $1.weight })
+    }
+
+    /// The next op of the stream.
+    public mutating func next() -> PlannedOp {
+        var r = rng.below(totalWeight)
+        var f = weights.last?.f ?? "read"
+        for w in weights {
+            if r < w.weight { f = w.f; break }
+            r -= w.weight
+        }
+        let key = keys.isEmpty ? nil : keys[rng.below(keys.count)]
+        let slot = key ?? ""
+        switch (kind, f) {
+        case (.register, "write"), (.register, "cas"):
+            let last = lastValue[slot] ?? 0
+            let new = last + 1
+            lastValue[slot] = new
+            if f == "cas" && last > 0 {
+                // Expect one of the last few values written, so that some cas ops succeed and some fail.
+                let expected = max(1, last - rng.below(3))
+                return PlannedOp(f: "cas", key: key, value: [.int(expected), .int(new)])
+            }
+            return PlannedOp(f: "write", key: key, value: .int(new))
+        case (.set, "add"), (.queue, "enqueue"), (.log, "produce"):
+            nextElement += 1
+            return PlannedOp(f: f, key: key, value: .int(nextElement))
+        default:
+            return PlannedOp(f: f, key: key, value: .null)
+        }
+    }
+
+    /// The first `count` ops of the stream (for tests and `--dry-run` style listings).
+    public func plan(_ count: Int) -> [PlannedOp] {
+        var copy = self
+        return (0..<count).map { _ in copy.next() }
+    }
+}

@@ -1,0 +1,86 @@
+// `faultline run`: one test (pipeline × workload × nemesis × time limit × seed), or a stored test.yml again.
+import ArgumentParser
+import Controller
+import Foundation
+
+/// `faultline run` resolves a test from files and flags (or a stored test.yml), runs it and maps the
+/// outcome to the exit status: 0 valid, 1 anomaly, 3 unknown, 2 bad input, 4 cannot start, 130 SIGINT.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one test and store it under results/<name>/<UTC time>/.",
+        discussion: "Either --pipeline, --workload, --nemesis, --time-limit and --seed, or --test with a stored "
+            + "test.yml (re-runs it exactly). Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 bad input, "
+            + "4 the system under test could not be started, 130 interrupted."
+    )
+
+    @Option(help: "Pipeline profile (e.g. pipelines/cp.yml).") var pipeline: String?
+    @Option(help: "Workload (e.g. workloads/register.yml).") var workload: String?
+    @Option(help: "Nemesis schedule: a path or a name in nemesis/ (e.g. partition-leader).") var nemesis: String?
+    @Option(name: .customLong("time-limit"), help: "Seconds of operations (before recovery and final reads).") var timeLimit: Double?
+    @Option(help: "Seed of the op plan and the nemesis plan.") var seed: UInt64?
+    @Option(help: "Client processes (overrides the workload).") var concurrency: Int?
+    @Option(help: "Ops per second over all clients, 0 for no limit (overrides the workload).") var rate: Double?
+    @Option(help: "Test name (default: workload-pipeline-nemesis).") var name: String?
+    @Option(help: "Results folder.") var results: String = "results"
+    @Option(help: "A stored test.yml to run again.") var test: String?
+    @Flag(help: "Only the exit status and errors.") var quiet = false
+    @Flag(help: "Echo the controller's log to stderr.") var verbose = false
+
+    func validate() throws {
+        if test == nil {
+            for (v, n) in [(pipeline, "--pipeline"), (workload, "--workload"), (nemesis, "--nemesis")] where v == nil {
+                throw ValidationError("missing \(n) (or give --test results/.../test.yml)")
+            }
+            if timeLimit == nil { throw ValidationError("missing --time-limit") }
+            if seed == nil { throw ValidationError("missing --seed") }
+        }
+        if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let c = concurrency, !(1...1024).contains(c) { throw ValidationError("--concurrency must be between 1 and 1024") }
+        if let r = rate, r < 0 { throw ValidationError("--rate must be >= 0") }
+    }
+
+    func run() async throws {
+        var spec: TestSpec
+        do {
+            if let test {
+                spec = try TestSpec.load(path: test)
+            } else {
+                spec = TestSpec(pipeline: pipeline!, workload: workload!, nemesis: Run.nemesisPath(nemesis!),
+                                timeLimit: timeLimit!, seed: seed!)
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.badInput)
+        }
+        if let timeLimit { spec.timeLimit = timeLimit }
+        if let seed { spec.seed = seed }
+        if let concurrency { spec.concurrency = concurrency }
+        if let rate { spec.rate = rate }
+        if let name { spec.name = name }
+        let runner = TestRunner(spec: spec, resultsDir: results, verbosity: quiet ? .quiet : verbose ? .verbose : .normal)
+        let signals = RunSignals.install(runner)
+        defer { signals.cancel() }
+        do {
+            let outcome = try await runner.run()
+            throw ExitCode(outcome.exitStatus)
+        } catch let e as InputError {
+            printError("\(e)")
+            throw ExitCode(ExitStatus.badInput)
+        } catch let e as CannotStartError {
+            printError("\(e)")
+            throw ExitCode(ExitStatus.cannotStart)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            // The run folder or the history could not be written: the test could not run at all.
+            printError("cannot run the test: \(error)")
+            throw ExitCode(ExitStatus.cannotStart)
+        }
+    }
+
+    /// A bare name means nemesis/<name>.yml.
+    static func nemesisPath(_ s: String) -> String {
+        if s.contains("/") || s.hasSuffix(".yml") || s.hasSuffix(".yaml") { return s }
+        return "nemesis/\(s).yml"
+    }
+}

@@ -49,6 +49,19 @@ let package = Package(
         ]),
         // Seeded op and phase plans.
         .target(name: "Generator", dependencies: ["History"]),
+        // HTTP client adapters per system.
+        .target(name: "Client", dependencies: [
+            "History",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        // One test: nodes + clients + nemesis -> run folder.
+        .target(name: "Controller", dependencies: [
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The built-in pipeline components.
         .target(name: "Node", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -58,10 +58,7 @@ extension LinearizabilitySearch {
 
     func makeReturnPlan(events: [(pos: Int, entry: Int, isCall: Bool)]) -> ReturnPlan {
         var plan = ReturnPlan()
-        var slotOf = [Int](repeating: -1, count: entries.count)
-        var entryInSlot: [Int] = []
-        var freeSlots: [Int] = []
-        var openSlots: [Int] = []
+        var table = SlotTable(entries: entries.count)
         var classOf: [ModelOp: Int] = [:]
         for ev in events {
             let e = entries[ev.entry]
@@ -80,34 +77,25 @@ extension LinearizabilitySearch {
                     plan.classMembers[cls].append(plan.entry.count)
                     plan.classEntries[cls].append(ev.entry)
                 } else {
-                    let slot: Int
-                    if let s = freeSlots.popLast() {
-                        slot = s
-                        entryInSlot[s] = ev.entry
-                    } else {
-                        slot = entryInSlot.count
-                        entryInSlot.append(ev.entry)
-                    }
-                    slotOf[ev.entry] = slot
-                    openSlots.append(slot)
+                    table.open(ev.entry)
                 }
                 continue
             }
-            let target = slotOf[ev.entry]
+            let target = table.slot(of: ev.entry)
             plan.entry.append(ev.entry)
             plan.slot.append(target)
-            // openSlots is in call order (appended at each call).
+            // table.open is in call order.
             var before = 0
-            for p in openSlots where p != target {
-                plan.openEntries.append(entryInSlot[p])
+            for p in table.open where p != target {
+                let other = table.entryInSlot[p]
+                plan.openEntries.append(other)
                 plan.openSlots.append(p)
-                if entries[entryInSlot[p]].call < e.call { before += 1 }
+                if entries[other].call < e.call { before += 1 }
             }
             plan.openBefore.append(before)
             plan.openStart.append(plan.openEntries.count)
             plan.classesAt.append(plan.classOps.count)
-            openSlots.removeAll { $0 == target }
-            freeSlots.append(target)
+            table.close(target)
         }
         return plan
     }

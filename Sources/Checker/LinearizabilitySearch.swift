@@ -127,10 +127,7 @@ struct LinearizabilitySearch<Model: LinearizabilityModel> {
     private func runFrontier<S: SlotSet>(events: [(pos: Int, entry: Int, isCall: Bool)], slots _: S.Type) -> Outcome {
         var frontier = ConfigSet<S>()
         _ = frontier.insert(Key(state: model.initialState, slots: S()), CrashCounts())
-        var slotOf = [Int](repeating: -1, count: entries.count)
-        var entryInSlot: [Int] = []  // slot -> entry, -1 when free
-        var freeSlots: [Int] = []
-        var openSlots: [Int] = []  // slots currently holding an open returning op
+        var table = SlotTable(entries: entries.count)
         // Crashed ops, grouped into classes of identical effect.
         var classOf: [ModelOp: Int32] = [:]
         var classOps: [ModelOp] = []
@@ -157,22 +154,15 @@ struct LinearizabilitySearch<Model: LinearizabilityModel> {
                     classAvailable[Int(cls)] += 1
                     classEntries[Int(cls)].append(ev.entry)
                 } else {
-                    let slot: Int
-                    if let s = freeSlots.popLast() {
-                        slot = s
-                        entryInSlot[s] = ev.entry
-                    } else {
-                        slot = entryInSlot.count
-                        entryInSlot.append(ev.entry)
-                    }
-                    slotOf[ev.entry] = slot
-                    openSlots.append(slot)
+                    table.open(ev.entry)
                 }
                 continue
             }
 
             // Return of an ok op: every surviving configuration must linearize it now.
-            let target = slotOf[ev.entry]
+            let target = table.slot(of: ev.entry)
+            let openSlots = table.open
+            let entryInSlot = table.entryInSlot
             var next = ConfigSet<S>()
             var visited = ConfigSet<S>()
             var stack: [(Key<S>, CrashCounts)] = []
@@ -238,9 +228,7 @@ struct LinearizabilitySearch<Model: LinearizabilityModel> {
             }
             frontier = next
             maxFrontier = max(maxFrontier, frontier.count)
-            entryInSlot[target] = -1
-            freeSlots.append(target)
-            openSlots.removeAll { $0 == target }
+            table.close(target)
             returned += 1
         }
         return .linearizable(maxFrontier: maxFrontier)

@@ -90,3 +90,41 @@ struct CrashCounts: Hashable {
         return true
     }
 }
+
+/// Gives each open returning op a slot, reusing freed ones, so that slot numbers stay below
+/// the history's concurrency (the width a `SlotSet` needs). Shared by both searches.
+struct SlotTable {
+    /// The entry in each slot, -1 when free.
+    private(set) var entryInSlot: [Int] = []
+    /// Slots of the currently open ops, in call order.
+    private(set) var open: [Int] = []
+    private var free: [Int] = []
+    private var slotOf: [Int]
+
+    init(entries: Int) { slotOf = [Int](repeating: -1, count: entries) }
+
+    /// Opens `entry` in the lowest free slot and returns it.
+    @discardableResult
+    mutating func open(_ entry: Int) -> Int {
+        let slot: Int
+        if let s = free.popLast() {
+            slot = s
+            entryInSlot[s] = entry
+        } else {
+            slot = entryInSlot.count
+            entryInSlot.append(entry)
+        }
+        slotOf[entry] = slot
+        open.append(slot)
+        return slot
+    }
+
+    func slot(of entry: Int) -> Int { slotOf[entry] }
+
+    /// Frees the slot of an op that returned.
+    mutating func close(_ slot: Int) {
+        entryInSlot[slot] = -1
+        free.append(slot)
+        open.removeAll { $0 == slot }
+    }
+}

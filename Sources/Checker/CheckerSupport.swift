@@ -144,3 +144,23 @@ struct OptionReader {
 
 /// Nanoseconds to seconds, for details meant to be read by people.
 @inline(__always) func seconds(_ ns: Int64) -> JSONValue { .double(Double(ns) / 1e9) }
+
+/// A checker whose options may be unreadable and whose input may be malformed: either becomes
+/// an unknown verdict that names the problem, never a guess. Conformers call `checkGuarded`
+/// from `check` and do their work in `run`.
+protocol GuardedChecker: HistoryChecker {
+    /// Why the options given at init could not be used, if they could not.
+    var optionError: String? { get }
+    func run(_ history: History) throws(InputError) -> Verdict
+}
+
+extension GuardedChecker {
+    func checkGuarded(_ history: History) -> Verdict {
+        if let optionError { return .unreadable(name, optionError) }
+        do {
+            return try run(history)
+        } catch let e {
+            return .unreadable(name, e.description)
+        }
+    }
+}

@@ -19,7 +19,7 @@ import History
 /// - `rolled-back`: an entry a poll returned that the final drain no longer holds at that offset
 ///   (the log was truncated after the read).
 /// Unknown when a partition with acknowledged produces has no ok drain.
-public struct LogChecker: HistoryChecker {
+public struct LogChecker: HistoryChecker, GuardedChecker {
     public let name = "log"
     let optionError: String?
 
@@ -37,14 +37,7 @@ public struct LogChecker: HistoryChecker {
         var reads: [(op: Int, final: Bool, invoke: Int64, process: ProcessID)] = []
     }
 
-    public func check(_ history: History) -> Verdict {
-        if let optionError { return .unreadable(name, optionError) }
-        do {
-            return try run(history)
-        } catch let e {
-            return .unreadable(name, e.description)
-        }
-    }
+    public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
     private static func entries(_ v: JSONValue, _ history: History, _ op: Op) throws(InputError) -> [(Int, Int)] {
         if v.isNull { return [] }
@@ -60,7 +53,7 @@ public struct LogChecker: HistoryChecker {
         return out
     }
 
-    private func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(InputError) -> Verdict {
         var parts: [String?: Partition] = [:]
         var a = Anomalies(names: [
             "lost", "duplicated", "unexpected", "inconsistent-offset", "out-of-order", "skipped-in-poll",

@@ -21,7 +21,7 @@ import History
 /// from the warehouse / from any source), `staleness_versions` / `staleness_ns` (per answer with a
 /// position: warehouse positions known before the query began minus the answer's, and how long the
 /// warehouse had held something newer).
-public struct PipelineChecker: HistoryChecker {
+public struct PipelineChecker: HistoryChecker, GuardedChecker {
     public let name = "pipeline"
     let stages: [String]
     let maxStaleSeconds: Double?
@@ -64,16 +64,9 @@ public struct PipelineChecker: HistoryChecker {
         var op: Int
     }
 
-    public func check(_ history: History) -> Verdict {
-        if let optionError { return .unreadable(name, optionError) }
-        do {
-            return try run(history)
-        } catch let e {
-            return .unreadable(name, e.description)
-        }
-    }
+    public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    private func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(InputError) -> Verdict {
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         var events: [Int: Event] = [:]
         var answers: [Answer] = []

@@ -17,7 +17,7 @@ import History
 /// - `recovered` (not an error): an info enqueue whose element was returned.
 /// - `unchecked` (not an error): acknowledged after the last drain began, never returned: undecidable.
 /// Unknown when a key with acknowledged enqueues has no ok drain.
-public struct QueueChecker: HistoryChecker {
+public struct QueueChecker: HistoryChecker, GuardedChecker {
     public let name = "queue"
     let optionError: String?
 
@@ -44,16 +44,9 @@ public struct QueueChecker: HistoryChecker {
         var infoDrains = 0
     }
 
-    public func check(_ history: History) -> Verdict {
-        if let optionError { return .unreadable(name, optionError) }
-        do {
-            return try run(history)
-        } catch let e {
-            return .unreadable(name, e.description)
-        }
-    }
+    public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    private func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(InputError) -> Verdict {
         var keys: [String?: KeyState] = [:]
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         for p in try pairedOps(history) {

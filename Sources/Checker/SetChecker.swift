@@ -19,7 +19,7 @@ import History
 /// invocation of the first read of the run of reads that all return it (0 when it was visible before).
 /// Valid when nothing is lost, unexpected or duplicated and every key that has adds has an ok final
 /// read; unknown when a key has no ok final read (nothing lost can then be decided), unless invalid.
-public struct SetChecker: HistoryChecker {
+public struct SetChecker: HistoryChecker, GuardedChecker {
     public let name = "set"
     let optionError: String?
 
@@ -54,16 +54,9 @@ public struct SetChecker: HistoryChecker {
         var reads: [Read] = []
     }
 
-    public func check(_ history: History) -> Verdict {
-        if let optionError { return .unreadable(name, optionError) }
-        do {
-            return try run(history)
-        } catch let e {
-            return .unreadable(name, e.description)
-        }
-    }
+    public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    private func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(InputError) -> Verdict {
         var keys: [String?: KeyState] = [:]
         for p in try pairedOps(history) {
             switch p.f {

@@ -16,7 +16,7 @@ import History
 /// have written, or written only after the read completed: invalid), `beyond-bound` (staler than
 /// `max_versions` or `max_seconds`: invalid, so a campaign can expect "stale, but never staler than …").
 /// Unknown when there is no ok read.
-public struct StalenessChecker: HistoryChecker {
+public struct StalenessChecker: HistoryChecker, GuardedChecker {
     public let name = "staleness"
     let initial: JSONValue
     let maxVersions: Int?
@@ -51,16 +51,9 @@ public struct StalenessChecker: HistoryChecker {
         var op: Int
     }
 
-    public func check(_ history: History) -> Verdict {
-        if let optionError { return .unreadable(name, optionError) }
-        do {
-            return try run(history)
-        } catch let e {
-            return .unreadable(name, e.description)
-        }
-    }
+    public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    private func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(InputError) -> Verdict {
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         var writes: [String?: [JSONValue: [Write]]] = [:]
         var reads: [String?: [Read]] = [:]

@@ -72,3 +72,21 @@ extension HTTPTransport.Answer {
         }
     }
 }
+
+extension HTTPTransport {
+    /// Register read of a JSON resource holding `{"value": …}`: its value, or nil when it does
+    /// not exist yet (404), as both the store's objects and the warehouse's rows answer.
+    func readValue(_ url: String) async -> ClientOutcome {
+        let a = await send(.GET, url)
+        if case .status(200, let b) = a { return .ok(b["value"] ?? .null) }
+        if case .status(404, _) = a { return .ok(.null) }
+        return a.otherwise
+    }
+
+    /// Register write: PUT `{"value": value}`; ok with the value written on 200.
+    func writeValue(_ url: String, _ value: JSONValue) async -> ClientOutcome {
+        let a = await send(.PUT, url, body: ["value": value])
+        if case .status(200, _) = a { return .ok(value) }
+        return a.otherwise
+    }
+}

@@ -12,14 +12,9 @@ public struct StoreClient: ClientAdapter {
         let k = key ?? "r"
         switch f {
         case "read":
-            let a = await transport.send(.GET, "\(baseURL)/objects/\(k)")
-            if case .status(200, let b) = a { return .ok(b["value"] ?? .null) }
-            if case .status(404, _) = a { return .ok(.null) }
-            return a.otherwise
+            return await transport.readValue("\(baseURL)/objects/\(k)")
         case "write":
-            let a = await transport.send(.PUT, "\(baseURL)/objects/\(k)", body: ["value": value])
-            if case .status(200, _) = a { return .ok(value) }
-            return a.otherwise
+            return await transport.writeValue("\(baseURL)/objects/\(k)", value)
         case "cas":
             guard let pair = value.arrayValue, pair.count == 2 else { return .fail("cas value must be [expected, new]") }
             // The read is only a precondition: whatever happens to it, nothing was changed yet.

@@ -12,14 +12,9 @@ public struct WarehouseClient: ClientAdapter {
         let k = key ?? "r"
         switch f {
         case "read":
-            let a = await transport.send(.GET, "\(baseURL)/rows/\(k)")
-            if case .status(200, let b) = a { return .ok(b["value"] ?? .null) }
-            if case .status(404, _) = a { return .ok(.null) }
-            return a.otherwise
+            return await transport.readValue("\(baseURL)/rows/\(k)")
         case "write":
-            let a = await transport.send(.PUT, "\(baseURL)/rows/\(k)", body: ["value": value])
-            if case .status(200, _) = a { return .ok(value) }
-            return a.otherwise
+            return await transport.writeValue("\(baseURL)/rows/\(k)", value)
         case "cas":
             guard let pair = value.arrayValue, pair.count == 2 else { return .fail("cas value must be [expected, new]") }
             let a = await transport.send(.PUT, "\(baseURL)/rows/\(k)", body: ["value": pair[1], "if_value": pair[0]])

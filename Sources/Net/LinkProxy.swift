@@ -66,6 +66,12 @@ public final class LinkProxy: Sendable {
         return (try? await state.loop.submit { state.openHandlers / 2 }.get()) ?? 0
     }
 
+    /// Connections accepted so far, over the link's life (faulty ones included).
+    public func acceptedConnections() async -> Int {
+        let state = self.state
+        return (try? await state.loop.submit { state.accepted }.get()) ?? 0
+    }
+
     /// Stops listening and closes every open connection.
     public func close() async {
         try? await server.close()

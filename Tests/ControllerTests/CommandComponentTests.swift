@@ -1,5 +1,7 @@
 // Command components of pipeline files: parsing, template filling, and bad input naming file, line and field.
 import Foundation
+import Net
+import Supervisor
 import Testing
 
 @testable import Controller
@@ -87,5 +89,68 @@ struct CommandComponentTests {
             #expect(f?.line == line && f?.field == field && f?.message.contains(text) == true,
                     "\(yaml): got \(String(describing: f))")
         }
+    }
+}
+
+/// Command nodes started for real, without etcd: the private /etc/hosts, the health command, a missing command.
+struct CommandNodeStartTests {
+    /// Each node resolves its peers' names, inside its own mount namespace, to its own proxy address for
+    /// that link; the health command decides when it is ready; the pid is the command itself.
+    @Test func nodesResolvePeersThroughTheirOwnHostsFile() async throws {
+        let dir = CLIRunner.tempDir("cmd-start")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/p.yml"
+        CLIRunner.write("""
+            components:
+              svc:
+                command: /bin/sh
+                replicas: 2
+                ports: {client: free, peer: free}
+                peer_port: peer
+                args: ["-c", "getent hosts svc-1.faultline svc-2.faultline > {data_dir}/resolved; sleep 1; touch {data_dir}/ready; exec sleep 30"]
+                health: {command: [test, -e, "{data_dir}/ready"]}
+                stop_signal: KILL
+
+            """, to: path)
+        let p = try PipelineFile.load(path: path)
+        let nodes = try NodePlacement.place(p, components: ["svc"], runDir: dir)
+        let net = ProxyNetwork(threads: 1)
+        let sup = Supervisor()
+        var pids: [Int32] = []
+        do {
+            try await NodePlacement.link(nodes, net: net)
+            for s in try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: "unused") { pids.append(try sup.start(s)) }
+            // Not ready for a second: the health command must wait for it.
+            #expect(!FileManager.default.fileExists(atPath: nodes[0].dataDir + "/ready"))
+            for n in nodes {
+                try await CommandNodes.waitHealthy(n, all: nodes, supervisor: sup, timeout: 10)
+                #expect(FileManager.default.fileExists(atPath: n.dataDir + "/ready"))
+            }
+            let r1 = try String(contentsOfFile: nodes[0].dataDir + "/resolved", encoding: .utf8)
+            let r2 = try String(contentsOfFile: nodes[1].dataDir + "/resolved", encoding: .utf8)
+            #expect(r1.contains("127.0.0.1") && r1.contains("127.1.1.2"), "\(r1)")
+            #expect(r2.contains("127.1.2.1") && r2.contains("127.0.0.1"), "\(r2)")
+            for pid in pids { #expect(EtcdTests.comm(pid) == "sleep") }
+            // The controller's own /etc/hosts is untouched.
+            let mine = try String(contentsOfFile: "/etc/hosts", encoding: .utf8)
+            #expect(!mine.contains("svc-1.faultline"))
+        } catch {
+            Issue.record("\(error)")
+        }
+        sup.shutdown(grace: 1)
+        await net.shutdown()
+        for pid in pids { #expect(!EtcdTests.alive(pid)) }
+    }
+
+    /// A command that is not installed: exit 4 naming the node and the command.
+    @Test func missingCommandCannotStart() throws {
+        let dir = CLIRunner.tempDir("cmd-missing")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        CLIRunner.write("components:\n  store:\n    command: no-such-command-faultline\n    replicas: 1\n", to: dir + "/p.yml")
+        let r = try CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml",
+                                   "--nemesis", "none", "--time-limit", "2", "--seed", "1", "--results", dir, "--quiet"],
+                                  timeout: 30)
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("store-1: command 'no-such-command-faultline' not found in PATH"), "\(r.stderr)")
     }
 }

@@ -14,7 +14,8 @@ import Yams
 ///         settings: {...}      # docs/nodes.md; validated by the node itself
 ///         bugs: []             # optional
 ///
-/// Every field is checked here except the role's settings, which the node validates on start.
+/// A component may instead run any command as its nodes (`command:`, see `CommandComponent`); its role is
+/// then "command". Every field is checked here except a role's settings, which the node validates on start.
 public struct PipelineFile: Sendable, Equatable {
     public struct Component: Sendable, Equatable {
         public var name: String
@@ -24,6 +25,8 @@ public struct PipelineFile: Sendable, Equatable {
         public var basePortLine: Int
         public var settings: JSONValue
         public var bugs: [String]
+        /// Set for a `command:` component (role "command"): how to start, reach and check its nodes.
+        public var command: CommandComponent? = nil
     }
 
     public var path: String
@@ -47,10 +50,18 @@ public struct PipelineFile: Sendable, Equatable {
                 throw y.fail(k, "components", "a component name is lower-case letters, digits and _")
             }
             let f = "components.\(cname)"
+            if v.mapping?["command"] != nil {
+                let m = try y.mapping(v, f, allowed: CommandComponent.fields)
+                let cmd = try CommandComponent.parse(y, m, f)
+                let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
+                out.append(Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
+                                     settings: .object(cmd.clientSettings), bugs: [], command: cmd))
+                continue
+            }
             let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs"])
             guard let role = try y.string(m, "role", f) else { throw y.fail(v, "\(f).role", "missing") }
             guard roles.contains(role) else {
-                throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")))")
+                throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")), or command: to run your own)")
             }
             let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
             let base = try y.int(m, "base_port", f, range: 1024...65000)

@@ -14,6 +14,13 @@ public struct ResolvedNode: Sendable {
     public var folder: String
     public var settings: JSONValue
     public var bugs: [String]
+    /// A command node's named ports (its `port` is the client port among them).
+    public var ports: [String: Int] = [:]
+    /// Set for a node of a `command:` component.
+    public var command: CommandComponent? = nil
+    /// 1-based: the node's replica number and its component's position in the pipeline file.
+    public var index: Int = 0
+    public var componentIndex: Int = 0
 
     public var dataDir: String { folder + "/data" }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -32,7 +39,11 @@ enum NodePlacement {
     /// InputError at the base_port line) or ports from the allocator.
     static func place(_ pipeline: PipelineFile, components: [String], runDir: String) throws -> [ResolvedNode] {
         var nodes: [ResolvedNode] = []
-        for c in pipeline.components where components.contains(c.name) {
+        for (ci, c) in pipeline.components.enumerated() where components.contains(c.name) {
+            if c.command != nil {
+                nodes += try CommandNodes.place(pipeline, c, componentIndex: ci + 1, runDir: runDir)
+                continue
+            }
             for i in 1...c.replicas {
                 let name = "\(c.name)-\(i)"
                 let port: Int
@@ -54,7 +65,8 @@ enum NodePlacement {
 
     /// One proxy per directed link between nodes of the same component (replicas talk only to each other).
     static func link(_ nodes: [ResolvedNode], net: ProxyNetwork) async throws {
-        for a in nodes {
+        try await CommandNodes.link(nodes.filter { $0.command != nil }, net: net)
+        for a in nodes where a.command == nil {
             for b in nodes where b.component == a.component && b.name != a.name {
                 try await net.addLink(from: a.name, to: b.name, targetPort: b.port)
             }
@@ -65,6 +77,7 @@ enum NodePlacement {
     static func writeConfigs(_ nodes: [ResolvedNode], net: ProxyNetwork, nodeExecutable: String) throws -> [NodeSpec] {
         try nodes.map { n in
             try FileManager.default.createDirectory(atPath: n.dataDir, withIntermediateDirectories: true)
+            if n.command != nil { return try CommandNodes.spec(n, all: nodes, net: net) }
             let path = n.folder + "/config.json"
             var text = ""
             n.configJSON(peers: net.peerAddresses(of: n.name)).write(to: &text)

@@ -69,11 +69,7 @@ public final class TestRunner: @unchecked Sendable {
             throw InputError(file: workload.path, line: workload.targetLine, field: "target",
                              message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
         }
-        let fits = workload.kind == .log ? comp.role == "broker" : comp.role != "broker"
-        if !fits {
-            throw InputError(file: workload.path, line: workload.targetLine, field: "target",
-                             message: "a \(workload.kind.rawValue) workload cannot run against '\(comp.name)' (role \(comp.role))")
-        }
+        try ComponentAccess.checkFits(comp, workload: workload)
         let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
         return (pipeline, workload, names)
     }
@@ -112,8 +108,8 @@ public final class TestRunner: @unchecked Sendable {
             try await NodePlacement.link(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
             for s in specs { try supervisor.start(s) }
-            for n in nodes { try await supervisor.waitHealthy(n.name, timeout: 15) }
-            let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
+            for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: 15) }
+            let discovery = ComponentAccess.leaderDiscovery(pipeline.component(named: workload.target)!, nodes: nodes)
             let deadline = ContinuousClock.now + .seconds(10)
             var leader: String?
             while leader == nil && ContinuousClock.now < deadline && !interrupted {
@@ -146,15 +142,11 @@ public final class TestRunner: @unchecked Sendable {
             throw error
         }
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
-        let adapter: any ClientAdapter
-        switch pipeline.component(named: workload.target)!.role {
-        case "warehouse": adapter = WarehouseClient(transport: transport)
-        case "broker": adapter = BrokerClient(transport: transport)
-        default: adapter = StoreClient(transport: transport)
-        }
+        let target = pipeline.component(named: workload.target)!
+        let adapter = ComponentAccess.adapter(target, kind: workload.kind, transport: transport)
         let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
                               kind: workload.kind, counters: counters)
-        let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
+        let discovery = ComponentAccess.leaderDiscovery(target, nodes: nodes)
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)

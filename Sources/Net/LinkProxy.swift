@@ -9,14 +9,16 @@ public final class LinkProxy: Sendable {
     public let id: LinkID
     /// The port the `from` node dials to reach `to`.
     public let listenPort: Int
+    /// The loopback address the proxy listens on (127.0.0.1 unless a node needs one address per link).
+    public let listenHost: String
     public let targetHost: String
     public let targetPort: Int
     private let state: LinkState
     private let server: Channel
     private let current: NIOLockedValueBox<LinkFaults>
 
-    /// Binds the proxy on `listenPort` (0 = any free port) on `loop`.
-    public static func start(id: LinkID, listenPort: Int, targetHost: String = "127.0.0.1", targetPort: Int,
+    /// Binds the proxy on `listenHost:listenPort` (0 = any free port) on `loop`.
+    public static func start(id: LinkID, listenHost: String = "127.0.0.1", listenPort: Int, targetHost: String = "127.0.0.1", targetPort: Int,
                              on loop: EventLoop) async throws -> LinkProxy {
         let state = LinkState(id: id, loop: loop)
         let server = try await ServerBootstrap(group: loop)
@@ -28,13 +30,15 @@ public final class LinkProxy: Sendable {
             .childChannelInitializer { inbound in
                 Self.accept(inbound, state: state, host: targetHost, port: targetPort)
             }
-            .bind(host: "127.0.0.1", port: listenPort).get()
+            .bind(host: listenHost, port: listenPort).get()
         let port = server.localAddress?.port ?? listenPort
-        return LinkProxy(id: id, listenPort: port, targetHost: targetHost, targetPort: targetPort, state: state, server: server)
+        return LinkProxy(id: id, listenHost: listenHost, listenPort: port, targetHost: targetHost, targetPort: targetPort, state: state, server: server)
     }
 
-    private init(id: LinkID, listenPort: Int, targetHost: String, targetPort: Int, state: LinkState, server: Channel) {
+    private init(id: LinkID, listenHost: String, listenPort: Int, targetHost: String, targetPort: Int, state: LinkState,
+                 server: Channel) {
         self.id = id
+        self.listenHost = listenHost
         self.listenPort = listenPort
         self.targetHost = targetHost
         self.targetPort = targetPort
@@ -43,8 +47,8 @@ public final class LinkProxy: Sendable {
         self.current = NIOLockedValueBox(.healthy)
     }
 
-    /// "127.0.0.1:PORT": the address the `from` node is given for its peer `to`.
-    public var address: String { "127.0.0.1:\(listenPort)" }
+    /// "HOST:PORT": the address the `from` node is given for its peer `to`.
+    public var address: String { "\(listenHost):\(listenPort)" }
 
     /// The faults now in force.
     public var faults: LinkFaults { current.withLockedValue { $0 } }
@@ -60,6 +64,12 @@ public final class LinkProxy: Sendable {
     public func openConnections() async -> Int {
         let state = self.state
         return (try? await state.loop.submit { state.openHandlers / 2 }.get()) ?? 0
+    }
+
+    /// Connections accepted so far, over the link's life (faulty ones included).
+    public func acceptedConnections() async -> Int {
+        let state = self.state
+        return (try? await state.loop.submit { state.accepted }.get()) ?? 0
     }
 
     /// Stops listening and closes every open connection.

@@ -14,11 +14,15 @@ public final class ProxyNetwork: Sendable {
         links = NIOLockedValueBox([:])
     }
 
-    /// Starts the proxy for `from`→`to` forwarding to `targetPort` (listening on `listenPort`, 0 = any).
+    /// Starts the proxy for `from`→`to` forwarding to 127.0.0.1:`targetPort`, listening on
+    /// `listenHost:listenPort` (port 0 = any). A host other than 127.0.0.1 (another loopback address such
+    /// as 127.1.1.2) lets every link to the same peer keep the peer's own port: see docs/own-system.md.
     @discardableResult
-    public func addLink(from: String, to: String, targetPort: Int, listenPort: Int = 0) async throws -> LinkProxy {
+    public func addLink(from: String, to: String, targetPort: Int, listenHost: String = "127.0.0.1",
+                        listenPort: Int = 0) async throws -> LinkProxy {
         let id = LinkID(from, to)
-        let proxy = try await LinkProxy.start(id: id, listenPort: listenPort, targetPort: targetPort, on: group.next())
+        let proxy = try await LinkProxy.start(id: id, listenHost: listenHost, listenPort: listenPort,
+                                              targetPort: targetPort, on: group.next())
         links.withLockedValue { $0[id] = proxy }
         return proxy
     }
@@ -28,7 +32,7 @@ public final class ProxyNetwork: Sendable {
         links.withLockedValue { Array($0.values) }.sorted { ($0.id.from, $0.id.to) < ($1.id.from, $1.id.to) }
     }
 
-    /// The addresses node `from` should use for each peer: peer name → "127.0.0.1:PORT".
+    /// The addresses node `from` should use for each peer: peer name → "HOST:PORT" of its outgoing proxy.
     public func peerAddresses(of from: String) -> [String: String] {
         Dictionary(uniqueKeysWithValues: allLinks.filter { $0.id.from == from }.map { ($0.id.to, $0.address) })
     }

@@ -62,32 +62,47 @@ public final class TestRunner: @unchecked Sendable {
     }
 
     /// Loads every input and validates it before anything starts; throws `InputError` (exit 2).
+    /// Returns the components to start and their node names (every component for a pipeline workload).
     func loadInputs() throws -> (PipelineFile, WorkloadFile, [String]) {
+        let (p, w, _, names) = try loadInputsWithComponents()
+        return (p, w, names)
+    }
+
+    func loadInputsWithComponents() throws -> (PipelineFile, WorkloadFile, [String], [String]) {
         let pipeline = try PipelineFile.load(path: spec.pipeline)
         let workload = try WorkloadFile.load(path: spec.workload)
+        if workload.kind == .pipeline {
+            let comps = try Self.pipelineComponents(pipeline, workload: workload)
+            let names = comps.flatMap { c in (1...pipeline.component(named: c)!.replicas).map { "\(c)-\($0)" } }
+            return (pipeline, workload, comps, names)
+        }
         guard let comp = pipeline.component(named: workload.target) else {
             throw InputError(file: workload.path, line: workload.targetLine, field: "target",
                              message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
         }
-        let fits = workload.kind == .log ? comp.role == "broker" : comp.role != "broker"
+        let fits = workload.kind == .log ? comp.role == "broker" : ["store", "warehouse"].contains(comp.role)
         if !fits {
             throw InputError(file: workload.path, line: workload.targetLine, field: "target",
                              message: "a \(workload.kind.rawValue) workload cannot run against '\(comp.name)' (role \(comp.role))")
         }
         let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
-        return (pipeline, workload, names)
+        return (pipeline, workload, [comp.name], names)
     }
 
     /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.
     public func run() async throws -> RunOutcome {
-        let (pipeline, workload, nodeNames) = try loadInputs()
+        let (pipeline, workload, componentNames, nodeNames) = try loadInputsWithComponents()
+        let isPipeline = workload.kind == .pipeline
+        var componentNodes: [String: [String]] = [:]
+        for c in componentNames { componentNodes[c] = nodeNames.filter { $0.hasPrefix(c + "-") && Int($0.dropFirst(c.count + 1)) != nil } }
         let concurrency = spec.concurrency ?? workload.concurrency
         let rate = spec.rate ?? workload.rate
         let phases = PhasePlan(timeLimit: spec.timeLimit, warmup: workload.warmup, recovery: workload.recovery,
                                finalReads: workload.finalReads)
         let plan: [PlannedFault]
         do {
-            plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase)
+            plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase,
+                                        components: componentNodes)
         } catch let e as ScheduleError {
             throw InputError.fromSchedule(e, file: spec.nemesis)
         } catch {
@@ -108,19 +123,25 @@ public final class TestRunner: @unchecked Sendable {
         var startError: String?
         var nodes: [ResolvedNode] = []
         do {
-            nodes = try NodePlacement.place(pipeline, components: [workload.target], runDir: runDir)
+            nodes = try NodePlacement.place(pipeline, components: componentNames, runDir: runDir)
+            NodePlacement.wireUpstreams(&nodes, pipeline: pipeline)
             try await NodePlacement.link(nodes, net: net)
+            try await NodePlacement.linkUpstreams(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
             for s in specs { try supervisor.start(s) }
             for n in nodes { try await supervisor.waitHealthy(n.name, timeout: 15) }
             let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
             let deadline = ContinuousClock.now + .seconds(10)
-            var leader: String?
-            while leader == nil && ContinuousClock.now < deadline && !interrupted {
-                leader = await discovery.leader(among: nodeNames)
-                if leader == nil { try? await Task.sleep(for: .milliseconds(100)) }
+            // Every replicated component needs its own leader (service components have none).
+            for (c, names) in componentNodes.sorted(by: { $0.key < $1.key }) {
+                guard let role = pipeline.component(named: c)?.role, !PipelineLinks.serviceRoles.contains(role) else { continue }
+                var leader: String?
+                while leader == nil && ContinuousClock.now < deadline && !interrupted {
+                    leader = await discovery.leader(among: names)
+                    if leader == nil { try? await Task.sleep(for: .milliseconds(100)) }
+                }
+                logger.info("nodes of \(c) healthy; leader \(leader ?? "none yet")")
             }
-            logger.info("nodes healthy; leader \(leader ?? "none yet")")
         } catch let e as InputError {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
@@ -147,13 +168,15 @@ public final class TestRunner: @unchecked Sendable {
         }
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
         let adapter: any ClientAdapter
-        switch pipeline.component(named: workload.target)!.role {
+        switch isPipeline ? "pipeline" : pipeline.component(named: workload.target)!.role {
+        case "pipeline": adapter = PipelineClient(transport: transport)
         case "warehouse": adapter = WarehouseClient(transport: transport)
         case "broker": adapter = BrokerClient(transport: transport)
         default: adapter = StoreClient(transport: transport)
         }
-        let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
+        var pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
                               kind: workload.kind, counters: counters)
+        if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
         let discovery = StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
@@ -189,7 +212,10 @@ public final class TestRunner: @unchecked Sendable {
         progress.finish()
 
         // Final reads, after the heal and the recovery time, by fresh processes.
-        if phases.finalReads && !interrupted {
+        if isPipeline && phases.finalReads && !interrupted {
+            await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
+            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+        } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {
                 let targets = workload.kind == .set ? nodes : [nodes[p % nodes.count]]

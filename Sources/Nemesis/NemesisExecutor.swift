@@ -189,6 +189,10 @@ public final class NemesisExecutor: @unchecked Sendable {
             let live = nodes.nodeNames.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
             guard let l = await leader?.leader(among: live) else { throw NoLeader() }
             return [l]
+        case .leaderAmong(let among):
+            let live = among.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
+            guard let l = await leader?.leader(among: live) else { throw NoLeader() }
+            return [l]
         }
     }
 
@@ -198,6 +202,9 @@ public final class NemesisExecutor: @unchecked Sendable {
         case .isolate(let t):
             let iso = try await resolve(t)
             return .complete(iso, nodes.nodeNames.filter { !iso.contains($0) })
+        case .isolateWithin(let t, let among):
+            let iso = try await resolve(t)
+            return .complete(iso, among.filter { !iso.contains($0) })
         case .oneWay(let f, let t):
             var g: [String: Set<String>] = [:]
             let froms = try await resolve(f)

@@ -27,7 +27,7 @@ public struct PipelineClient: ClientAdapter {
             return .ok(["id": .int(id), "found": .bool(found), "source": b["source"] ?? .null, "position": b["position"] ?? .null])
         case "final-read":
             guard let stage = value["stage"]?.stringValue else { return .fail("final-read value must be {\"stage\": s}") }
-            let ids: Result<[Int], String>
+            let ids: IDs
             switch stage {
             case "broker": ids = await brokerIDs(baseURL)
             case "store": ids = await storeIDs(baseURL)
@@ -35,23 +35,23 @@ public struct PipelineClient: ClientAdapter {
             default: return .fail("no stage \(stage)")
             }
             switch ids {
-            case .success(let xs): return .ok(["stage": .string(stage), "ids": .array(xs.map { .int($0) })])
-            case .failure(let e): return .info(e)
+            case .ok(let xs): return ClientOutcome.ok(["stage": .string(stage), "ids": .array(xs.map { .int($0) })])
+            case .failed(let e): return ClientOutcome.info(e)
             }
         default:
             return .fail("the pipeline client has no operation '\(f)'")
         }
     }
 
-    private func brokerIDs(_ base: String) async -> Result<[Int], String> {
+    private func brokerIDs(_ base: String) async -> IDs {
         guard case .status(200, let s) = await transport.send(.GET, "\(base)/status"),
-              let parts = s["partitions"]?.arrayValue else { return .failure("broker status unreadable") }
+              let parts = s["partitions"]?.arrayValue else { return .failed("broker status unreadable") }
         var ids: [Int] = []
         for p in 0..<parts.count {
             var from = 0
             while true {
                 let a = await transport.send(.GET, "\(base)/fetch?partition=\(p)&offset=\(from)&max=1000")
-                guard case .status(200, let b) = a, let msgs = b["messages"]?.arrayValue else { return .failure("broker fetch p\(p): \(a.otherwise)") }
+                guard case .status(200, let b) = a, let msgs = b["messages"]?.arrayValue else { return .failed("broker fetch p\(p): \(a.otherwise)") }
                 for m in msgs {
                     if let id = m["value"]?["id"]?.intValue { ids.append(id) }
                     from = (m["offset"]?.intValue ?? from) + 1
@@ -59,31 +59,34 @@ public struct PipelineClient: ClientAdapter {
                 if msgs.isEmpty || from >= (b["high_watermark"]?.intValue ?? from) { break }
             }
         }
-        return .success(ids)
+        return .ok(ids)
     }
 
-    private func storeIDs(_ base: String) async -> Result<[Int], String> {
+    private func storeIDs(_ base: String) async -> IDs {
         let l = await transport.send(.GET, "\(base)/objects?prefix=events/&limit=100000")
-        guard case .status(200, let b) = l, let keys = b["keys"]?.arrayValue else { return .failure("store list: \(l.otherwise)") }
+        guard case .status(200, let b) = l, let keys = b["keys"]?.arrayValue else { return .failed("store list: \(l.otherwise)") }
         var byPosition: [String: Int] = [:]
         for k in keys.compactMap({ $0["key"]?.stringValue }) {
             let a = await transport.send(.GET, "\(base)/objects/\(k)")
             if case .status(404, _) = a { continue }
-            guard case .status(200, let o) = a else { return .failure("store get \(k): \(a.otherwise)") }
+            guard case .status(200, let o) = a else { return .failed("store get \(k): \(a.otherwise)") }
             let p = o["value"]?["partition"]?.intValue ?? -1
             for e in o["value"]?["events"]?.arrayValue ?? [] {
                 guard let id = e["id"]?.intValue, let off = e["offset"]?.intValue else { continue }
                 byPosition["\(p)/\(off)"] = id
             }
         }
-        return .success(Array(byPosition.values))
+        return .ok(Array(byPosition.values))
     }
 
-    private func warehouseIDs(_ base: String) async -> Result<[Int], String> {
+    private func warehouseIDs(_ base: String) async -> IDs {
         let a = await transport.send(.GET, "\(base)/rows?from=e&to=f&limit=100000")
-        guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return .failure("warehouse rows: \(a.otherwise)") }
-        return .success(rows.compactMap { $0["value"]?["id"]?.intValue })
+        guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return .failed("warehouse rows: \(a.otherwise)") }
+        return .ok(rows.compactMap { $0["value"]?["id"]?.intValue })
     }
 
     public func shutdown() async { await transport.shutdown() }
+
+    /// What a stage's final read found: its event ids, or why it could not be read (an `info` op).
+    enum IDs { case ok([Int]), failed(String) }
 }

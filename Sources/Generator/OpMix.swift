@@ -88,9 +88,9 @@ public struct OpMix: Sendable {
             nextElement += 1
             return PlannedOp(f: f, key: key, value: .int(nextElement))
         case (.pipeline, "query"):
-            // Ask about an event ingested recently (or about to be): ids 1...next, biased to the newest.
+            // Ask about one of the last 100 events issued: some not visible yet, most loaded by now.
             let newest = max(1, nextElement)
-            let id = max(1, newest - rng.below(min(newest, 20)))
+            let id = max(1, newest - rng.below(min(newest, 100)))
             return PlannedOp(f: f, key: nil, value: ["id": .int(id)])
         default:
             return PlannedOp(f: f, key: key, value: .null)

@@ -186,13 +186,21 @@ public final class NemesisExecutor: @unchecked Sendable {
         switch t {
         case .nodes(let ns): return ns
         case .leader:
-            let live = nodes.nodeNames.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
-            guard let l = await leader?.leader(among: live) else { throw NoLeader() }
-            return [l]
+            return [try await findLeader(among: nodes.nodeNames)]
         case .leaderAmong(let among):
-            let live = among.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
-            guard let l = await leader?.leader(among: live) else { throw NoLeader() }
-            return [l]
+            return [try await findLeader(among: among)]
+        }
+    }
+
+    /// The leader among the live `names`; during an election there is none for a moment, so ask
+    /// again for up to 2 s before giving up.
+    private func findLeader(among names: [String]) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            let live = names.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
+            if let l = await leader?.leader(among: live) { return l }
+            if ContinuousClock.now >= deadline || Task.isCancelled || leader == nil { throw NoLeader() }
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 

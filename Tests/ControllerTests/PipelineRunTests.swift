@@ -83,6 +83,25 @@ struct PipelineRunTests {
         #expect((r.pipeline?["details"]?["lost_by_hop"]?["store->warehouse"]?.intValue ?? 0) == r.count("lost"))
     }
 
+    static let storeLeaderKill = """
+        events:
+          - {at: 0s, duration: 3s, fault: kill, target: leader, component: store}
+        """
+
+    /// The store leader killed (writes refused during the election): the connector replays what it
+    /// could not write, so nothing is lost; with `commit_before_write` it has already committed those
+    /// batches and they are lost between the broker and the store.
+    @Test func connectorReplaysFailedWritesAndItsBugLosesThem() throws {
+        let ok = try Self.run("cp", timeLimit: 6, nemesisYAML: Self.storeLeaderKill)
+        #expect(ok.history.ops.contains { $0.f == "start-kill" })
+        #expect(ok.count("lost") == 0 && ok.count("duplicated") == 0, "pipeline: \(String(describing: ok.pipeline))")
+        let bug = try Self.run("cp", timeLimit: 6, edit: {
+            $0.replacingOccurrences(of: "  connector:\n    role: connector\n", with: "  connector:\n    role: connector\n    bugs: [commit_before_write]\n")
+        }, nemesisYAML: Self.storeLeaderKill)
+        #expect(bug.count("lost") > 0)
+        #expect((bug.pipeline?["details"]?["lost_by_hop"]?["broker->store"]?.intValue ?? 0) == bug.count("lost"))
+    }
+
     static let brokerLeaderPartition = """
         events:
           - {at: 0s, duration: 4s, fault: partition, shape: isolate-leader, component: broker, links: component}

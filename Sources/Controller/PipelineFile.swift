@@ -8,7 +8,8 @@ import Yams
 ///     name: cp
 ///     components:
 ///       store:                 # component name; its nodes are store-1, store-2, ...
-///         role: store          # a faultline-node role: broker, store, warehouse
+///         role: store          # a faultline-node role: broker, store, warehouse (replicated), or
+///                              # ingest, connector, loader, cache, api (one process each)
 ///         replicas: 3
 ///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
 ///         settings: {...}      # docs/nodes.md; validated by the node itself

@@ -36,6 +36,8 @@ struct ClientPool {
     let concurrency: Int
     let kind: OpMix.Kind
     let counters: RunCounters
+    /// Pipeline workloads: the nodes each function goes to (ingest → ingest nodes, query → api nodes).
+    var routes: [String: [ResolvedNode]] = [:]
 
     /// Issues ops until `deadline` (seconds on `clock` since `t0`) or cancellation.
     func run(dispenser: OpDispenser, t0: ContinuousClock.Instant, until deadline: Double) async -> Int {
@@ -65,7 +67,8 @@ struct ClientPool {
     /// Records the invocation, performs it on the process' node, records exactly one completion.
     @discardableResult
     func perform(_ op: PlannedOp, process: Int, node: ResolvedNode? = nil) async -> Ended {
-        let n = node ?? nodes[process % nodes.count]
+        let targets = routes[op.f] ?? nodes
+        let n = node ?? targets[process % targets.count]
         history.record(process: .client(process), type: .invoke, f: op.f, key: op.key, value: op.value, node: n.name)
         // A set's reads return every element: the adapters call that "read-set".
         let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : op.f

@@ -12,7 +12,7 @@ enum ComponentAccess {
         if let cmd = comp.command {
             fits = cmd.client == "etcd" ? (workload.kind == .register || workload.kind == .set) : true
         } else {
-            fits = workload.kind == .log ? comp.role == "broker" : comp.role != "broker"
+            fits = workload.kind == .log ? comp.role == "broker" : ["store", "warehouse"].contains(comp.role)
         }
         if !fits {
             let what = comp.command.map { "client \($0.client)" } ?? "role \(comp.role)"

@@ -8,11 +8,14 @@ import Yams
 ///     name: cp
 ///     components:
 ///       store:                 # component name; its nodes are store-1, store-2, ...
-///         role: store          # a faultline-node role: broker, store, warehouse
+///         role: store          # a faultline-node role: broker, store, warehouse (replicated), or
+///                              # ingest, connector, loader, cache, api (one process each)
 ///         replicas: 3
 ///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
 ///         settings: {...}      # docs/nodes.md; validated by the node itself
 ///         bugs: []             # optional
+///         uses: [broker]       # optional, service roles only: the upstream components (default: the
+///                              # one component of each role this role needs; PipelineLinks.swift)
 ///
 /// A component may instead run any command as its nodes (`command:`, see `CommandComponent`); its role is
 /// then "command". Every field is checked here except a role's settings, which the node validates on start.
@@ -27,13 +30,16 @@ public struct PipelineFile: Sendable, Equatable {
         public var bugs: [String]
         /// Set for a `command:` component (role "command"): how to start, reach and check its nodes.
         public var command: CommandComponent? = nil
+        /// Upstream components this component's nodes talk to (resolved; empty for replicated roles).
+        public var uses: [String] = []
+        public var usesLine: Int = 0
     }
 
     public var path: String
     public var name: String
     public var components: [Component]
 
-    public static let roles = ["broker", "store", "warehouse"]
+    public static let roles = ["broker", "store", "warehouse"] + PipelineLinks.serviceRoles
 
     public static func load(path: String) throws -> PipelineFile {
         let (y, root) = try YAMLFields.load(path: path)
@@ -58,12 +64,23 @@ public struct PipelineFile: Sendable, Equatable {
                                      settings: .object(cmd.clientSettings), bugs: [], command: cmd))
                 continue
             }
-            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs"])
+            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses"])
             guard let role = try y.string(m, "role", f) else { throw y.fail(v, "\(f).role", "missing") }
             guard roles.contains(role) else {
                 throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")), or command: to run your own)")
             }
-            let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
+            let isService = PipelineLinks.serviceRoles.contains(role)
+            // A service is one process (no replicated log); the replicated roles default to 3.
+            let replicas = try y.int(m, "replicas", f, range: isService ? 1...1 : 1...9) ?? (isService ? 1 : 3)
+            var uses: [String]? = nil
+            if let u = m["uses"] {
+                guard isService else { throw y.fail(u, "\(f).uses", "only the service roles (\(PipelineLinks.serviceRoles.joined(separator: ", "))) have upstreams") }
+                guard let seq = u.sequence else { throw y.fail(u, "\(f).uses", "expected a list of component names") }
+                uses = try seq.map { item in
+                    guard let s = item.string else { throw y.fail(item, "\(f).uses", "expected a component name") }
+                    return s
+                }
+            }
             let base = try y.int(m, "base_port", f, range: 1024...65000)
             var settings: JSONValue = .object([:])
             if let s = m["settings"] {
@@ -78,10 +95,16 @@ public struct PipelineFile: Sendable, Equatable {
                     bugs.append(s)
                 }
             }
-            out.append(Component(name: cname, role: role, replicas: replicas, basePort: base,
-                                 basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs))
+            var c = Component(name: cname, role: role, replicas: replicas, basePort: base,
+                              basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs)
+            c.uses = uses ?? []
+            c.usesLine = m["uses"]?.mark?.line ?? (v.mark?.line ?? 0)
+            if uses == nil { c.usesLine = -(c.usesLine) }  // negative: derived, not written
+            out.append(c)
         }
-        return PipelineFile(path: path, name: name, components: out)
+        var file = PipelineFile(path: path, name: name, components: out)
+        try PipelineLinks.resolve(&file)
+        return file
     }
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }

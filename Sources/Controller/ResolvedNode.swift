@@ -21,6 +21,8 @@ public struct ResolvedNode: Sendable {
     /// 1-based: the node's replica number and its component's position in the pipeline file.
     public var index: Int = 0
     public var componentIndex: Int = 0
+    /// Service nodes: upstream role → node names (NodePlacement+Pipeline.swift); empty otherwise.
+    public var upstreams: [String: [String]] = [:]
 
     public var dataDir: String { folder + "/data" }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -29,8 +31,10 @@ public struct ResolvedNode: Sendable {
     public func configJSON(peers: [String: String]) -> JSONValue {
         var p: [String: JSONValue] = [:]
         for (k, v) in peers { p[k] = .string(v) }
-        return ["name": .string(name), "role": .string(role), "port": .int(port), "data_dir": .string(dataDir),
-                "peers": .object(p), "settings": settings, "bugs": .array(bugs.map { .string($0) })]
+        var o: [String: JSONValue] = ["name": .string(name), "role": .string(role), "port": .int(port), "data_dir": .string(dataDir),
+                                      "peers": .object(p), "settings": settings, "bugs": .array(bugs.map { .string($0) })]
+        if !upstreams.isEmpty { o["upstreams"] = .object(upstreams.mapValues { .array($0.map { .string($0) }) }) }
+        return .object(o)
     }
 }
 

@@ -62,28 +62,52 @@ public final class TestRunner: @unchecked Sendable {
     }
 
     /// Loads every input and validates it before anything starts; throws `InputError` (exit 2).
+    /// Returns the components to start and their node names (every component for a pipeline workload).
     func loadInputs() throws -> (PipelineFile, WorkloadFile, [String]) {
+        let (p, w, _, names) = try loadInputsWithComponents()
+        return (p, w, names)
+    }
+
+    func loadInputsWithComponents() throws -> (PipelineFile, WorkloadFile, [String], [String]) {
         let pipeline = try PipelineFile.load(path: spec.pipeline)
         let workload = try WorkloadFile.load(path: spec.workload)
+        if workload.kind == .pipeline {
+            let comps = try Self.pipelineComponents(pipeline, workload: workload)
+            let names = comps.flatMap { c in (1...pipeline.component(named: c)!.replicas).map { "\(c)-\($0)" } }
+            return (pipeline, workload, comps, names)
+        }
         guard let comp = pipeline.component(named: workload.target) else {
             throw InputError(file: workload.path, line: workload.targetLine, field: "target",
                              message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
         }
         try ComponentAccess.checkFits(comp, workload: workload)
         let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
-        return (pipeline, workload, names)
+        return (pipeline, workload, [comp.name], names)
+    }
+
+    /// How the nemesis finds leaders: a pipeline workload asks every built-in node's /status (its
+    /// schedules name the component); otherwise the target component's own way (etcd: its API).
+    static func leaderDiscovery(_ pipeline: PipelineFile, workload: WorkloadFile, nodes: [ResolvedNode]) -> any LeaderDiscovery {
+        if workload.kind != .pipeline, let target = pipeline.component(named: workload.target) {
+            return ComponentAccess.leaderDiscovery(target, nodes: nodes)
+        }
+        return StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
     }
 
     /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.
     public func run() async throws -> RunOutcome {
-        let (pipeline, workload, nodeNames) = try loadInputs()
+        let (pipeline, workload, componentNames, nodeNames) = try loadInputsWithComponents()
+        let isPipeline = workload.kind == .pipeline
+        var componentNodes: [String: [String]] = [:]
+        for c in componentNames { componentNodes[c] = nodeNames.filter { $0.hasPrefix(c + "-") && Int($0.dropFirst(c.count + 1)) != nil } }
         let concurrency = spec.concurrency ?? workload.concurrency
         let rate = spec.rate ?? workload.rate
         let phases = PhasePlan(timeLimit: spec.timeLimit, warmup: workload.warmup, recovery: workload.recovery,
                                finalReads: workload.finalReads)
         let plan: [PlannedFault]
         do {
-            plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase)
+            plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase,
+                                        components: componentNodes)
         } catch let e as ScheduleError {
             throw InputError.fromSchedule(e, file: spec.nemesis)
         } catch {
@@ -104,19 +128,25 @@ public final class TestRunner: @unchecked Sendable {
         var startError: String?
         var nodes: [ResolvedNode] = []
         do {
-            nodes = try NodePlacement.place(pipeline, components: [workload.target], runDir: runDir)
+            nodes = try NodePlacement.place(pipeline, components: componentNames, runDir: runDir)
+            NodePlacement.wireUpstreams(&nodes, pipeline: pipeline)
             try await NodePlacement.link(nodes, net: net)
+            try await NodePlacement.linkUpstreams(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
             for s in specs { try supervisor.start(s) }
             for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: 15) }
-            let discovery = ComponentAccess.leaderDiscovery(pipeline.component(named: workload.target)!, nodes: nodes)
+            let discovery = Self.leaderDiscovery(pipeline, workload: workload, nodes: nodes)
             let deadline = ContinuousClock.now + .seconds(10)
-            var leader: String?
-            while leader == nil && ContinuousClock.now < deadline && !interrupted {
-                leader = await discovery.leader(among: nodeNames)
-                if leader == nil { try? await Task.sleep(for: .milliseconds(100)) }
+            // Every replicated component needs its own leader (service components have none).
+            for (c, names) in componentNodes.sorted(by: { $0.key < $1.key }) {
+                guard let role = pipeline.component(named: c)?.role, !PipelineLinks.serviceRoles.contains(role) else { continue }
+                var leader: String?
+                while leader == nil && ContinuousClock.now < deadline && !interrupted {
+                    leader = await discovery.leader(among: names)
+                    if leader == nil { try? await Task.sleep(for: .milliseconds(100)) }
+                }
+                logger.info("nodes of \(c) healthy; leader \(leader ?? "none yet")")
             }
-            logger.info("nodes healthy; leader \(leader ?? "none yet")")
         } catch let e as InputError {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
@@ -142,11 +172,12 @@ public final class TestRunner: @unchecked Sendable {
             throw error
         }
         let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
-        let target = pipeline.component(named: workload.target)!
-        let adapter = ComponentAccess.adapter(target, kind: workload.kind, transport: transport)
-        let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
+        let adapter: any ClientAdapter = isPipeline ? PipelineClient(transport: transport)
+            : ComponentAccess.adapter(pipeline.component(named: workload.target)!, kind: workload.kind, transport: transport)
+        var pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
                               kind: workload.kind, counters: counters)
-        let discovery = ComponentAccess.leaderDiscovery(target, nodes: nodes)
+        if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
+        let discovery = Self.leaderDiscovery(pipeline, workload: workload, nodes: nodes)
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
@@ -181,7 +212,10 @@ public final class TestRunner: @unchecked Sendable {
         progress.finish()
 
         // Final reads, after the heal and the recovery time, by fresh processes.
-        if phases.finalReads && !interrupted {
+        if isPipeline && phases.finalReads && !interrupted {
+            await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
+            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+        } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {
                 let targets = workload.kind == .set ? nodes : [nodes[p % nodes.count]]

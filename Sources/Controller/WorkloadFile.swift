@@ -7,8 +7,10 @@ import Yams
 /// WorkloadFile is a parsed workload:
 ///
 ///     name: register
-///     kind: register            # register | set | log (the op vocabulary, docs/history-conventions.md)
-///     target: store             # the pipeline component the clients talk to
+///     kind: register            # register | set | log | pipeline (the op vocabulary, docs/history-conventions.md)
+///     target: store             # the pipeline component the clients talk to (none for pipeline:
+///                               # it starts every component; ingest ops go to ingest, query ops to api)
+///     drain_timeout: 15s        # pipeline only: how long the drain may wait for connector and loader
 ///     keys: 3                   # independent keys k1..kN
 ///     functions: {read: 2, write: 1, cas: 1}     # weights
 ///     concurrency: 6            # logical client processes
@@ -35,22 +37,26 @@ public struct WorkloadFile: Sendable {
     public var finalReads: Bool
     public var checkers: [String]
     public var checkerOptions: [String: [String: JSONValue]]
+    /// Pipeline: the longest wait for the connector's lag 0 and the loader caught up after the heal.
+    public var drainTimeout: Double = 15
 
     /// Checkers a workload may name (the Checker module's, plus linearizable).
-    public static let knownCheckers = ["linearizable", "set", "queue", "log", "staleness", "availability", "perf"]
+    public static let knownCheckers = ["linearizable", "set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
 
     public static func load(path: String) throws -> WorkloadFile {
         let (y, root) = try YAMLFields.load(path: path)
         let m = try y.mapping(root, "", allowed: ["name", "description", "kind", "target", "keys", "functions",
                                                   "concurrency", "rate", "op_timeout", "warmup", "recovery",
-                                                  "final_reads", "checkers", "checker_options"])
+                                                  "final_reads", "checkers", "checker_options", "drain_timeout"])
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try y.string(m, "name", "") ?? defaultName
-        guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register, set or log)") }
+        guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register, set, log or pipeline)") }
         guard let kind = OpMix.Kind(rawValue: kindName), kind != .queue else {
-            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set or log)")
+            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set, log or pipeline)")
         }
-        guard let target = try y.string(m, "target", "") else { throw y.fail(root, "target", "missing (a pipeline component)") }
+        // A pipeline workload drives the whole pipeline (its ingest and api components): no target.
+        let target = try y.string(m, "target", "") ?? ""
+        if target.isEmpty && kind != .pipeline { throw y.fail(root, "target", "missing (a pipeline component)") }
         let keys = try y.int(m, "keys", "", range: 1...10_000) ?? 3
         var functions: [(f: String, weight: Int)] = []
         let allowedF = OpMix.functions(of: kind)
@@ -68,6 +74,7 @@ public struct WorkloadFile: Sendable {
         switch kind {
         case .register: checkers = ["linearizable", "staleness", "availability", "perf"]
         case .log: checkers = ["log", "availability", "perf"]
+        case .pipeline: checkers = ["pipeline", "availability", "perf"]
         default: checkers = ["set", "availability", "perf"]
         }
         if let c = m["checkers"] {
@@ -89,7 +96,8 @@ public struct WorkloadFile: Sendable {
                 options[k.string ?? "?"] = obj
             }
         }
-        return WorkloadFile(
+        let drain = try y.duration(m, "drain_timeout", "") ?? 15
+        var w = WorkloadFile(
             path: path, name: name, kind: kind, target: target, targetLine: m["target"]?.mark?.line ?? 0, keys: keys,
             functions: functions,
             concurrency: try y.int(m, "concurrency", "", range: 1...1024) ?? 5,
@@ -99,5 +107,7 @@ public struct WorkloadFile: Sendable {
             recovery: try y.duration(m, "recovery", "") ?? 3,
             finalReads: try y.bool(m, "final_reads", "") ?? true,
             checkers: checkers, checkerOptions: options)
+        w.drainTimeout = drain
+        return w
     }
 }

@@ -27,6 +27,8 @@ public struct PlannedOp: Sendable, Equatable, CustomStringConvertible {
 public struct OpMix: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case register, set, queue, log
+        /// The built-in pipeline end to end: ingest events, query them through the API.
+        case pipeline
     }
 
     /// The functions each kind of workload knows.
@@ -36,6 +38,7 @@ public struct OpMix: Sendable {
         case .set: return ["add", "read"]
         case .queue: return ["enqueue", "dequeue"]
         case .log: return ["produce", "poll"]
+        case .pipeline: return ["ingest", "query"]
         }
     }
 
@@ -54,7 +57,8 @@ public struct OpMix: Sendable {
         self.kind = kind
         self.weights = weights
         // Log keys name partitions (p0, p1, ...); other workloads' keys are k1, k2, ...
-        self.keys = keyCount <= 0 ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
+        // A pipeline's events carry their own keys (the ingest API's event key), not history keys.
+        self.keys = keyCount <= 0 || kind == .pipeline ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
         rng = SeededRandom(seed: seed)
         totalWeight = max(1, weights.reduce(0) { $0 + $1.weight })
     }
@@ -80,9 +84,14 @@ public struct OpMix: Sendable {
                 return PlannedOp(f: "cas", key: key, value: [.int(expected), .int(new)])
             }
             return PlannedOp(f: "write", key: key, value: .int(new))
-        case (.set, "add"), (.queue, "enqueue"), (.log, "produce"):
+        case (.set, "add"), (.queue, "enqueue"), (.log, "produce"), (.pipeline, "ingest"):
             nextElement += 1
             return PlannedOp(f: f, key: key, value: .int(nextElement))
+        case (.pipeline, "query"):
+            // Ask about one of the last 100 events issued: some not visible yet, most loaded by now.
+            let newest = max(1, nextElement)
+            let id = max(1, newest - rng.below(min(newest, 100)))
+            return PlannedOp(f: f, key: nil, value: ["id": .int(id)])
         default:
             return PlannedOp(f: f, key: key, value: .null)
         }

@@ -186,9 +186,21 @@ public final class NemesisExecutor: @unchecked Sendable {
         switch t {
         case .nodes(let ns): return ns
         case .leader:
-            let live = nodes.nodeNames.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
-            guard let l = await leader?.leader(among: live) else { throw NoLeader() }
-            return [l]
+            return [try await findLeader(among: nodes.nodeNames)]
+        case .leaderAmong(let among):
+            return [try await findLeader(among: among)]
+        }
+    }
+
+    /// The leader among the live `names`; during an election there is none for a moment, so ask
+    /// again for up to 2 s before giving up.
+    private func findLeader(among names: [String]) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            let live = names.filter { nodes.isRunning($0) && !nodes.isPaused($0) }
+            if let l = await leader?.leader(among: live) { return l }
+            if ContinuousClock.now >= deadline || Task.isCancelled || leader == nil { throw NoLeader() }
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 
@@ -198,6 +210,9 @@ public final class NemesisExecutor: @unchecked Sendable {
         case .isolate(let t):
             let iso = try await resolve(t)
             return .complete(iso, nodes.nodeNames.filter { !iso.contains($0) })
+        case .isolateWithin(let t, let among):
+            let iso = try await resolve(t)
+            return .complete(iso, among.filter { !iso.contains($0) })
         case .oneWay(let f, let t):
             var g: [String: Set<String>] = [:]
             let froms = try await resolve(f)

@@ -4,6 +4,8 @@
 public enum ResolvedTarget: Sendable, Equatable {
     case nodes([String])
     case leader
+    /// The leader among these nodes only (a fault scoped to one component).
+    case leaderAmong([String])
 }
 
 /// A fault with every random choice already made.
@@ -35,6 +37,8 @@ public enum FaultAction: Sendable, Equatable {
 public enum PartitionPlan: Sendable, Equatable {
     case grudge(Grudge)
     case isolate(ResolvedTarget)
+    /// Cut the target off from the other nodes of `among` only (a component's replication links).
+    case isolateWithin(ResolvedTarget, among: [String])
     case oneWay(from: ResolvedTarget, to: ResolvedTarget)
 }
 
@@ -54,11 +58,23 @@ public struct PlanError: Error, CustomStringConvertible, Equatable {
 /// NemesisPlan turns a schedule into timed faults for the given nodes (in a stable order).
 public enum NemesisPlan {
     /// Loads `nemesis/<name>.yml` (or any path) and plans it: the controller's one call.
-    public static func load(path: String, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
-        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit)
+    /// - Parameter components: component name → its nodes, for entries with `component:`.
+    public static func load(path: String, nodes: [String], seed: UInt64, timeLimit: Double,
+                            components: [String: [String]] = [:]) throws -> [PlannedFault] {
+        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit, components: components)
     }
 
-    public static func make(_ schedule: NemesisSchedule, nodes: [String], seed: UInt64, timeLimit: Double) throws -> [PlannedFault] {
+    public static func make(_ schedule: NemesisSchedule, nodes: [String], seed: UInt64, timeLimit: Double,
+                            components: [String: [String]] = [:]) throws -> [PlannedFault] {
+        // A scoped entry picks its targets among its component's nodes (ComponentScope).
+        func resolve(_ spec: FaultSpec, _ scope: ComponentScope?, rng: inout SplitMix64) throws -> FaultAction {
+            guard let scope else { return try Self.resolve(spec, nodes: nodes, rng: &rng, schedule: schedule.name) }
+            guard let own = components[scope.component] else {
+                throw PlanError(message: "nemesis \(schedule.name): line \(scope.line): component '\(scope.component)' is not a component of this test (components: \(components.keys.sorted().joined(separator: ", ")))")
+            }
+            return Self.scoped(try Self.resolve(spec, nodes: own, rng: &rng, schedule: schedule.name), own: own,
+                               linksOnly: scope.componentLinksOnly)
+        }
         var rng = SplitMix64(seed: seed)
         switch schedule.mode {
         case .none:
@@ -66,7 +82,7 @@ public enum NemesisPlan {
         case .fixed(let events):
             return try events.filter { $0.at < timeLimit }.map { e in
                 PlannedFault(at: e.at, duration: min(e.duration, timeLimit - e.at),
-                             action: try resolve(e.fault, nodes: nodes, rng: &rng, schedule: schedule.name))
+                             action: try resolve(e.fault, e.scope, rng: &rng))
             }
         case .random(let mix):
             if let s = mix.seed { rng = SplitMix64(seed: s) }
@@ -74,9 +90,10 @@ public enum NemesisPlan {
             var out: [PlannedFault] = []
             var t = mix.start
             while t < timeLimit {
-                let spec = mix.faults[Int(rng.next() % UInt64(mix.faults.count))]
+                let i = Int(rng.next() % UInt64(mix.faults.count))
+                let scope = i < mix.scopes.count ? mix.scopes[i] : nil
                 out.append(PlannedFault(at: t, duration: min(mix.duration, timeLimit - t),
-                                        action: try resolve(spec, nodes: nodes, rng: &rng, schedule: schedule.name)))
+                                        action: try resolve(mix.faults[i], scope, rng: &rng)))
                 t += mix.interval
             }
             return out
@@ -124,6 +141,28 @@ public enum NemesisPlan {
                     t = .nodes([others[Int(rng.next() % UInt64(others.count))]])
                 }
                 return .partition(shape: shape.name, .oneWay(from: f, to: t))
+            }
+        }
+    }
+
+    /// Narrows a fault resolved among a component's nodes: its leader is that component's leader, and
+    /// with `linksOnly` an isolation cuts only the component's own links.
+    static func scoped(_ a: FaultAction, own: [String], linksOnly: Bool) -> FaultAction {
+        func t(_ r: ResolvedTarget) -> ResolvedTarget { r == .leader ? .leaderAmong(own) : r }
+        func lt(_ r: ResolvedTarget?) -> ResolvedTarget? { r.map(t) ?? (linksOnly ? .nodes(own) : nil) }
+        switch a {
+        case .kill(let r): return .kill(t(r))
+        case .pause(let r): return .pause(t(r))
+        case .latency(let d, let j, let r): return .latency(delayMs: d, jitterMs: j, lt(r))
+        case .loss(let p, let r): return .loss(probability: p, lt(r))
+        case .bandwidth(let b, let r): return .bandwidth(bytesPerSecond: b, lt(r))
+        case .reset(let r): return .reset(lt(r))
+        case .partition(let shape, let plan):
+            switch plan {
+            case .isolate(let r): return .partition(shape: shape, linksOnly ? .isolateWithin(t(r), among: own) : .isolate(t(r)))
+            case .isolateWithin(let r, let among): return .partition(shape: shape, .isolateWithin(t(r), among: among))
+            case .oneWay(let f, let to): return .partition(shape: shape, .oneWay(from: t(f), to: t(to)))
+            case .grudge: return a
             }
         }
     }

@@ -79,9 +79,9 @@ final class ScheduleParser {
         }
         let at = required(map, "at", field) { self.duration($0, "\(field).at") }
         let dur = required(map, "duration", field) { self.duration($0, "\(field).duration") }
-        let f = fault(node, field: field, extraKeys: ["at", "duration"])
+        let f = fault(node, field: field, extraKeys: ["at", "duration", "component", "links"])
         guard let at, let dur, let f else { return nil }
-        return ScheduledFault(at: at, duration: dur, fault: f)
+        return ScheduledFault(at: at, duration: dur, fault: f, scope: scope(map, field))
     }
 
     func randomMix(_ node: Node) -> RandomMix? {
@@ -99,10 +99,14 @@ final class ScheduleParser {
         }
         if let interval, interval <= 0 { problem(map["interval"], "random.interval", "must be greater than 0") }
         var faults: [FaultSpec] = []
+        var scopes: [ComponentScope?] = []
         if let fs = map["faults"] {
             if let seq = fs.sequence, !seq.isEmpty {
                 for (i, f) in seq.enumerated() {
-                    if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: []) { faults.append(spec) }
+                    if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: ["component", "links"]) {
+                        faults.append(spec)
+                        scopes.append(f.mapping.flatMap { scope($0, "random.faults[\(i)]") })
+                    }
                 }
             } else {
                 problem(fs, "random.faults", "expected a non-empty list of faults")
@@ -111,7 +115,28 @@ final class ScheduleParser {
             problem(node, "random.faults", "missing (a list of faults to pick from)")
         }
         guard let interval, let dur else { return nil }
-        return RandomMix(start: start, interval: interval, duration: dur, seed: seed, faults: faults)
+        return RandomMix(start: start, interval: interval, duration: dur, seed: seed, faults: faults,
+                         scopes: scopes.contains { $0 != nil } ? scopes : [])
+    }
+
+    /// `component: NAME` (a component of the pipeline; checked when the plan is made) and `links:
+    /// component | all` (default all).
+    func scope(_ map: Node.Mapping, _ field: String) -> ComponentScope? {
+        var linksOnly = false
+        if let l = map["links"] {
+            switch l.string {
+            case "component": linksOnly = true
+            case "all": linksOnly = false
+            default: problem(l, "\(field).links", "expected component or all")
+            }
+            if map["component"] == nil { problem(l, "\(field).links", "needs a component") }
+        }
+        guard let c = map["component"] else { return nil }
+        guard let name = c.string, !name.isEmpty else {
+            problem(c, "\(field).component", "expected a component name")
+            return nil
+        }
+        return ComponentScope(component: name, componentLinksOnly: linksOnly, line: c.mark?.line ?? 0)
     }
 
     static let faultKeys: [String: [String]] = [

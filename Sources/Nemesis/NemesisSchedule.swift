@@ -24,10 +24,13 @@ public struct ScheduledFault: Sendable, Equatable {
     public var at: Double
     public var duration: Double
     public var fault: FaultSpec
-    public init(at: Double, duration: Double, fault: FaultSpec) {
+    /// The component whose nodes the fault targets (`component:`), or nil for every node of the test.
+    public var scope: ComponentScope?
+    public init(at: Double, duration: Double, fault: FaultSpec, scope: ComponentScope? = nil) {
         self.at = at
         self.duration = duration
         self.fault = fault
+        self.scope = scope
     }
 }
 
@@ -39,12 +42,31 @@ public struct RandomMix: Sendable, Equatable {
     /// Overrides the test's seed when set.
     public var seed: UInt64?
     public var faults: [FaultSpec]
-    public init(start: Double, interval: Double, duration: Double, seed: UInt64? = nil, faults: [FaultSpec]) {
+    /// Per fault (same order as `faults`): its component scope, or nil. Empty means none has one.
+    public var scopes: [ComponentScope?] = []
+    public init(start: Double, interval: Double, duration: Double, seed: UInt64? = nil, faults: [FaultSpec],
+                scopes: [ComponentScope?] = []) {
         self.start = start
         self.interval = interval
         self.duration = duration
         self.seed = seed
         self.faults = faults
+        self.scopes = scopes
+    }
+}
+
+/// ComponentScope: a fault entry's `component:` (and `links:`). Targets (leader, random, minority, all,
+/// partition shapes) are chosen among that component's nodes; with `links: component` a partition cuts
+/// only links between the component's own nodes (its replication), otherwise every link of the
+/// isolated nodes, including those from other components.
+public struct ComponentScope: Sendable, Equatable {
+    public var component: String
+    public var componentLinksOnly: Bool
+    public var line: Int
+    public init(component: String, componentLinksOnly: Bool = false, line: Int = 0) {
+        self.component = component
+        self.componentLinksOnly = componentLinksOnly
+        self.line = line
     }
 }
 

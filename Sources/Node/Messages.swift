@@ -41,6 +41,8 @@ struct ReadInfo: Sendable {
     var commitIndex: Int
     var highWatermark: Int
     var lastIndex: Int
+    /// Log index of the last entry applied to the state machine the read sees (the warehouse's position).
+    var appliedIndex: Int = 0
 }
 
 /// A role's data: a deterministic function of the log prefix applied so far.

@@ -3,6 +3,8 @@ import Foundation
 
 public enum Role: String, Sendable, CaseIterable {
     case broker, store, warehouse
+    /// The pipeline's single-process services (docs/nodes.md "Pipeline roles").
+    case ingest, connector, loader, cache, api
 }
 
 /// Known defects a node can be started with, one per name, to prove the checkers find them.
@@ -13,6 +15,10 @@ public enum Bug: String, Sendable, CaseIterable {
     case staleReads = "stale_reads"
     /// On restart the last 5 entries of the log are dropped, even though they were written.
     case loseTailOnRestart = "lose_tail_on_restart"
+    /// Loader: every 5th new object is recorded as loaded but never inserted into the warehouse.
+    case skipObjects = "skip_objects"
+    /// Connector: commits the consumed offset before writing the object, so a failed write loses the batch.
+    case commitBeforeWrite = "commit_before_write"
 }
 
 public struct ConfigError: Error, CustomStringConvertible {
@@ -28,11 +34,14 @@ public struct NodeConfig: Sendable {
     public var peers: [String: String]
     public var settings: Settings
     public var bugs: Set<Bug>
+    /// Service roles: the nodes of each upstream component, keyed by role ("broker": ["broker-1", ...]);
+    /// every name is a key of `peers`, whose address (the controller's proxy) is where requests go.
+    public var upstreams: [Role: [String]]
 
     public init(name: String, role: Role, port: Int, dataDir: String, peers: [String: String],
-                settings: Settings, bugs: Set<Bug> = []) {
+                settings: Settings, bugs: Set<Bug> = [], upstreams: [Role: [String]] = [:]) {
         self.name = name; self.role = role; self.port = port; self.dataDir = dataDir
-        self.peers = peers; self.settings = settings; self.bugs = bugs
+        self.peers = peers; self.settings = settings; self.bugs = bugs; self.upstreams = upstreams
     }
 
     /// Reads and validates a config file; errors name the file, the line and the field.
@@ -52,7 +61,7 @@ public struct NodeConfig: Sendable {
             throw ConfigError(description: "\(path): invalid JSON: \(error)")
         }
         guard let o = json.objectValue else { throw ConfigError(description: "\(path):1: top level must be an object") }
-        let allowed: Set<String> = ["name", "role", "port", "data_dir", "peers", "settings", "bugs"]
+        let allowed: Set<String> = ["name", "role", "port", "data_dir", "peers", "settings", "bugs", "upstreams"]
         for k in o.keys where !allowed.contains(k) { throw fail(k, "unknown field") }
         guard let name = o["name"]?.stringValue, !name.isEmpty else { throw fail("name", "must be a non-empty string") }
         guard let roleName = o["role"]?.stringValue, let role = Role(rawValue: roleName) else {
@@ -82,6 +91,23 @@ public struct NodeConfig: Sendable {
             }
             bugs.insert(bug)
         }
+        var upstreams: [Role: [String]] = [:]
+        guard let uo = (o["upstreams"] ?? .object([:])).objectValue else { throw fail("upstreams", "must be an object") }
+        for (k, v) in uo {
+            guard let r = Role(rawValue: k), role.upstreamRoles.contains(r) else {
+                throw fail("upstreams.\(k)", "role \(role.rawValue) takes upstreams \(role.upstreamRoles.map(\.rawValue).joined(separator: ", ")), not \(k)")
+            }
+            guard let names = v.arrayValue?.compactMap(\.stringValue), names.count == v.arrayValue?.count, !names.isEmpty else {
+                throw fail("upstreams.\(k)", "must be a non-empty list of node names")
+            }
+            for n in names where peers[n] == nil {
+                throw fail("upstreams.\(k)", "node \(n) has no address in peers")
+            }
+            upstreams[r] = names
+        }
+        for r in role.upstreamRoles where upstreams[r] == nil {
+            throw fail("upstreams", "missing upstream \(r.rawValue) (role \(role.rawValue) needs \(role.upstreamRoles.map(\.rawValue).joined(separator: ", ")))")
+        }
         let settingsJSON = o["settings"] ?? .object([:])
         guard let so = settingsJSON.objectValue else { throw fail("settings", "must be an object") }
         let settings: Settings
@@ -89,7 +115,7 @@ public struct NodeConfig: Sendable {
             throw fail("settings.\(e.field)", e.message)
         }
         return NodeConfig(name: name, role: role, port: port, dataDir: dataDir, peers: peers,
-                          settings: settings, bugs: bugs)
+                          settings: settings, bugs: bugs, upstreams: upstreams)
     }
 }
 

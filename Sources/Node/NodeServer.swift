@@ -185,6 +185,7 @@ public enum NodeRunner {
         case .broker: try await serve(config, BrokerMachine.self) { BrokerRoutes(node: $0).add(to: $1) }
         case .store: try await serve(config, StoreMachine.self) { StoreRoutes(node: $0).add(to: $1) }
         case .warehouse: try await serve(config, WarehouseMachine.self) { WarehouseRoutes(node: $0).add(to: $1) }
+        case .ingest, .connector, .loader, .cache, .api: try await ServiceRunner.run(config)
         }
     }
 

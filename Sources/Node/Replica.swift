@@ -484,7 +484,7 @@ actor Replica<M: StateMachine> {
     /// Runs a read where the settings allow it; leader reads with a barrier wait until what they saw commits.
     func read<R: Sendable>(_ body: (M, ReadInfo) throws -> R) async throws -> R {
         let info = ReadInfo(isLeader: state == .leader, commitIndex: commitIndex, highWatermark: highWatermark,
-                            lastIndex: log.count)
+                            lastIndex: log.count, appliedIndex: applied)
         if policy.localReads || bugs.contains(.staleReads) { return try body(machine, info) }
         guard state == .leader else { throw NodeError(503, "not the leader", leader: leader) }
         if !policy.readBarrier { return try body(machine, info) }

@@ -23,16 +23,28 @@ public struct Settings: Sendable {
     public var heartbeatMs = 100
     public var ackTimeoutMs = 2000
     public var maxBodyBytes = 1 << 20
+    // pipeline service roles (ingest, connector, loader, cache, api): Settings+Services.swift
+    public var requestTimeoutMs = 2000
+    public var pollIntervalMs = 100
+    public var batchMax = 100
+    public var defaultTtlMs = 0
+    public var maxKeys = 100_000
+    public var apiConsistent = true
+    public var cacheTtlMs = 1000
+    public var staleTtlMs = 60_000
 
     public init() {}
 
     init(role: Role, json: [String: JSON]) throws {
+        if role.isService { try self.init(service: role, json: json); return }
+        self.init()
         let common: Set<String> = ["fsync", "flush_interval_ms", "election_timeout_ms", "heartbeat_ms",
                                    "ack_timeout_ms", "max_body_bytes"]
         let perRole: Set<String> = switch role {
         case .broker: ["acks", "min_insync_replicas", "unclean_leader_election", "read_from_followers", "partitions"]
         case .store: ["write_quorum", "read_quorum", "unclean_leader_election"]
         case .warehouse: ["commit", "read_from_followers"]
+        default: []
         }
         for k in json.keys where !common.contains(k) && !perRole.contains(k) {
             throw SettingsError(field: k, message: "unknown setting for role \(role.rawValue)")
@@ -79,6 +91,7 @@ public struct Settings: Sendable {
         case .warehouse:
             commitMajority = try choice("commit", ["majority", "leader"], "majority") == "majority"
             readFromFollowers = try bool("read_from_followers", false)
+        default: break
         }
     }
 
@@ -96,11 +109,15 @@ public struct Settings: Sendable {
         case .warehouse:
             return Policy(ack: commitMajority ? .count(2) : .leaderOnly, uncleanElection: false,
                           checkQuorum: commitMajority, localReads: readFromFollowers, readBarrier: !readFromFollowers)
+        default:
+            // Service roles are single processes without a replicated log.
+            return Policy(ack: .leaderOnly, uncleanElection: false, checkQuorum: false, localReads: true, readBarrier: false)
         }
     }
 
     /// The settings that apply to `role`, as /status shows them.
     func json(role: Role) -> JSON {
+        if role.isService { return serviceJSON(role: role) }
         var o: [String: JSON] = [
             "fsync": fsyncAlways ? "always" : "never", "flush_interval_ms": .int(flushIntervalMs),
             "election_timeout_ms": .int(electionTimeoutMs), "heartbeat_ms": .int(heartbeatMs),
@@ -120,6 +137,7 @@ public struct Settings: Sendable {
         case .warehouse:
             o["commit"] = commitMajority ? "majority" : "leader"
             o["read_from_followers"] = .bool(readFromFollowers)
+        default: break
         }
         return .object(o)
     }

@@ -53,12 +53,14 @@ struct WarehouseRoutes: Sendable {
             await node.serve(request, leaderOnly: !(await replica.readsAreLocal)) { _ in
                 let from = request.stringParam("from"), to = request.stringParam("to")
                 let limit = try request.countParam("limit", default: 1000)
-                let out: JSON = try await replica.read { m, _ in
+                let out: JSON = try await replica.read { m, info in
                     let keys = m.rows.keys.filter { k in (from.map { k >= $0 } ?? true) && (to.map { k < $0 } ?? true) }
                         .sorted().prefix(limit)
+                    // position: the log index applied in what was read; leader: answered by the leader
+                    // (the query API's "source").
                     return ["rows": .array(keys.map { k in
                         ["key": .string(k), "value": m.rows[k]!.value, "version": .int(m.rows[k]!.version)]
-                    })]
+                    }), "position": .int(info.appliedIndex), "leader": .bool(info.isLeader)]
                 }
                 return Reply(body: out)
             }

@@ -7,9 +7,9 @@ import Node
 struct FaultlineNode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline-node",
-        abstract: "Run one built-in Faultline component (broker, store or warehouse).")
+        abstract: "Run one built-in Faultline component (broker, store, warehouse, ingest, connector, loader, cache or api).")
 
-    @Argument(help: "The role: broker, store or warehouse.")
+    @Argument(help: "The role: broker, store, warehouse, ingest, connector, loader, cache or api.")
     var role: String
 
     @Option(help: "The node's JSON config file (written by the controller).")

@@ -1,0 +1,29 @@
+// NodePlacement+Pipeline: the links between components of a pipeline (service → upstream nodes).
+import Foundation
+import Net
+
+extension NodePlacement {
+    /// Fills each service node's `upstreams` (role → node names) from its component's `uses`.
+    static func wireUpstreams(_ nodes: inout [ResolvedNode], pipeline: PipelineFile) {
+        for i in nodes.indices {
+            guard let c = pipeline.component(named: nodes[i].component) else { continue }
+            for u in c.uses {
+                guard let uc = pipeline.component(named: u) else { continue }
+                let names = nodes.filter { $0.component == u }.map(\.name)
+                if !names.isEmpty { nodes[i].upstreams[uc.role] = names }
+            }
+        }
+    }
+
+    /// One proxy per directed link from a service node to each node of its upstream components, so the
+    /// nemesis can cut (or slow) the pipeline between components as well as between replicas.
+    static func linkUpstreams(_ nodes: [ResolvedNode], net: ProxyNetwork) async throws {
+        for a in nodes {
+            for names in a.upstreams.values {
+                for b in nodes where names.contains(b.name) {
+                    try await net.addLink(from: a.name, to: b.name, targetPort: b.port)
+                }
+            }
+        }
+    }
+}

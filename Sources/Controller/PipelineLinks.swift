@@ -1,0 +1,81 @@
+// PipelineLinks: which components a pipeline service talks to (its upstreams), from `uses:` or its role.
+import Foundation
+
+/// PipelineLinks resolves and checks the links between components of a pipeline file:
+///
+/// | role | needs upstreams of roles |
+/// |---|---|
+/// | ingest | broker |
+/// | connector | broker, store |
+/// | loader | store, warehouse |
+/// | api | warehouse, cache |
+/// | cache | — |
+///
+/// Without `uses:`, a service uses the one component of each role it needs (an error names the field
+/// when there is none or several); with `uses:`, exactly one listed component per needed role.
+public enum PipelineLinks {
+    public static let serviceRoles = ["ingest", "connector", "loader", "cache", "api"]
+
+    public static func upstreamRoles(of role: String) -> [String] {
+        switch role {
+        case "ingest": return ["broker"]
+        case "connector": return ["broker", "store"]
+        case "loader": return ["store", "warehouse"]
+        case "api": return ["warehouse", "cache"]
+        default: return []
+        }
+    }
+
+    static func resolve(_ file: inout PipelineFile) throws {
+        let all = file.components
+        for (i, c) in all.enumerated() where serviceRoles.contains(c.role) {
+            let needs = upstreamRoles(of: c.role)
+            let field = "components.\(c.name).uses"
+            let line = abs(c.usesLine)
+            if c.usesLine >= 0 {
+                // Written: every name exists, has a needed role, one per role, and every role is covered.
+                var seen: [String: String] = [:]
+                for n in c.uses {
+                    guard let u = all.first(where: { $0.name == n }) else {
+                        throw InputError(file: file.path, line: line, field: field, message: "no component '\(n)' in this pipeline")
+                    }
+                    guard needs.contains(u.role) else {
+                        throw InputError(file: file.path, line: line, field: field,
+                                         message: "'\(n)' has role \(u.role); a \(c.role) uses \(needs.joined(separator: ", "))")
+                    }
+                    if let other = seen[u.role] {
+                        throw InputError(file: file.path, line: line, field: field, message: "both '\(other)' and '\(n)' have role \(u.role); name one")
+                    }
+                    seen[u.role] = n
+                }
+                for r in needs where seen[r] == nil {
+                    throw InputError(file: file.path, line: line, field: field, message: "no \(r) component listed (a \(c.role) needs \(needs.joined(separator: ", ")))")
+                }
+            } else {
+                var uses: [String] = []
+                for r in needs {
+                    let cands = all.filter { $0.role == r }
+                    guard cands.count == 1 else {
+                        throw InputError(file: file.path, line: line, field: field,
+                                         message: cands.isEmpty ? "a \(c.role) needs a \(r) component, and the pipeline has none"
+                                                                : "several \(r) components (\(cands.map(\.name).joined(separator: ", "))): say which with uses:")
+                    }
+                    uses.append(cands[0].name)
+                }
+                file.components[i].uses = uses
+            }
+        }
+    }
+
+    /// The components a test must start for `names`: them and, transitively, what they use.
+    public static func closure(of names: [String], in file: PipelineFile) -> [String] {
+        var out: [String] = []
+        var todo = names
+        while let n = todo.popLast() {
+            guard !out.contains(n), let c = file.component(named: n) else { continue }
+            out.append(n)
+            todo += c.uses
+        }
+        return out
+    }
+}

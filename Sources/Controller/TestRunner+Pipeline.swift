@@ -1,0 +1,74 @@
+// TestRunner+Pipeline: what a `kind: pipeline` workload adds to a run: every component, routes for
+// ingest and query ops, the drain after the heal and the final read of each stage.
+import Client
+import Foundation
+import Generator
+import History
+import Logging
+
+extension TestRunner {
+    /// The components a pipeline workload starts: all of them; it needs one ingest, connector, loader
+    /// and api component (their upstreams are resolved by PipelineLinks).
+    static func pipelineComponents(_ pipeline: PipelineFile, workload: WorkloadFile) throws -> [String] {
+        for role in ["ingest", "connector", "loader", "api", "broker", "store", "warehouse"] {
+            let n = pipeline.components.filter { $0.role == role }.count
+            if n != 1 {
+                throw InputError(file: pipeline.path, line: 1, field: "components",
+                                 message: "a pipeline workload (\(workload.path)) needs exactly one component with role \(role); this file has \(n)")
+            }
+        }
+        return pipeline.components.map(\.name)
+    }
+
+    static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
+        ["ingest": nodes.filter { $0.role == "ingest" }, "query": nodes.filter { $0.role == "api" }]
+    }
+
+    /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader
+    /// finished a pass with nothing pending; logs when that was not reached.
+    func drain(nodes: [ResolvedNode], pipeline: PipelineFile, timeout: Double, logger: Logger) async {
+        guard let connector = nodes.first(where: { $0.role == "connector" }),
+              let loader = nodes.first(where: { $0.role == "loader" }) else { return }
+        let http = HTTPTransport(connections: 2, timeout: 1)
+        defer { Task { await http.shutdown() } }
+        let start = ContinuousClock.now
+        let deadline = start + .milliseconds(Int64(timeout * 1000))
+        var loaderMark: Int?
+        while ContinuousClock.now < deadline {
+            let c = await Self.status(connector, http)
+            let l = await Self.status(loader, http)
+            let lag = c?["lag"]?["total"]?.intValue
+            let polls = l?["caught_up_polls"]?.intValue
+            if lag == 0, let polls {
+                // A pass that began after the lag reached 0 and found nothing pending.
+                if let m = loaderMark, polls >= m + 2 {
+                    logger.info("drain: connector lag 0, loader caught up after \(ContinuousClock.now - start)")
+                    return
+                }
+                if loaderMark == nil { loaderMark = polls }
+            } else {
+                loaderMark = nil
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        logger.warning("drain: not reached within \(timeout) s (connector lag or loader not caught up); final reads anyway")
+    }
+
+    static func status(_ n: ResolvedNode, _ http: HTTPTransport) async -> JSONValue? {
+        if case .status(200, let b) = await http.send(.GET, n.baseURL + "/status") { return b }
+        return nil
+    }
+
+    /// One `final-read` per stage (broker, store, warehouse), each by a fresh process on one node of
+    /// that stage's component.
+    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int) async {
+        var p = firstProcess
+        for stage in ["broker", "store", "warehouse"] {
+            let stageNodes = nodes.filter { $0.role == stage }
+            guard !stageNodes.isEmpty else { continue }
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,
+                               node: stageNodes[p % stageNodes.count])
+            p += 1
+        }
+    }
+}

@@ -1,0 +1,130 @@
+// Query API (Spring-Boot-like): GET /events/{id} and GET /metrics/{key} over the warehouse, with a
+// cache: AP = cache-aside and stale answers when the warehouse fails; CP = read through to the leader.
+import Foundation
+import Hummingbird
+
+/// APIRole answers `{..., "source": "cache" | "warehouse" | "replica", "position": P}`: `warehouse`
+/// when the warehouse leader answered, `replica` when a follower answered from its own copy, `cache`
+/// when the cache did (`"stale": true` when the fresh entry had expired and the warehouse failed).
+/// `position` is the warehouse log position the answer reflects. Warehouse queries go to the node the
+/// API believes leads the warehouse (from a warehouse node's `GET /status`, asked again after any
+/// failure), as a client with a primary's address does.
+///
+/// - `mode: cp`: every answer is read from the warehouse (queries go to the leader); when the warehouse
+///   cannot answer, 503 (refused) or 504 (timed out). The cache is not used.
+/// - `mode: ap`: cache first (`cache_ttl_ms`); on a miss, the warehouse (any replica), and the answer is
+///   cached twice: fresh (`cache_ttl_ms`) and as a stale fallback (`stale_ttl_ms`); when the warehouse
+///   fails, the stale fallback is served; 503 only when there is none.
+struct APIRole: ServiceRole {
+    let node: ServiceNode
+    let warehouse: Upstream
+    let cache: Upstream
+    let tally = Tally()
+    let leader = LeaderHint()
+
+    init(node: ServiceNode) {
+        self.node = node
+        warehouse = node.upstream(.warehouse)
+        cache = node.upstream(.cache)
+    }
+
+    func start() async {}
+
+    func statusFacts() async -> [String: JSON] {
+        ["mode": node.config.settings.apiConsistent ? "cp" : "ap", "answers_by_source": tally.json]
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        let me = self
+        router.get("/events/:id") { request, context in
+            let idText = context.parameters.get("id") ?? ""
+            return await me.node.serve(request) { _ in
+                guard let id = Int(idText) else { throw NodeError.bad("event id must be an integer") }
+                return try await me.answer(cacheKey: "event:\(id)", path: "/rows?from=e\(id).&to=e\(id)/&limit=100000") { rows in
+                    ["id": .int(id), "found": .bool(!rows.isEmpty), "count": .int(rows.count)]
+                }
+            }
+        }
+        router.get("/metrics/:key") { request, context in
+            let key = context.parameters.get("key") ?? ""
+            return await me.node.serve(request) { _ in
+                // Event rows are e<id>.…: [e, f) is every event (a scan: fine at test scale).
+                try await me.answer(cacheKey: "metrics:\(key)", path: "/rows?from=e&to=f&limit=100000") { rows in
+                    var count = 0, sum = 0.0
+                    for r in rows where r["value"]?["key"]?.stringValue == key {
+                        count += 1
+                        switch r["value"]?["value"] {
+                        case .int(let i)?: sum += Double(i)
+                        case .double(let d)?: sum += d
+                        default: break
+                        }
+                    }
+                    return ["key": .string(key), "count": .int(count), "sum": sum == sum.rounded() ? .int(Int(sum)) : .double(sum)]
+                }
+            }
+        }
+    }
+
+    /// Sends a query to the warehouse leader as last known; after a failure, moves on and asks for the leader.
+    func queryWarehouse(_ path: String) async -> Upstream.Answer {
+        let target = leader.name.flatMap { warehouse.names.firstIndex(of: $0) }
+        let a = await warehouse.send(.GET, path, node: target)
+        if case .status(200, _, _) = a { return a }
+        warehouse.failover(from: a.node)
+        if case .status(200, let s, _) = await warehouse.sendFailingOver(.GET, "/status") {
+            leader.name = s["leader"]?.stringValue
+        } else {
+            leader.name = nil
+        }
+        return a
+    }
+
+    /// Runs one query with the mode's cache policy; `make` turns the warehouse rows into the answer.
+    func answer(cacheKey: String, path: String, make: ([JSON]) -> [String: JSON]) async throws -> Reply {
+        let s = node.config.settings
+        if !s.apiConsistent, case .status(200, let c, _) = await cache.send(.GET, "/keys/\(cacheKey)"), let v = c["value"] {
+            tally.add("cache")
+            return Reply(body: v)
+        }
+        let a = await queryWarehouse(path)
+        if case .status(200, let b, _) = a, let rows = b["rows"]?.arrayValue {
+            var out = make(rows)
+            let source = b["leader"]?.boolValue == true ? "warehouse" : "replica"
+            out["position"] = b["position"] ?? .null
+            out["source"] = .string(source)
+            tally.add(source)
+            if !s.apiConsistent {
+                var cached = out
+                cached["source"] = "cache"
+                _ = await cache.send(.PUT, "/keys/\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.cacheTtlMs)])
+                cached["stale"] = true
+                _ = await cache.send(.PUT, "/keys/stale:\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.staleTtlMs)])
+            }
+            return Reply(body: .object(out))
+        }
+        if !s.apiConsistent, case .status(200, let c, _) = await cache.send(.GET, "/keys/stale:\(cacheKey)"), let v = c["value"] {
+            tally.add("cache")
+            tally.add("stale")
+            return Reply(body: v)
+        }
+        tally.add("error")
+        switch a {
+        case .status(let code, let b, let n) where code == 503 || (400..<500).contains(code):
+            throw NodeError(503, "warehouse \(n) cannot answer consistently (\(code): \(b["error"]?.stringValue ?? ""))")
+        case .status(let code, _, let n):
+            throw NodeError(504, "warehouse \(n) answered \(code)")
+        case .failed(let e, _):
+            throw NodeError(504, "warehouse unreachable or timed out (\(e))")
+        }
+    }
+}
+
+/// LeaderHint: the warehouse leader the API last heard of.
+final class LeaderHint: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _name: String?
+    var name: String? {
+        get { lock.withLock { _name } }
+        set { lock.withLock { _name = newValue } }
+    }
+}

@@ -1,0 +1,94 @@
+// The pipeline service roles as single real processes: the cache's get/set/delete with TTL, their
+// /status contract, an ingest whose broker is unreachable, and bad service configs (exit 2 naming the field).
+import Foundation
+import Testing
+
+struct PipelineRoleTests {
+    /// Starts one service node with `config` (name, role, port, data_dir filled in), runs `body`, kills it.
+    static func withService(role: String, extra: [String: Any] = [:], _ body: (Int) async throws -> Void) async throws {
+        let dir = NSTemporaryDirectory() + "faultline-svc-\(role)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = freePort()
+        var cfg: [String: Any] = ["name": "\(role)-1", "role": role, "port": port, "data_dir": dir, "peers": [String: String](),
+                                  "settings": [String: Any](), "bugs": [String]()]
+        for (k, v) in extra { cfg[k] = v }
+        let path = dir + "/cfg.json"
+        try JSONSerialization.data(withJSONObject: cfg).write(to: URL(fileURLWithPath: path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestCluster.binary)
+        p.arguments = [role, "--config", path]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(10)
+        while TestHTTP.request(port, "GET", "/health").status != 200 && Date() < deadline { usleep(20_000) }
+        try await body(port)
+    }
+
+    @Test func cacheGetSetDeleteWithTTL() async throws {
+        try await Self.withService(role: "cache") { port in
+            #expect(TestHTTP.request(port, "PUT", "/keys/a", body: #"{"value": {"n": 1}, "ttl_ms": 300}"#).status == 200)
+            #expect(TestHTTP.request(port, "PUT", "/keys/b", body: #"{"value": 2}"#).status == 200)
+            let a = TestHTTP.request(port, "GET", "/keys/a")
+            #expect(a.status == 200 && (a.body["value"] as? [String: Any])?["n"] as? Int == 1)
+            #expect(TestHTTP.request(port, "GET", "/status").body["size"] as? Int == 2)
+            usleep(500_000)
+            #expect(TestHTTP.request(port, "GET", "/keys/a").status == 404)  // expired
+            #expect(TestHTTP.request(port, "GET", "/keys/b").status == 200)  // no TTL
+            #expect(TestHTTP.request(port, "DELETE", "/keys/b").body["deleted"] as? Bool == true)
+            #expect(TestHTTP.request(port, "GET", "/keys/b").status == 404)
+            #expect(TestHTTP.request(port, "PUT", "/keys/c", body: #"{"value": 1, "ttl": 5}"#).status == 400)
+            let s = TestHTTP.request(port, "GET", "/status").body
+            #expect(s["role"] as? String == "cache" && s["node"] as? String == "cache-1")
+            #expect(s["leader"] is NSNull && s["term"] as? Int == 0)
+        }
+    }
+
+    /// A broker that cannot be reached: the outcome is unknown (504), never a false acknowledgement.
+    @Test func ingestWithUnreachableBrokerAnswers504() async throws {
+        let dead = freePort()
+        try await Self.withService(role: "ingest", extra: ["peers": ["broker-1": "127.0.0.1:\(dead)"],
+                                                           "upstreams": ["broker": ["broker-1"]],
+                                                           "settings": ["request_timeout_ms": 300]]) { port in
+            let r = TestHTTP.request(port, "POST", "/events", body: #"{"id": 1, "key": "k", "value": 5}"#)
+            #expect(r.status == 504)
+            #expect((r.body["unknown"] as? [Int]) == [1])
+            #expect(TestHTTP.request(port, "POST", "/events", body: #"{"id": "x", "key": "k", "value": 5}"#).status == 400)
+            let s = TestHTTP.request(port, "GET", "/status").body
+            #expect((s["events"] as? [String: Any])?["unknown"] as? Int == 1)
+        }
+    }
+
+    static func exitMessage(role: String, _ text: String) throws -> (Int32, String) {
+        let dir = NSTemporaryDirectory() + "faultline-badsvc-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/cfg.json"
+        try text.replacingOccurrences(of: "DIR", with: dir).write(toFile: path, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestCluster.binary)
+        p.arguments = [role, "--config", path]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    @Test func badServiceConfigsExit2NamingTheField() throws {
+        let base = "{\"name\": \"api-1\", \"role\": \"api\", \"port\": 7101, \"data_dir\": \"DIR\",\n"
+        let peers = " \"peers\": {\"warehouse-1\": \"127.0.0.1:9\", \"cache-1\": \"127.0.0.1:9\"},\n"
+        let ups = " \"upstreams\": {\"warehouse\": [\"warehouse-1\"], \"cache\": [\"cache-1\"]},\n"
+        var (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"settings\": {\"mode\": \"x\"}}")
+        #expect(st == 2 && msg.contains("cfg.json:4") && msg.contains("settings.mode"), "\(msg)")
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + " \"settings\": {}}")
+        #expect(st == 2 && msg.contains("field upstreams") && msg.contains("missing upstream"), "\(msg)")
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + " \"upstreams\": {\"warehouse\": [\"warehouse-1\"], \"cache\": [\"cache-9\"]},\n \"settings\": {}}")
+        #expect(st == 2 && msg.contains("upstreams.cache") && msg.contains("cache-9"), "\(msg)")
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"settings\": {\"acks\": 1}}")
+        #expect(st == 2 && msg.contains("settings.acks") && msg.contains("unknown setting for role api"), "\(msg)")
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"settings\": {}, \"bugs\": [\"nope\"]}")
+        #expect(st == 2 && msg.contains("field bugs"), "\(msg)")
+    }
+}

@@ -88,9 +88,10 @@ public struct OpMix: Sendable {
             nextElement += 1
             return PlannedOp(f: f, key: key, value: .int(nextElement))
         case (.pipeline, "query"):
-            // Ask about one of the last 100 events issued: some not visible yet, most loaded by now.
+            // Half the queries ask about one of the last 100 events issued (some not visible yet: how
+            // fresh is the API?), half about any event so far (is every old event still there?).
             let newest = max(1, nextElement)
-            let id = max(1, newest - rng.below(min(newest, 100)))
+            let id = rng.below(2) == 0 ? 1 + rng.below(newest) : max(1, newest - rng.below(min(newest, 100)))
             return PlannedOp(f: f, key: nil, value: ["id": .int(id)])
         default:
             return PlannedOp(f: f, key: key, value: .null)

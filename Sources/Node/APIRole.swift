@@ -14,7 +14,8 @@ import Hummingbird
 ///   cannot answer, 503 (refused) or 504 (timed out). The cache is not used.
 /// - `mode: ap`: cache first (`cache_ttl_ms`); on a miss, the warehouse (any replica), and the answer is
 ///   cached twice: fresh (`cache_ttl_ms`) and as a stale fallback (`stale_ttl_ms`); when the warehouse
-///   fails, the stale fallback is served; 503 only when there is none.
+///   fails, the stale fallback is served, or else the answer of another warehouse replica (its own
+///   copy); 503/504 only when neither can answer.
 struct APIRole: ServiceRole {
     let node: ServiceNode
     let warehouse: Upstream
@@ -65,6 +66,11 @@ struct APIRole: ServiceRole {
         }
     }
 
+    static func answered(_ a: Upstream.Answer) -> Bool {
+        if case .status(200, _, _) = a { return true }
+        return false
+    }
+
     /// Sends a query to the warehouse leader as last known; after a failure, moves on and asks for the leader.
     func queryWarehouse(_ path: String) async -> Upstream.Answer {
         let target = leader.name.flatMap { warehouse.names.firstIndex(of: $0) }
@@ -86,7 +92,17 @@ struct APIRole: ServiceRole {
             tally.add("cache")
             return Reply(body: v)
         }
-        let a = await queryWarehouse(path)
+        var a = await queryWarehouse(path)
+        if !s.apiConsistent, !Self.answered(a) {
+            // AP: stale is acceptable. A stale cached copy first; else any other warehouse replica,
+            // which answers from its own copy.
+            if case .status(200, let c, _) = await cache.send(.GET, "/keys/stale:\(cacheKey)"), let v = c["value"] {
+                tally.add("cache")
+                tally.add("stale")
+                return Reply(body: v)
+            }
+            a = await warehouse.sendFailingOver(.GET, path)
+        }
         if case .status(200, let b, _) = a, let rows = b["rows"]?.arrayValue {
             var out = make(rows)
             let source = b["leader"]?.boolValue == true ? "warehouse" : "replica"
@@ -101,11 +117,6 @@ struct APIRole: ServiceRole {
                 _ = await cache.send(.PUT, "/keys/stale:\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.staleTtlMs)])
             }
             return Reply(body: .object(out))
-        }
-        if !s.apiConsistent, case .status(200, let c, _) = await cache.send(.GET, "/keys/stale:\(cacheKey)"), let v = c["value"] {
-            tally.add("cache")
-            tally.add("stale")
-            return Reply(body: v)
         }
         tally.add("error")
         switch a {

@@ -57,6 +57,20 @@ struct PipelineRunTests {
         let fresh = r.pipeline?["details"]?["freshness_api"]
         #expect((fresh?["count"]?.intValue ?? 0) > 0, "no query ever found an acknowledged event")
         #expect((fresh?["max"]?.intValue ?? .max) < 10_000_000_000)
+        // Bounded lag for every event asked about: a query invoked 5 s or more after the event's
+        // acknowledgement finds it.
+        var ackAt: [Int: Int64] = [:]
+        for op in r.ops("ingest", .ok) { if let id = op.value.intValue { ackAt[id] = op.time } }
+        var invokedAt: [ProcessID: Int64] = [:]
+        var late = 0
+        for op in r.history.ops where op.f == "query" {
+            if op.type == .invoke { invokedAt[op.process] = op.time; continue }
+            guard op.type == .ok, let id = op.value["id"]?.intValue, let ack = ackAt[id],
+                  let t = invokedAt[op.process], t - ack >= 5_000_000_000 else { continue }
+            late += 1
+            #expect(op.value["found"] == .bool(true), "event \(id) acknowledged \(Double(t - ack) / 1e9) s before the query, not found")
+        }
+        #expect(late > 0)
     }
 
     @Test func cpPipelineLandsEveryAckedEventExactlyOnce() throws {

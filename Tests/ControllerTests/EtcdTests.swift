@@ -178,8 +178,13 @@ struct EtcdTests {
         let results = try RunTests.results(run)
         #expect(results["checkers"]?["linearizable"]?["valid"] == .bool(true))
         let log = try String(contentsOfFile: run + "/faultline.log", encoding: .utf8)
-        #expect(log.contains("nodes healthy; leader store-"), "the leader was not found from etcd's API")
+        // "nodes healthy; leader store-N" (issue 6's form: "nodes of store healthy; leader store-N").
+        #expect(log.contains("healthy; leader store-"), "the leader was not found from etcd's API")
         let h = try HistoryLoader.load(path: run + "/history.jsonl").history
+        // The txn-based cas both succeeds and fails on a value mismatch (a failed txn has no `succeeded`).
+        #expect(h.ops.contains { $0.f == "cas" && $0.type == .ok })
+        #expect(h.ops.contains { $0.f == "cas" && $0.type == .fail && $0.error == "cas mismatch" })
+        #expect(h.ops.contains { $0.f == "read" && $0.type == .ok && $0.value.intValue != nil })
         guard let iso = Self.isolation(h) else {
             Issue.record("no leader partition in the history")
             return

@@ -1,0 +1,84 @@
+// TimelineChart: the ops of every process around one anomalous op, as bars from invocation to completion.
+import Foundation
+import Store
+
+/// TimelineChart draws what each process was doing around an op a checker named (Jepsen's timeline):
+/// one row per process, one bar per op (invocation to completion, colour by outcome, the op's function,
+/// key and value as its label and tooltip), the named op outlined, nemesis events as vertical lines.
+enum TimelineChart {
+    static let maxOps = 80
+    static let maxRows = 24
+
+    /// - Parameters:
+    ///   - target: position in `history.ops` of the op the anomaly names (invocation or completion).
+    ///   - pairs: the history's paired client ops, in invocation order.
+    static func render(history: History, pairs: [CompletedOp], pairAt: [Int: Int], target: Int) -> String {
+        guard let pi = pairAt[target] else { return "" }
+        let center = pairs[pi]
+        let end = history.ops.last?.time ?? 0
+        // Ops overlapping a window around the target, nearest first, capped.
+        let t0 = center.invoke.time, t1 = center.completion?.time ?? end
+        var lo = pi, hi = pi
+        var chosen = [pi]
+        while chosen.count < maxOps && (lo > 0 || hi < pairs.count - 1) {
+            if lo > 0 { lo -= 1; chosen.append(lo) }
+            if hi < pairs.count - 1 && chosen.count < maxOps { hi += 1; chosen.append(hi) }
+        }
+        let ops = chosen.map { pairs[$0] }
+        let start = min(t0, ops.map(\.invoke.time).min() ?? t0)
+        let stop = max(t1, ops.map { $0.completion?.time ?? $0.invoke.time }.max() ?? t1)
+        var procs = Array(Set(ops.map(\.process))).sorted()
+        if procs.count > maxRows {
+            // Keep the target's process and the busiest others.
+            let keep = Set([center.process] + procs.filter { $0 != center.process }.prefix(maxRows - 1))
+            procs = procs.filter { keep.contains($0) }
+        }
+        let rowH = 22.0, left = 70.0, width = 1100.0, right = 10.0, top = 20.0
+        let height = top + Double(procs.count) * rowH + 24
+        let span = Double(max(stop - start, 1))
+        func px(_ t: Int64) -> Double { left + Double(t - start) / span * (width - left - right) }
+        var s = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
+        for (r, p) in procs.enumerated() {
+            let y = top + Double(r) * rowH
+            s += "<text x=\"4\" y=\"\(f(y + 15))\">process \(HTML.esc(p.description))</text>"
+            s += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y + rowH))\" y2=\"\(f(y + rowH))\" stroke=\"#f0f2f5\"/>"
+        }
+        for op in history.ops where op.process == .nemesis && op.time >= start && op.time <= stop {
+            let x = px(op.time)
+            s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top - 6))\" y2=\"\(f(height - 20))\" stroke=\"#c0392b\" stroke-dasharray=\"3 2\"><title>\(HTML.short(op.f + " " + op.value.description, 300))</title></line>"
+            s += "<text x=\"\(f(x + 2))\" y=\"\(f(top - 8))\" style=\"fill:#c0392b\">\(HTML.short(op.f, 24))</text>"
+        }
+        for op in ops {
+            guard let r = procs.firstIndex(of: op.process) else { continue }
+            let y = top + Double(r) * rowH + 3
+            let xa = px(op.invoke.time), xb = max(px(op.completion?.time ?? stop), xa + 2)
+            let color = LatencyChart.outcomeColor[op.outcome] ?? "#555"
+            let isTarget = op.invokeIndex == center.invokeIndex
+            var label = op.f
+            if let k = op.key { label += " " + k }
+            label += " " + op.value.description
+            let tip = "\(op.outcome.rawValue) \(label) (op \(op.invoke.index)\(op.completion.map { "–\($0.index)" } ?? ""), \(f(Double(op.invoke.time) / 1e6)) ms\(op.completion?.node.map { ", node " + $0 } ?? ""))"
+            s += "<g><title>\(HTML.short(tip, 400))</title>"
+            s += "<rect x=\"\(f(xa))\" y=\"\(f(y))\" width=\"\(f(xb - xa))\" height=\"\(f(rowH - 6))\" rx=\"3\" fill=\"\(color)\" fill-opacity=\"0.25\" stroke=\"\(isTarget ? "#111" : color)\" stroke-width=\"\(isTarget ? 2.5 : 1)\"/>"
+            if xb - xa > 40 {
+                let chars = Int((xb - xa - 6) / 6.2)
+                s += "<text x=\"\(f(xa + 3))\" y=\"\(f(y + 12))\">\(HTML.short(label, max(chars, 1)))</text>"
+            }
+            s += "</g>"
+        }
+        s += "<text x=\"\(f(left))\" y=\"\(f(height - 4))\">\(f(Double(start) / 1e9)) s</text>"
+        s += "<text x=\"\(f(width - right))\" y=\"\(f(height - 4))\" text-anchor=\"end\">\(f(Double(stop) / 1e9)) s</text>"
+        s += "</svg>"
+        return s
+    }
+
+    /// The op positions an example names: `index`, `invoke_index`, `complete_index` at its top level or
+    /// inside `op`, `read`, `write` (the shapes the checkers write).
+    static func opIndex(in example: JSONValue) -> Int? {
+        for k in ["complete_index", "index", "invoke_index"] { if let i = example[k]?.intValue { return i } }
+        for k in ["op", "read", "write", "completion", "invoke"] {
+            if let inner = example[k], inner.objectValue != nil, let i = opIndex(in: inner) { return i }
+        }
+        return nil
+    }
+}

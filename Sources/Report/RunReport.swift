@@ -103,16 +103,21 @@ public enum RunReport {
         }
         var timelines = 0
         var any = false
-        for v in results.verdicts {
+        // Invalid verdicts first; a valid checker's examples (fail ops of availability, …) are folded away.
+        let order: [RunValidity] = [.invalid, .unknown, .valid]
+        for v in results.verdicts.sorted(by: { order.firstIndex(of: $0.valid)! < order.firstIndex(of: $1.valid)! }) {
             let named = v.examples.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             guard !named.isEmpty else { continue }
             any = true
-            s += "<h3>\(HTML.esc(v.checker)) \(HTML.verdict(v.valid))</h3>"
+            let folded = v.valid == .valid
+            s += folded ? "<details><summary><b>\(HTML.esc(v.checker))</b> \(HTML.verdict(v.valid)) examples of \(named.map { HTML.esc($0.key) }.joined(separator: ", "))</summary>"
+                : "<h3>\(HTML.esc(v.checker)) \(HTML.verdict(v.valid))</h3>"
             for (anomaly, examples) in named {
                 s += "<p><b>\(HTML.esc(anomaly))</b>: \(v.counts[anomaly] ?? examples.count) (\(examples.count) example\(examples.count == 1 ? "" : "s") shown)</p>"
                 for e in examples.prefix(10) { s += "<div class=\"ex\"><code>\(HTML.short(e.description, maxExampleChars))</code></div>" }
-                // A timeline for the first example of anomalies that matter (invalid verdicts first).
-                if timelines < maxTimelines, v.valid != .valid || timelines < 2, let first = examples.first,
+                // A timeline around the first example of each anomaly a checker judged (or a stale read).
+                let worth = !folded || anomaly == "stale-read"
+                if worth, timelines < maxTimelines, let first = examples.first,
                     let idx = TimelineChart.opIndex(in: first), pairAt[idx] != nil
                 {
                     s += "<details\(timelines < 3 ? " open" : "")><summary>Processes around op \(idx) (\(HTML.esc(anomaly)))</summary>"
@@ -121,6 +126,7 @@ public enum RunReport {
                     timelines += 1
                 }
             }
+            if folded { s += "</details>" }
         }
         if !any { s += "<p>No checker named an anomaly.</p>" }
         return s

@@ -16,17 +16,25 @@ enum TimelineChart {
         guard let pi = pairAt[target] else { return "" }
         let center = pairs[pi]
         let end = history.ops.last?.time ?? 0
-        // Ops overlapping a window around the target, nearest first, capped.
+        // A time window a few times the target op's own duration around it (at least 20 ms each side);
+        // the ops overlapping it, nearest to the target first, capped.
         let t0 = center.invoke.time, t1 = center.completion?.time ?? end
-        var lo = pi, hi = pi
+        let pad = max(3 * (t1 - t0), 20_000_000)
+        let start = max(0, t0 - pad), stop = t1 + pad
         var chosen = [pi]
-        while chosen.count < maxOps && (lo > 0 || hi < pairs.count - 1) {
-            if lo > 0 { lo -= 1; chosen.append(lo) }
-            if hi < pairs.count - 1 && chosen.count < maxOps { hi += 1; chosen.append(hi) }
+        var lo = pi - 1, hi = pi + 1
+        func overlaps(_ p: CompletedOp) -> Bool { p.invoke.time <= stop && (p.completion?.time ?? end) >= start }
+        // Pairs are in invocation order: walk outwards; an op invoked after `stop` ends the upward walk,
+        // and the downward walk stops a generous distance past `start` (long ops may still overlap).
+        while chosen.count < maxOps && (lo >= 0 || hi < pairs.count) {
+            if hi < pairs.count {
+                if pairs[hi].invoke.time > stop { hi = pairs.count } else { if overlaps(pairs[hi]) { chosen.append(hi) }; hi += 1 }
+            }
+            if lo >= 0 && chosen.count < maxOps {
+                if pairs[lo].invoke.time < start - 10 * pad { lo = -1 } else { if overlaps(pairs[lo]) { chosen.append(lo) }; lo -= 1 }
+            }
         }
         let ops = chosen.map { pairs[$0] }
-        let start = min(t0, ops.map(\.invoke.time).min() ?? t0)
-        let stop = max(t1, ops.map { $0.completion?.time ?? $0.invoke.time }.max() ?? t1)
         var procs = Array(Set(ops.map(\.process))).sorted()
         if procs.count > maxRows {
             // Keep the target's process and the busiest others.
@@ -51,7 +59,7 @@ enum TimelineChart {
         for op in ops {
             guard let r = procs.firstIndex(of: op.process) else { continue }
             let y = top + Double(r) * rowH + 3
-            let xa = px(op.invoke.time), xb = max(px(op.completion?.time ?? stop), xa + 2)
+            let xa = px(max(op.invoke.time, start)), xb = max(px(min(op.completion?.time ?? stop, stop)), xa + 2)
             let color = LatencyChart.outcomeColor[op.outcome] ?? "#555"
             let isTarget = op.invokeIndex == center.invokeIndex
             var label = op.f
@@ -66,8 +74,8 @@ enum TimelineChart {
             }
             s += "</g>"
         }
-        s += "<text x=\"\(f(left))\" y=\"\(f(height - 4))\">\(f(Double(start) / 1e9)) s</text>"
-        s += "<text x=\"\(f(width - right))\" y=\"\(f(height - 4))\" text-anchor=\"end\">\(f(Double(stop) / 1e9)) s</text>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(height - 4))\">\(String(format: "%.3f", Double(start) / 1e9)) s</text>"
+        s += "<text x=\"\(f(width - right))\" y=\"\(f(height - 4))\" text-anchor=\"end\">\(String(format: "%.3f", Double(stop) / 1e9)) s</text>"
         s += "</svg>"
         return s
     }

@@ -79,6 +79,7 @@ let package = Package(
             "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
             "Node",

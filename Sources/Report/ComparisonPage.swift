@@ -14,16 +14,30 @@ public enum ComparisonPage {
         let status = campaign.allHeld ? "<span class=\"v ok\">every expectation held</span>"
             : "<span class=\"v bad\">\(campaign.cells.count - held) expectation(s) failed\(campaign.cells.count < campaign.matrixSize ? ", \(campaign.matrixSize - campaign.cells.count) run(s) missing" : "")</span>"
         b += "<h1>Campaign \(HTML.esc(campaign.name)) \(status)</h1>"
-        b += "<p class=\"note\">\(campaign.cells.count) of \(campaign.matrixSize) runs · \(held) expectation(s) held · updated \(HTML.esc(campaign.updated)) · \(campaign.records.count) record(s)\(campaign.records.count > 1 ? " merged (shards or several nights: the newest run of each cell is shown)" : "")</p>"
+        b += "<p class=\"note\">\(campaign.cells.count) of \(campaign.matrixSize) runs · \(held) expectation(s) held · updated \(HTML.esc(IndexPage.pretty(campaign.updated))) UTC · \(campaign.records.count) record(s)\(campaign.records.count > 1 ? " merged (shards or several nights: the newest run of each cell is shown)" : "")</p>"
         var groups: [(String, String)] = []
         for c in campaign.cells where !groups.contains(where: { $0 == (c.workload, c.nemesis) }) { groups.append((c.workload, c.nemesis)) }
+        // Overview: one row per workload × nemesis, one column per pipeline, a badge per seed.
+        let pipelines = Array(Set(campaign.cells.map(\.pipeline))).sorted()
+        b += "<h2>Overview</h2><table><tr><th>workload × nemesis</th>" + pipelines.map { "<th>\(HTML.esc($0))</th>" }.joined() + "</tr>"
+        for (workload, nemesis) in groups {
+            b += "<tr><td>\(HTML.esc(workload)) × \(HTML.esc(nemesis))</td>"
+            for p in pipelines {
+                let cs = campaign.cells.filter { $0.workload == workload && $0.nemesis == nemesis && $0.pipeline == p }
+                b += "<td>" + cs.map { c in
+                    HTML.verdict(c.verdict == "none" ? nil : RunValidity(rawValue: c.verdict)) + (c.held ? "" : " <span class=\"v bad\">expectation failed</span>")
+                }.joined(separator: " ") + "</td>"
+            }
+            b += "</tr>"
+        }
+        b += "</table>"
         for (workload, nemesis) in groups {
             let cells = campaign.cells.filter { $0.workload == workload && $0.nemesis == nemesis }
                 .sorted { ($0.pipeline, $0.seed) < ($1.pipeline, $1.seed) }
             let metrics = cells.map { c -> RunMetrics in
                 RunMetrics(results: c.run.isEmpty ? nil : (try? StoredRun.load(dir: root + "/" + c.run))?.results)
             }
-            b += "<h2>\(HTML.esc(workload)) × \(HTML.esc(nemesis))</h2><table><tr><th></th>"
+            b += "<h2>\(HTML.esc(workload)) × \(HTML.esc(nemesis))</h2><table class=\"cmp\"><tr><th></th>"
             for c in cells { b += "<th>\(HTML.esc(c.pipeline))<br><span class=\"muted\">seed \(c.seed)</span></th>" }
             b += "</tr>"
             func row(_ name: String, _ cell: (Int) -> String) {
@@ -34,7 +48,9 @@ public enum ComparisonPage {
                 cells[i].held ? "<span class=\"v ok\">held</span>"
                     : "<span class=\"v bad\">failed</span><br>" + cells[i].failures.map { HTML.short($0, 200) }.joined(separator: "<br>")
             }
-            row("anomalies") { i in metrics[i].anomalies.isEmpty ? "none" : metrics[i].anomalies.map { HTML.short($0, 160) }.joined(separator: "<br>") }
+            row("anomalies") { i in
+                metrics[i].anomalies.isEmpty ? "none" : metrics[i].anomalies.map { HTML.short($0, 240).replacingOccurrences(of: " ", with: " · ").replacingOccurrences(of: ": · ", with: ":<br>") }.joined(separator: "<br>")
+            }
             row("lost") { i in metrics[i].lost.map(String.init) ?? "<span class=\"muted\">–</span>" }
             row("stale") { i in metrics[i].stale.map(String.init) ?? "<span class=\"muted\">–</span>" }
             row("availability (ok share)") { i in HTML.num(metrics[i].okRatio, 3) }

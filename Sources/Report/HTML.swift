@@ -94,6 +94,7 @@ enum HTML {
         .sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px;border-radius:2px}
         .note{color:#6a7385;font-size:12px;margin:2px 0 8px}
         nav a{margin-right:12px}
+        table.cmp{table-layout:fixed}table.cmp th:first-child{width:170px}table.cmp td,table.cmp th{width:250px;overflow-wrap:anywhere}table.cmp td.n{text-align:center}
         footer{margin-top:30px;color:#8a93a3;font-size:12px}
         details{margin:4px 0}summary{cursor:pointer}
         """

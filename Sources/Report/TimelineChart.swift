@@ -16,10 +16,10 @@ enum TimelineChart {
         guard let pi = pairAt[target] else { return "" }
         let center = pairs[pi]
         let end = history.ops.last?.time ?? 0
-        // A time window a few times the target op's own duration around it (at least 20 ms each side);
+        // A time window a few times the target op's own duration around it (at least 50 ms each side);
         // the ops overlapping it, nearest to the target first, capped.
         let t0 = center.invoke.time, t1 = center.completion?.time ?? end
-        let pad = max(3 * (t1 - t0), 20_000_000)
+        let pad = max(3 * (t1 - t0), 50_000_000)
         let start = max(0, t0 - pad), stop = t1 + pad
         var chosen = [pi]
         var lo = pi - 1, hi = pi + 1

@@ -101,7 +101,7 @@ struct ReportPageTests {
         #expect(html.contains("register × none"))
         #expect(html.contains("<th>ap<br>") && html.contains("<th>cp<br>"))
         #expect(html.contains("INVALID"))
-        #expect(html.contains("linearizable: "), "anomalies found, with counts")
+        #expect(html.contains("linearizable:<br>"), "anomalies found, with counts")
         #expect(html.contains("<th>stale</th><td class=\"n\">1</td>"), "the stale read counted")
         #expect(html.contains("held") && html.contains("failed"))
         #expect(html.contains("../../c-register-ap-none-s1/20261125T010000Z/report.html"))

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 
 /// `faultline serve` serves a results folder's files (index.html, reports, logs) on 127.0.0.1 only,
 /// until SIGINT or SIGTERM. The pages need no server (they work from file://); this is for browsing a
@@ -28,13 +29,16 @@ struct Serve: AsyncParsableCommand {
         let root = URL(fileURLWithPath: resultsDir).standardizedFileURL.path
         let router = Router()
         router.middlewares.add(FileMiddleware(root, searchForIndexHtml: true))
+        // Hummingbird's own start-up lines would bury ours: warnings and errors only.
+        var logger = Logger(label: "faultline.serve")
+        logger.logLevel = .warning
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in
                 let p = channel.localAddress?.port ?? 0
                 print("serving \(root) on http://127.0.0.1:\(p)/ (Ctrl-C to stop)")
                 fflush(stdout)
-            })
+            }, logger: logger)
         try await app.runService()
     }
 }

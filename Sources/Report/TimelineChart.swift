@@ -6,7 +6,7 @@ import Store
 /// one row per process, one bar per op (invocation to completion, colour by outcome, the op's function,
 /// key and value as its label and tooltip), the named op outlined, nemesis events as vertical lines.
 enum TimelineChart {
-    static let maxOps = 80
+    static let maxOps = 40
     static let maxRows = 24
 
     /// - Parameters:
@@ -41,25 +41,39 @@ enum TimelineChart {
             let keep = Set([center.process] + procs.filter { $0 != center.process }.prefix(maxRows - 1))
             procs = procs.filter { keep.contains($0) }
         }
-        let rowH = 22.0, left = 70.0, width = 1100.0, right = 10.0, top = 20.0
-        let height = top + Double(procs.count) * rowH + 24
-        let span = Double(max(stop - start, 1))
-        func px(_ t: Int64) -> Double { left + Double(t - start) / span * (width - left - right) }
+        // Layout by event order, as Jepsen's timeline: every invocation, completion and nemesis event in
+        // the window gets one equal slot, so a 1 ms op next to a 500 ms one stays visible and the order
+        // of events (what linearizability is about) is exact; times are in the tooltips and the table.
+        let inWindow = ops.filter { procs.contains($0.process) }
+        let nemesisOps = history.ops.filter { $0.process == .nemesis && $0.time >= start && $0.time <= stop }
+        var times = Set<Int64>(nemesisOps.map(\.time))
+        for op in inWindow {
+            times.insert(max(op.invoke.time, start))
+            times.insert(min(op.completion?.time ?? stop, stop))
+        }
+        let order = times.sorted()
+        var rank: [Int64: Int] = [:]
+        for (i, t) in order.enumerated() { rank[t] = i }
+        let rowH = 24.0, left = 80.0, width = 1100.0, right = 10.0, top = 22.0
+        let slot = (width - left - right) / Double(max(order.count, 1))
+        func px(_ t: Int64) -> Double { left + Double(rank[t] ?? 0) * slot }
+        let height = top + Double(procs.count) * rowH + 22
         var s = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         for (r, p) in procs.enumerated() {
             let y = top + Double(r) * rowH
-            s += "<text x=\"4\" y=\"\(f(y + 15))\">process \(HTML.esc(p.description))</text>"
+            s += "<text x=\"4\" y=\"\(f(y + 16))\">process \(HTML.esc(p.description))</text>"
             s += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y + rowH))\" y2=\"\(f(y + rowH))\" stroke=\"#f0f2f5\"/>"
         }
-        for op in history.ops where op.process == .nemesis && op.time >= start && op.time <= stop {
-            let x = px(op.time)
-            s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top - 6))\" y2=\"\(f(height - 20))\" stroke=\"#c0392b\" stroke-dasharray=\"3 2\"><title>\(HTML.short(op.f + " " + op.value.description, 300))</title></line>"
-            s += "<text x=\"\(f(x + 2))\" y=\"\(f(top - 8))\" style=\"fill:#c0392b\">\(HTML.short(op.f, 24))</text>"
+        for op in nemesisOps {
+            let x = px(op.time) + slot / 2
+            s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top - 6))\" y2=\"\(f(height - 18))\" stroke=\"#c0392b\" stroke-dasharray=\"3 2\"><title>\(HTML.short(op.f + " " + op.value.description, 300))</title></line>"
+            s += "<text x=\"\(f(x + 2))\" y=\"\(f(top - 9))\" style=\"fill:#c0392b\">\(HTML.short(op.f, 24))</text>"
         }
-        for op in ops {
+        var rows = ""
+        for op in inWindow.sorted(by: { $0.invoke.time < $1.invoke.time }) {
             guard let r = procs.firstIndex(of: op.process) else { continue }
             let y = top + Double(r) * rowH + 3
-            let xa = px(max(op.invoke.time, start)), xb = max(px(min(op.completion?.time ?? stop, stop)), xa + 2)
+            let xa = px(max(op.invoke.time, start)) + 1, xb = px(min(op.completion?.time ?? stop, stop)) + slot - 1
             let color = LatencyChart.outcomeColor[op.outcome] ?? "#555"
             let isTarget = op.invokeIndex == center.invokeIndex
             var label = op.f
@@ -67,16 +81,19 @@ enum TimelineChart {
             label += " " + op.value.description
             let tip = "\(op.outcome.rawValue) \(label) (op \(op.invoke.index)\(op.completion.map { "–\($0.index)" } ?? ""), \(f(Double(op.invoke.time) / 1e6)) ms\(op.completion?.node.map { ", node " + $0 } ?? ""))"
             s += "<g><title>\(HTML.short(tip, 400))</title>"
-            s += "<rect x=\"\(f(xa))\" y=\"\(f(y))\" width=\"\(f(xb - xa))\" height=\"\(f(rowH - 6))\" rx=\"3\" fill=\"\(color)\" fill-opacity=\"0.25\" stroke=\"\(isTarget ? "#111" : color)\" stroke-width=\"\(isTarget ? 2.5 : 1)\"/>"
-            if xb - xa > 40 {
+            s += "<rect x=\"\(f(xa))\" y=\"\(f(y))\" width=\"\(f(max(xb - xa, 2)))\" height=\"\(f(rowH - 6))\" rx=\"3\" fill=\"\(color)\" fill-opacity=\"\(isTarget ? 0.45 : 0.22)\" stroke=\"\(isTarget ? "#111" : color)\" stroke-width=\"\(isTarget ? 2.5 : 1)\"/>"
+            if xb - xa > 24 {
                 let chars = Int((xb - xa - 6) / 6.2)
-                s += "<text x=\"\(f(xa + 3))\" y=\"\(f(y + 12))\">\(HTML.short(label, max(chars, 1)))</text>"
+                s += "<text x=\"\(f(xa + 3))\" y=\"\(f(y + 13))\">\(HTML.short(label, max(chars, 1)))</text>"
             }
             s += "</g>"
+            let ms = { (t: Int64) in String(format: "%.3f", Double(t) / 1e6) }
+            rows += "<tr\(isTarget ? " style=\"font-weight:600\"" : "")><td class=\"n\">\(op.invoke.index)</td><td>\(HTML.esc(op.process.description))</td><td>\(HTML.esc(op.f))</td><td>\(HTML.esc(op.key ?? ""))</td><td><code>\(HTML.short(op.value.description, 120))</code></td><td>\(op.outcome.rawValue)</td><td class=\"n\">\(ms(op.invoke.time))</td><td class=\"n\">\(op.completion.map { ms($0.time) } ?? "–")</td><td>\(HTML.esc(op.completion?.node ?? ""))</td><td>\(HTML.short(op.completion?.error ?? "", 80))</td></tr>"
         }
         s += "<text x=\"\(f(left))\" y=\"\(f(height - 4))\">\(String(format: "%.3f", Double(start) / 1e9)) s</text>"
-        s += "<text x=\"\(f(width - right))\" y=\"\(f(height - 4))\" text-anchor=\"end\">\(String(format: "%.3f", Double(stop) / 1e9)) s</text>"
+        s += "<text x=\"\(f(width - right))\" y=\"\(f(height - 4))\" text-anchor=\"end\">\(String(format: "%.3f", Double(stop) / 1e9)) s (events in order, not to scale)</text>"
         s += "</svg>"
+        s += "<details><summary>these \(inWindow.count) ops as a table</summary><table><tr><th>op</th><th>process</th><th>f</th><th>key</th><th>value</th><th>outcome</th><th>invoked (ms)</th><th>completed (ms)</th><th>node</th><th>error</th></tr>\(rows)</table></details>"
         return s
     }
 

@@ -1,6 +1,9 @@
 // report.html, index.html and the comparison page of known runs: verdicts, counts, example ops, escaping, no external URL.
 import FaultlineTesting
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Report
 import Store
 import Testing
@@ -112,5 +115,6 @@ struct ReportPageTests {
         #expect(junit.contains("tests=\"2\" failures=\"1\""))
         #expect(junit.contains("<failure"))
         #expect(!junit.contains(KnownRun.hostile))
+        #expect(XMLParser(data: Data(junit.utf8)).parse(), "junit.xml is well-formed XML")
     }
 }

@@ -58,10 +58,17 @@ let package = Package(
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client",
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client", "Store",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Run folders, results.json, the runs index, campaign records and JUnit files.
+        .target(name: "Store", dependencies: [
+            "History", "Checker",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // HTML/SVG pages from a store alone: report.html per run, campaign comparison pages.
+        .target(name: "Report", dependencies: ["Store"]),
         // The built-in pipeline components.
         .target(name: "Node", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -69,8 +76,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline", dependencies: [
-            "History", "Checker", "Generator", "Controller", "Supervisor",
+            "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
             "Node",
@@ -94,6 +103,7 @@ let package = Package(
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
+        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]

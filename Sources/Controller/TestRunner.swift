@@ -7,6 +7,7 @@ import History
 import Logging
 import Nemesis
 import Net
+import Store
 import Supervisor
 
 /// TestRunner runs one resolved test and writes its run folder:

@@ -10,7 +10,7 @@ struct Faultline: AsyncParsableCommand {
             Exit status: 0 valid, 1 an anomaly found, 2 bad input or usage, 3 verdict unknown,
             4 the system under test could not be started, 130 interrupted.
             """,
-        subcommands: [Run.self, Check.self, Synth.self]
+        subcommands: [Run.self, Campaign.self, Demo.self, Analyze.self, ReportCommand.self, Serve.self, Check.self, Synth.self]
     )
 }
 

@@ -62,6 +62,9 @@ struct Run: AsyncParsableCommand {
         defer { signals.cancel() }
         do {
             let outcome = try await runner.run()
+            // The pages come from the store alone, after the verdict is written.
+            if let report = Publish.report(runDir: outcome.runDir), !quiet { print("report: \(report)") }
+            Publish.index(results: results)
             throw ExitCode(outcome.exitStatus)
         } catch let e as InputError {
             printError("\(e)")

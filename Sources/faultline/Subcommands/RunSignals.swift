@@ -10,7 +10,10 @@ final class RunSignals: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private var count = 0
 
-    static func install(_ runner: TestRunner) -> RunSignals {
+    static func install(_ runner: TestRunner) -> RunSignals { install { runner.interrupt() } }
+
+    /// The same for any stoppable work (a campaign interrupts its current run and skips the rest).
+    static func install(onInterrupt: @escaping @Sendable () -> Void) -> RunSignals {
         let s = RunSignals()
         let queue = DispatchQueue(label: "faultline.run.signals")
         for sig in [SIGINT, SIGTERM] {
@@ -20,7 +23,7 @@ final class RunSignals: @unchecked Sendable {
                 s.count += 1
                 if s.count == 1 {
                     FileHandle.standardError.write(Data("\nfaultline: interrupted; healing, stopping nodes, checking what was recorded (again to stop now)\n".utf8))
-                    runner.interrupt()
+                    onInterrupt()
                 } else {
                     SignalTrap.stopEverything(grace: 0.5)
                     exit(130)

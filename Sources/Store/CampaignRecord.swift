@@ -1,0 +1,122 @@
+// CampaignRecord: what one `faultline campaign` invocation (one shard) ran, stored as JSON for merging.
+import Foundation
+
+/// CampaignCell is one test of a campaign's matrix and how it went.
+public struct CampaignCell: Codable, Sendable, Equatable {
+    public var pipeline: String
+    public var workload: String
+    public var nemesis: String
+    public var seed: UInt64
+    /// The run folder, relative to the results folder (`<test>/<stamp>`); empty when the run never started.
+    public var run: String
+    public var exitStatus: Int32
+    /// results.json's verdict: "valid", "invalid", "unknown", or "none" (no verdict: bad input, cannot start).
+    public var verdict: String
+    /// Whether the pipeline's expectation held, and why not.
+    public var held: Bool
+    public var failures: [String]
+    /// Wall-clock seconds the run took.
+    public var seconds: Double
+    /// When the run ended (UTC stamp): the newest cell wins when records are merged.
+    public var ended: String
+
+    public init(pipeline: String, workload: String, nemesis: String, seed: UInt64, run: String, exitStatus: Int32,
+                verdict: String, held: Bool, failures: [String], seconds: Double, ended: String) {
+        self.pipeline = pipeline
+        self.workload = workload
+        self.nemesis = nemesis
+        self.seed = seed
+        self.run = run
+        self.exitStatus = exitStatus
+        self.verdict = verdict
+        self.held = held
+        self.failures = failures
+        self.seconds = seconds
+        self.ended = ended
+    }
+
+    /// The cell's place in the matrix, the same on every shard.
+    public var key: String { "\(workload)\u{1}\(nemesis)\u{1}\(pipeline)\u{1}\(seed)" }
+}
+
+/// CampaignRecord is `results/campaigns/<name>/records/<stamp>-shard-<i>-of-<n>.json`: the cells one
+/// invocation ran. Shards run on several machines each write their own record, so copying their
+/// results folders into one and running `faultline report` merges them without conflicts.
+public struct CampaignRecord: Codable, Sendable {
+    public var campaign: String
+    public var file: String
+    public var started: String
+    public var finished: String
+    public var shard: Int
+    public var shards: Int
+    /// The size of the whole matrix (every shard), to tell a complete campaign from a partial one.
+    public var matrixSize: Int
+    public var cells: [CampaignCell]
+
+    public init(campaign: String, file: String, started: String, finished: String, shard: Int, shards: Int,
+                matrixSize: Int, cells: [CampaignCell]) {
+        self.campaign = campaign
+        self.file = file
+        self.started = started
+        self.finished = finished
+        self.shard = shard
+        self.shards = shards
+        self.matrixSize = matrixSize
+        self.cells = cells
+    }
+
+    /// The folder of a campaign's pages and records: `<results>/campaigns/<name>`.
+    public static func folder(results: String, campaign: String) -> String {
+        (results as NSString).appendingPathComponent("campaigns/\(campaign)")
+    }
+
+    /// Writes the record under `<results>/campaigns/<name>/records/`; returns its path.
+    @discardableResult
+    public func write(results: String) throws -> String {
+        let dir = Self.folder(results: results, campaign: campaign) + "/records"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/\(started)-shard-\(shard)-of-\(shards).json"
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+
+    public static func read(path: String) throws -> CampaignRecord {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(path: path, message: "cannot read") }
+        do { return try JSONDecoder().decode(CampaignRecord.self, from: data) } catch {
+            throw StoreError(path: path, message: "not a campaign record: \(error)")
+        }
+    }
+}
+
+/// CampaignView is a campaign as its pages show it: the newest cell of every matrix position over all
+/// its records (all shards, all nights), in a stable order.
+public struct CampaignView: Sendable {
+    public var name: String
+    /// The folder holding its pages, relative to the results folder (`campaigns/<name>`).
+    public var folder: String
+    public var records: [CampaignRecord]
+    public var cells: [CampaignCell]
+    /// The newest record's matrix size, and when the newest cell ended.
+    public var matrixSize: Int
+    public var updated: String
+
+    public init(name: String, folder: String, records: [CampaignRecord]) {
+        self.name = name
+        self.folder = folder
+        self.records = records.sorted { $0.started < $1.started }
+        var newest: [String: CampaignCell] = [:]
+        for r in self.records {
+            for c in r.cells where newest[c.key].map({ $0.ended <= c.ended }) ?? true { newest[c.key] = c }
+        }
+        cells = newest.values.sorted {
+            ($0.workload, $0.nemesis, $0.seed, $0.pipeline) < ($1.workload, $1.nemesis, $1.seed, $1.pipeline)
+        }
+        matrixSize = self.records.last?.matrixSize ?? cells.count
+        updated = cells.map(\.ended).max() ?? ""
+    }
+
+    /// True when every cell of the matrix has run and every expectation held.
+    public var allHeld: Bool { cells.count >= matrixSize && cells.allSatisfy(\.held) }
+}

@@ -89,7 +89,7 @@ import Testing
         for n in ["n1", "n2", "n3"] {
             #expect(sup.isRunning(n) && !sup.isPaused(n))
         }
-        for n in ["n1", "n2", "n3"] { try await sup.waitHealthy(n, timeout: 5) }
+        for n in ["n1", "n2", "n3"] { try await sup.waitHealthy(n, timeout: 20) }
         await net.shutdown()
     }
 
@@ -110,7 +110,7 @@ import Testing
         #expect(ops.last?.value["resumed"] == ["n2"])
         #expect(ops.last?.value["restarted"]?["n1"]?.intValue != nil)
         for l in net.allLinks { #expect(l.faults == .healthy) }
-        for n in ["n1", "n2", "n3"] { try await sup.waitHealthy(n, timeout: 5) }
+        for n in ["n1", "n2", "n3"] { try await sup.waitHealthy(n, timeout: 20) }
         await net.shutdown()
     }
 }

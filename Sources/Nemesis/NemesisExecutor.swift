@@ -213,6 +213,9 @@ public final class NemesisExecutor: @unchecked Sendable {
         case .isolateWithin(let t, let among):
             let iso = try await resolve(t)
             return .complete(iso, among.filter { !iso.contains($0) })
+        case .isolateWith(let t, let companions, let among):
+            let iso = try await resolve(t)
+            return .complete(iso + companions, among.filter { !iso.contains($0) })
         case .oneWay(let f, let t):
             var g: [String: Set<String>] = [:]
             let froms = try await resolve(f)

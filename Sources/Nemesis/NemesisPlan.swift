@@ -39,6 +39,9 @@ public enum PartitionPlan: Sendable, Equatable {
     case isolate(ResolvedTarget)
     /// Cut the target off from the other nodes of `among` only (a component's replication links).
     case isolateWithin(ResolvedTarget, among: [String])
+    /// The target and `companions` (nodes of other components, e.g. the query API) on one side, the
+    /// rest of `among` on the other: the companions can reach only the isolated node of that component.
+    case isolateWith(ResolvedTarget, companions: [String], among: [String])
     case oneWay(from: ResolvedTarget, to: ResolvedTarget)
 }
 
@@ -72,8 +75,15 @@ public enum NemesisPlan {
             guard let own = components[scope.component] else {
                 throw PlanError(message: "nemesis \(schedule.name): line \(scope.line): component '\(scope.component)' is not a component of this test (components: \(components.keys.sorted().joined(separator: ", ")))")
             }
+            var companions: [String] = []
+            for c in scope.companions {
+                guard let ns = components[c] else {
+                    throw PlanError(message: "nemesis \(schedule.name): line \(scope.line): 'with' names '\(c)', which is not a component of this test (components: \(components.keys.sorted().joined(separator: ", ")))")
+                }
+                companions += ns
+            }
             return Self.scoped(try Self.resolve(spec, nodes: own, rng: &rng, schedule: schedule.name), own: own,
-                               linksOnly: scope.componentLinksOnly)
+                               linksOnly: scope.componentLinksOnly, companions: companions)
         }
         var rng = SplitMix64(seed: seed)
         switch schedule.mode {
@@ -147,7 +157,8 @@ public enum NemesisPlan {
 
     /// Narrows a fault resolved among a component's nodes: its leader is that component's leader, and
     /// with `linksOnly` an isolation cuts only the component's own links.
-    static func scoped(_ a: FaultAction, own: [String], linksOnly: Bool) -> FaultAction {
+    /// With `companions`, an isolation puts them on the isolated node's side (`isolateWith`).
+    static func scoped(_ a: FaultAction, own: [String], linksOnly: Bool, companions: [String] = []) -> FaultAction {
         func t(_ r: ResolvedTarget) -> ResolvedTarget { r == .leader ? .leaderAmong(own) : r }
         func lt(_ r: ResolvedTarget?) -> ResolvedTarget? { r.map(t) ?? (linksOnly ? .nodes(own) : nil) }
         switch a {
@@ -159,7 +170,10 @@ public enum NemesisPlan {
         case .reset(let r): return .reset(lt(r))
         case .partition(let shape, let plan):
             switch plan {
+            case .isolate(let r) where !companions.isEmpty:
+                return .partition(shape: shape, .isolateWith(t(r), companions: companions, among: own))
             case .isolate(let r): return .partition(shape: shape, linksOnly ? .isolateWithin(t(r), among: own) : .isolate(t(r)))
+            case .isolateWith(let r, let c, let among): return .partition(shape: shape, .isolateWith(t(r), companions: c, among: among))
             case .isolateWithin(let r, let among): return .partition(shape: shape, .isolateWithin(t(r), among: among))
             case .oneWay(let f, let to): return .partition(shape: shape, .oneWay(from: t(f), to: t(to)))
             case .grudge: return a

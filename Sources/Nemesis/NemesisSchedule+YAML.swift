@@ -79,7 +79,7 @@ final class ScheduleParser {
         }
         let at = required(map, "at", field) { self.duration($0, "\(field).at") }
         let dur = required(map, "duration", field) { self.duration($0, "\(field).duration") }
-        let f = fault(node, field: field, extraKeys: ["at", "duration", "component", "links"])
+        let f = fault(node, field: field, extraKeys: ["at", "duration", "component", "links", "with"])
         guard let at, let dur, let f else { return nil }
         return ScheduledFault(at: at, duration: dur, fault: f, scope: scope(map, field))
     }
@@ -103,7 +103,7 @@ final class ScheduleParser {
         if let fs = map["faults"] {
             if let seq = fs.sequence, !seq.isEmpty {
                 for (i, f) in seq.enumerated() {
-                    if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: ["component", "links"]) {
+                    if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: ["component", "links", "with"]) {
                         faults.append(spec)
                         scopes.append(f.mapping.flatMap { scope($0, "random.faults[\(i)]") })
                     }
@@ -131,12 +131,24 @@ final class ScheduleParser {
             }
             if map["component"] == nil { problem(l, "\(field).links", "needs a component") }
         }
+        var companions: [String] = []
+        if let w = map["with"] {
+            if map["component"] == nil { problem(w, "\(field).with", "needs a component") }
+            if let seq = w.sequence, seq.allSatisfy({ $0.string != nil }) {
+                companions = seq.compactMap(\.string)
+            } else {
+                problem(w, "\(field).with", "expected a list of component names")
+            }
+            if map["shape"]?.string != "isolate" && map["shape"]?.string != "isolate-leader" {
+                problem(w, "\(field).with", "only an isolate or isolate-leader partition has companions")
+            }
+        }
         guard let c = map["component"] else { return nil }
         guard let name = c.string, !name.isEmpty else {
             problem(c, "\(field).component", "expected a component name")
             return nil
         }
-        return ComponentScope(component: name, componentLinksOnly: linksOnly, line: c.mark?.line ?? 0)
+        return ComponentScope(component: name, componentLinksOnly: linksOnly, companions: companions, line: c.mark?.line ?? 0)
     }
 
     static let faultKeys: [String: [String]] = [

@@ -62,10 +62,13 @@ public struct RandomMix: Sendable, Equatable {
 public struct ComponentScope: Sendable, Equatable {
     public var component: String
     public var componentLinksOnly: Bool
+    /// `with: [component, ...]`: for an isolation, nodes of these components stay on the isolated side.
+    public var companions: [String]
     public var line: Int
-    public init(component: String, componentLinksOnly: Bool = false, line: Int = 0) {
+    public init(component: String, componentLinksOnly: Bool = false, companions: [String] = [], line: Int = 0) {
         self.component = component
         self.componentLinksOnly = componentLinksOnly
+        self.companions = companions
         self.line = line
     }
 }

@@ -123,7 +123,7 @@ struct CommandNodeStartTests {
             // Not ready for a second: the health command must wait for it.
             #expect(!FileManager.default.fileExists(atPath: nodes[0].dataDir + "/ready"))
             for n in nodes {
-                try await CommandNodes.waitHealthy(n, all: nodes, supervisor: sup, timeout: 10)
+                try await CommandNodes.waitHealthy(n, all: nodes, supervisor: sup, timeout: 30)
                 #expect(FileManager.default.fileExists(atPath: n.dataDir + "/ready"))
             }
             let r1 = try String(contentsOfFile: nodes[0].dataDir + "/resolved", encoding: .utf8)

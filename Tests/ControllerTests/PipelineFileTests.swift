@@ -59,5 +59,17 @@ struct PipelineFileTests {
         #expect(throws: ScheduleError.self) {
             try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: kill, target: leader, links: some}\n", file: "x.yml")
         }
+        // `with:` puts other components' nodes on the isolated leader's side.
+        let m = try NemesisSchedule.load(path: Self.path("nemesis/partition-warehouse-minority.yml"))
+        let wh = ["warehouse-1", "warehouse-2", "warehouse-3"]
+        let comps2 = ["warehouse": wh, "api": ["api-1"]]
+        let plan2 = try NemesisPlan.make(m, nodes: wh + ["api-1"], seed: 1, timeLimit: 10, components: comps2)
+        #expect(plan2.first?.action == .partition(shape: "isolate-leader",
+                                                  .isolateWith(.leaderAmong(wh), companions: ["api-1"], among: wh)))
+        // A `with` naming no component of the test is a plan error; `with` on a kill is a schedule error.
+        #expect(throws: PlanError.self) { try NemesisPlan.make(m, nodes: wh, seed: 1, timeLimit: 10, components: ["warehouse": wh]) }
+        #expect(throws: ScheduleError.self) {
+            try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: kill, target: leader, component: w, with: [api]}\n", file: "x.yml")
+        }
     }
 }

@@ -170,4 +170,39 @@ struct PipelineRunTests {
         #expect(apFailed < cpq.filter { $0.type != .ok }.count)
         #expect(cp.count("lost") == 0)
     }
+
+    static let warehouseMinorityPartition = """
+        events:
+          - {at: 0s, duration: 5s, fault: partition, shape: isolate-leader, component: warehouse, with: [api]}
+        """
+
+    /// The warehouse leader and the API on the minority side (issue 6: "the CP API returns errors until
+    /// heal"): once the old leader's lease has run out (an election timeout, 1 s; 2 s allowed here) no CP
+    /// query succeeds until the heal, while the AP API keeps answering.
+    @Test func warehouseMinorityWithTheAPI() throws {
+        func window(_ r: Run) -> (ok: Int, failed: Int) {
+            guard let start = r.history.ops.first(where: { $0.f == "start-partition" })?.time,
+                  let stop = r.history.ops.first(where: { $0.f == "stop-partition" })?.time else { return (-1, -1) }
+            // Pair each query completion with its invocation: judge queries invoked after the lease ran out
+            // and completed before the heal.
+            var invoked: [ProcessID: Int64] = [:]
+            var ok = 0, failed = 0
+            for op in r.history.ops where op.f == "query" {
+                if op.type == .invoke { invoked[op.process] = op.time; continue }
+                guard let t0 = invoked[op.process], t0 > start + 2_000_000_000, op.time < stop else { continue }
+                if op.type == .ok { ok += 1 } else { failed += 1 }
+            }
+            return (ok, failed)
+        }
+        let cp = try Self.run("cp", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
+        let cpw = window(cp)
+        #expect(cp.history.ops.contains { $0.f == "start-partition" && ($0.value["cut"]?.arrayValue?.count ?? 0) >= 6 })
+        #expect(cpw.failed > 0, "CP queries in the window: \(cpw)")
+        #expect(cpw.ok == 0, "CP answered during the minority partition: \(cpw)")
+        #expect(cp.count("lost") == 0)
+
+        let ap = try Self.run("ap", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
+        let apw = window(ap)
+        #expect(apw.ok > 0, "AP queries in the window: \(apw)")
+    }
 }

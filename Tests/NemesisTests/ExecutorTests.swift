@@ -26,7 +26,7 @@ import Testing
             try sup.start(NodeSpec(name: n, executable: TestSupport.fixture, arguments: args, workingDirectory: "\(dir)/\(n)",
                                    ports: [ports[n]!], healthURL: "http://127.0.0.1:\(ports[n]!)/health"))
         }
-        for n in names { try await sup.waitHealthy(n) }
+        for n in names { try await sup.waitHealthy(n, timeout: 30) }
         return (sup, net, ports)
     }
 

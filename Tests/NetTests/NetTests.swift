@@ -23,8 +23,8 @@ final class TwoNodes {
                                      arguments: ["node", "--name", name, "--port", "\(port)", "--peer", "\(peer)=\(addr)"],
                                      workingDirectory: "\(dir)/\(name)", ports: [port], healthURL: "http://127.0.0.1:\(port)/health"))
         }
-        try await t.sup.waitHealthy("a")
-        try await t.sup.waitHealthy("b")
+        try await t.sup.waitHealthy("a", timeout: 30)
+        try await t.sup.waitHealthy("b", timeout: 30)
         return t
     }
 

@@ -123,7 +123,7 @@ final class TestCluster: @unchecked Sendable {
         return r.status == 200 ? r.body : nil
     }
 
-    func waitHealthy(timeout: Double = 10) -> Bool {
+    func waitHealthy(timeout: Double = 30) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if names.allSatisfy({ TestHTTP.request(ports[$0]!, "GET", "/health", timeout: 1).status == 200 }) { return true }

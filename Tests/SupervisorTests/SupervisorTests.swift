@@ -35,7 +35,7 @@ import Testing
         let dir = TestSupport.tempDir("restart")
         let port = try PortAllocator.shared.allocate()
         let pid = try sup.start(nodeSpec("n1", dir: dir, port: port))
-        try await sup.waitHealthy("n1", timeout: 10)
+        try await sup.waitHealthy("n1", timeout: 30)
         #expect(TestSupport.get(port: port, path: "/status")?.1.contains("\"boots\":1") == true)
         let killed = try sup.kill("n1")
         #expect(killed == pid)
@@ -44,7 +44,7 @@ import Testing
         #expect(sup.state(of: "n1") == .exited(status: .signal(SIGKILL), expected: true))
         let pid2 = try sup.restart("n1")
         #expect(pid2 != pid)
-        try await sup.waitHealthy("n1", timeout: 10)
+        try await sup.waitHealthy("n1", timeout: 30)
         #expect(TestSupport.get(port: port, path: "/status")?.1.contains("\"boots\":2") == true)
     }
 
@@ -54,7 +54,7 @@ import Testing
         let dir = TestSupport.tempDir("pause")
         let port = try PortAllocator.shared.allocate()
         try sup.start(nodeSpec("p1", dir: dir, port: port))
-        try await sup.waitHealthy("p1", timeout: 10)
+        try await sup.waitHealthy("p1", timeout: 30)
         try sup.pause("p1")
         #expect(TestSupport.get(port: port, path: "/health", timeout: 0.5) == nil)
         try sup.resume("p1")

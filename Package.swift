@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "NodeTests", dependencies: ["Node", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "faultline", "faultline-node"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

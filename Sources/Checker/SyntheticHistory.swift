@@ -1,17 +1,8 @@
 // Seeded generator of large, realistic histories (with a few injected anomalies) for benches and tests.
 import History
 
-/// SplitMix64: a small, fast, seedable generator, so that a seed always gives the same history.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// True with probability p (drawn as the synthetic histories always drew it, so seeds keep their histories).
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 }
 

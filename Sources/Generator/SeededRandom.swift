@@ -1,17 +1,15 @@
-/// SeededRandom is a small, fast, seedable generator (SplitMix64), so that the same seed gives
-/// the same op plan, nemesis plan and synthetic history on every machine.
+// SeededRandom: the op plans' generator, History's SplitMix64 with integer and probability helpers.
+import History
+
+/// SeededRandom draws the op plans (and synthetic register histories) from a seed: the same seed gives
+/// the same plan on every machine.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SplitMix64
 
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// The state starts at seed + one SplitMix64 increment, as it always has, so recorded seeds keep their op plans.
+    public init(seed: UInt64) { base = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A uniform integer in 0..<n.
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }

@@ -1,4 +1,5 @@
 // NemesisPlan: a schedule turned into concrete timed faults; pure, and the same seed gives the same plan.
+import History
 
 /// Nodes a planned fault hits: fixed at plan time, or the leader found when the fault starts.
 public enum ResolvedTarget: Sendable, Equatable {
@@ -188,19 +189,5 @@ public enum NemesisPlan {
             a.swapAt(i, Int(rng.next() % UInt64(i + 1)))
         }
         return a
-    }
-}
-
-/// SplitMix64: a tiny seeded generator, stable across platforms and Swift versions (unlike the
-/// standard library's shuffles), so a seed always yields the same plan.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

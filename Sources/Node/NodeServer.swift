@@ -13,6 +13,27 @@ struct Reply: Sendable {
     var headers: [(String, String)] = []
 }
 
+extension Reply {
+    /// An error a handler threw, as its JSON answer: a NodeError's own status and body, else 500.
+    init(error: Error) {
+        if let e = error as? NodeError {
+            self.init(status: e.status, body: e.body)
+        } else {
+            self.init(status: 500, body: ["error": .string("internal error: \(error)")])
+        }
+    }
+
+    /// The HTTP answer: the JSON body and a newline, Content-Type and the extra headers.
+    var response: Response {
+        var h = HTTPFields()
+        h[.contentType] = "application/json"
+        for (k, v) in headers { h[FieldName(k)!] = v }
+        var data = body.encoded()
+        data.append(UInt8(ascii: "\n"))
+        return Response(status: .init(code: status), headers: h, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
 struct NodeHandle<M: StateMachine>: Sendable {
     let config: NodeConfig
     /// Replication groups by name: "main" for the store and warehouse, "p0"... (one per partition) for the broker.
@@ -65,11 +86,9 @@ struct NodeHandle<M: StateMachine>: Sendable {
                     return try await forward(request, to: addr, body: buf, replica: replica)
                 }
             }
-            return Self.response(try await here(body, replica))
-        } catch let e as NodeError {
-            return Self.response(Reply(status: e.status, body: e.body))
+            return try await here(body, replica).response
         } catch {
-            return Self.response(Reply(status: 500, body: ["error": .string("internal error: \(error)")]))
+            return Reply(error: error).response
         }
     }
 
@@ -90,19 +109,10 @@ struct NodeHandle<M: StateMachine>: Sendable {
         }
     }
 
-    static func response(_ r: Reply) -> Response {
-        var h = HTTPFields()
-        h[.contentType] = "application/json"
-        for (k, v) in r.headers { h[FieldName(k)!] = v }
-        var data = r.body.encoded()
-        data.append(UInt8(ascii: "\n"))
-        return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(data: data)))
-    }
-
     /// /health, /status and the replication endpoints.
     func addCommonRoutes(_ router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in
-            Self.response(Reply(body: ["ok": true, "node": .string(config.name)]))
+            Reply(body: ["ok": true, "node": .string(config.name)]).response
         }
         router.get("/status") { _, _ in
             var s = await replica.status().objectValue ?? [:]
@@ -120,7 +130,7 @@ struct NodeHandle<M: StateMachine>: Sendable {
             }
             s["settings"] = config.settings.json(role: config.role)
             s["bugs"] = .array(config.bugs.map { .string($0.rawValue) }.sorted { $0.stringValue! < $1.stringValue! })
-            return Self.response(Reply(body: .object(s)))
+            return Reply(body: .object(s)).response
         }
         router.post("/raft/:group/vote") { request, context in
             do {
@@ -130,21 +140,21 @@ struct NodeHandle<M: StateMachine>: Sendable {
                 let buf = try await request.body.collect(upTo: 1 << 20)
                 let r = try JSONDecoder().decode(VoteRequest.self, from: Data(buffer: buf))
                 let resp = await replica.handleVote(r)
-                return Self.response(Reply(body: try JSON.decode(JSONEncoder().encode(resp))))
+                return Reply(body: try JSON.decode(JSONEncoder().encode(resp))).response
             } catch {
-                return Self.response(Reply(status: 400, body: ["error": .string("bad vote request: \(error)")]))
+                return Reply(status: 400, body: ["error": .string("bad vote request: \(error)")]).response
             }
         }
         router.post("/raft/:group/append") { request, context in
             guard let replica = groups[context.parameters.get("group") ?? ""] else {
-                return Self.response(Reply(status: 404, body: ["error": "no such replication group"]))
+                return Reply(status: 404, body: ["error": "no such replication group"]).response
             }
             let r: AppendRequest
             do {
                 let buf = try await request.body.collect(upTo: 256 << 20)
                 r = try JSONDecoder().decode(AppendRequest.self, from: Data(buffer: buf))
             } catch {
-                return Self.response(Reply(status: 400, body: ["error": .string("bad append request: \(error)")]))
+                return Reply(status: 400, body: ["error": .string("bad append request: \(error)")]).response
             }
             let (resp, waitIndex) = await replica.handleAppend(r)
             // fsync=always: a follower only reports entries as stored once they are on disk.

@@ -36,21 +36,10 @@ struct ServiceNode: Sendable {
             if buf.readableBytes > 0 {
                 do { body = try JSON.decode(Data(buffer: buf)) } catch { throw NodeError.bad("malformed JSON body: \(error)") }
             }
-            return Self.response(try await here(body))
-        } catch let e as NodeError {
-            return Self.response(Reply(status: e.status, body: e.body))
+            return try await here(body).response
         } catch {
-            return Self.response(Reply(status: 500, body: ["error": .string("internal error: \(error)")]))
+            return Reply(error: error).response
         }
-    }
-
-    static func response(_ r: Reply) -> Response {
-        var h = HTTPFields()
-        h[.contentType] = "application/json"
-        for (k, v) in r.headers { h[FieldName(k)!] = v }
-        var data = r.body.encoded()
-        data.append(UInt8(ascii: "\n"))
-        return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
 
@@ -67,7 +56,7 @@ enum ServiceRunner {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         router.get("/health") { _, _ in
-            ServiceNode.response(Reply(body: ["ok": true, "node": .string(config.name)]))
+            Reply(body: ["ok": true, "node": .string(config.name)]).response
         }
         router.get("/status") { _, _ in
             // A single process has no election: leader is null, term 0 (the nemesis never picks it as a leader).
@@ -75,7 +64,7 @@ enum ServiceRunner {
                                      "leader": .null, "term": 0, "settings": config.settings.json(role: config.role),
                                      "bugs": .array(config.bugs.map { .string($0.rawValue) }.sorted { $0.stringValue! < $1.stringValue! })]
             for (k, v) in await role.statusFacts() { s[k] = v }
-            return ServiceNode.response(Reply(body: .object(s)))
+            return Reply(body: .object(s)).response
         }
         role.add(to: router)
         var logger = Logger(label: config.name)

@@ -2,29 +2,18 @@
 // (blackhole cuts, TCP resets, latency, kill -9 and restart) keep every acknowledged write, and no
 // node process dies on its own.
 import Foundation
+import History
 import Net
 import Testing
 
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["FAULTLINE_SLOW"] == "1"))
 struct RandomFaultTests {
-    /// A small seeded generator (SplitMix64) so a failing run can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: ["broker", "store", "warehouse"])
     func cpSurvivesMixedFaults(role: String) async throws {
         try await withCluster(role: role, settings: ReplicationFaultTests.cp[role]!) { c in
             try c.startAll()
             #expect(c.waitHealthy())
-            var rng = SplitMix(state: 42)
+            var rng = SplitMix64(seed: 42)  // seeded, so a failing run can be replayed
             let ops = RoleOps(role: role)
             var acked: Set<Int> = []
             var i = 0

@@ -27,31 +27,17 @@ extension Settings {
         case .api: ["mode", "request_timeout_ms", "cache_ttl_ms", "stale_ttl_ms"]
         default: []
         }
-        let allowed = Set(perRole + ["max_body_bytes"])
-        for k in json.keys.sorted() where !allowed.contains(k) {
-            throw SettingsError(field: k, message: "unknown setting for role \(role.rawValue)")
-        }
-        func int(_ k: String, _ range: ClosedRange<Int>, _ dflt: Int) throws -> Int {
-            guard let v = json[k] else { return dflt }
-            guard let i = v.intValue, range.contains(i) else {
-                throw SettingsError(field: k, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return i
-        }
-        maxBodyBytes = try int("max_body_bytes", 64...(64 << 20), 1 << 20)
-        requestTimeoutMs = try int("request_timeout_ms", 10...600_000, role == .api ? 1000 : 2000)
-        pollIntervalMs = try int("poll_interval_ms", 5...60_000, role == .loader ? 200 : 100)
-        batchMax = try int("batch_max", 1...10_000, 100)
-        defaultTtlMs = try int("default_ttl_ms", 0...86_400_000, 0)
-        maxKeys = try int("max_keys", 1...10_000_000, 100_000)
-        cacheTtlMs = try int("cache_ttl_ms", 1...86_400_000, 1000)
-        staleTtlMs = try int("stale_ttl_ms", 1...86_400_000, 60_000)
-        if let m = json["mode"] {
-            guard let s = m.stringValue, ["ap", "cp"].contains(s) else {
-                throw SettingsError(field: "mode", message: "must be one of \"ap\", \"cp\"")
-            }
-            apiConsistent = s == "cp"
-        }
+        let r = SettingsReader(json: json)
+        try r.rejectUnknown(allowed: Set(perRole + ["max_body_bytes"]), role: role)
+        maxBodyBytes = try r.int("max_body_bytes", 64...(64 << 20), 1 << 20)
+        requestTimeoutMs = try r.int("request_timeout_ms", 10...600_000, role == .api ? 1000 : 2000)
+        pollIntervalMs = try r.int("poll_interval_ms", 5...60_000, role == .loader ? 200 : 100)
+        batchMax = try r.int("batch_max", 1...10_000, 100)
+        defaultTtlMs = try r.int("default_ttl_ms", 0...86_400_000, 0)
+        maxKeys = try r.int("max_keys", 1...10_000_000, 100_000)
+        cacheTtlMs = try r.int("cache_ttl_ms", 1...86_400_000, 1000)
+        staleTtlMs = try r.int("stale_ttl_ms", 1...86_400_000, 60_000)
+        apiConsistent = try r.choice("mode", ["ap", "cp"], "cp") == "cp"
     }
 
     func serviceJSON(role: Role) -> JSON {

@@ -46,51 +46,31 @@ public struct Settings: Sendable {
         case .warehouse: ["commit", "read_from_followers"]
         default: []
         }
-        for k in json.keys where !common.contains(k) && !perRole.contains(k) {
-            throw SettingsError(field: k, message: "unknown setting for role \(role.rawValue)")
-        }
-        func int(_ k: String, _ range: ClosedRange<Int>, _ dflt: Int) throws -> Int {
-            guard let v = json[k] else { return dflt }
-            guard let i = v.intValue, range.contains(i) else {
-                throw SettingsError(field: k, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return i
-        }
-        func bool(_ k: String, _ dflt: Bool) throws -> Bool {
-            guard let v = json[k] else { return dflt }
-            guard let b = v.boolValue else { throw SettingsError(field: k, message: "must be true or false") }
-            return b
-        }
-        func choice(_ k: String, _ options: [JSON], _ dflt: JSON) throws -> JSON {
-            guard let v = json[k] else { return dflt }
-            guard options.contains(v) else {
-                throw SettingsError(field: k, message: "must be one of \(options.map(\.encodedString).joined(separator: ", "))")
-            }
-            return v
-        }
-        fsyncAlways = try choice("fsync", ["always", "never"], "always") == "always"
-        flushIntervalMs = try int("flush_interval_ms", 1...60000, 1000)
-        electionTimeoutMs = try int("election_timeout_ms", 50...60000, 1000)
-        heartbeatMs = try int("heartbeat_ms", 5...10000, 100)
-        ackTimeoutMs = try int("ack_timeout_ms", 10...600000, 2000)
-        maxBodyBytes = try int("max_body_bytes", 64...(64 << 20), 1 << 20)
+        let r = SettingsReader(json: json)
+        try r.rejectUnknown(allowed: common.union(perRole), role: role)
+        fsyncAlways = try r.choice("fsync", ["always", "never"], "always") == "always"
+        flushIntervalMs = try r.int("flush_interval_ms", 1...60000, 1000)
+        electionTimeoutMs = try r.int("election_timeout_ms", 50...60000, 1000)
+        heartbeatMs = try r.int("heartbeat_ms", 5...10000, 100)
+        ackTimeoutMs = try r.int("ack_timeout_ms", 10...600000, 2000)
+        maxBodyBytes = try r.int("max_body_bytes", 64...(64 << 20), 1 << 20)
         if heartbeatMs * 2 > electionTimeoutMs {
             throw SettingsError(field: "heartbeat_ms", message: "must be at most half of election_timeout_ms")
         }
         switch role {
         case .broker:
-            acksAll = try choice("acks", [1, "all"], "all") == "all"
-            minInsyncReplicas = try int("min_insync_replicas", 1...3, 2)
-            uncleanLeaderElection = try bool("unclean_leader_election", false)
-            readFromFollowers = try bool("read_from_followers", false)
-            partitions = try int("partitions", 1...64, 3)
+            acksAll = try r.choice("acks", [1, "all"], "all") == "all"
+            minInsyncReplicas = try r.int("min_insync_replicas", 1...3, 2)
+            uncleanLeaderElection = try r.bool("unclean_leader_election", false)
+            readFromFollowers = try r.bool("read_from_followers", false)
+            partitions = try r.int("partitions", 1...64, 3)
         case .store:
-            writeQuorum = try int("write_quorum", 1...3, 2)
-            readQuorum = try int("read_quorum", 1...3, 2)
-            uncleanLeaderElection = try bool("unclean_leader_election", false)
+            writeQuorum = try r.int("write_quorum", 1...3, 2)
+            readQuorum = try r.int("read_quorum", 1...3, 2)
+            uncleanLeaderElection = try r.bool("unclean_leader_election", false)
         case .warehouse:
-            commitMajority = try choice("commit", ["majority", "leader"], "majority") == "majority"
-            readFromFollowers = try bool("read_from_followers", false)
+            commitMajority = try r.choice("commit", ["majority", "leader"], "majority") == "majority"
+            readFromFollowers = try r.bool("read_from_followers", false)
         default: break
         }
     }

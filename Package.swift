@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "Supervisor", "Net", "faultline-node"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "FaultlineTesting", "faultline", "faultline-node"]),

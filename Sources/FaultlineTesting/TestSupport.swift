@@ -39,10 +39,19 @@ public enum TestSupport {
 
     /// One `GET path` on a new connection; (status, body) or nil on timeout/error.
     public static func get(port: Int, path: String, timeout: Double = 2) -> (Int, String)? {
+        request(port: port, method: "GET", path: path, timeout: timeout)
+    }
+
+    /// One HTTP/1.1 request on a new connection to 127.0.0.1:`port` (Connection: close), blocking, with
+    /// a timeout on every send and receive: (status, body), or nil when it was refused, reset or timed out.
+    public static func request(port: Int, method: String, path: String, body: String? = nil,
+                               headers: [String: String] = [:], timeout: Double = 2) -> (Int, String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -51,8 +60,17 @@ public enum TestSupport {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if c != 0 { return nil }
-        let req = "GET \(path) HTTP/1.0\r\nHost: t\r\n\r\n"
-        _ = req.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        let payload = Array((body ?? "").utf8)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(payload.count)\r\n"
+        if body != nil { head += "Content-Type: application/json\r\n" }
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + payload
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return nil }
+            off += n
+        }
         var data = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -62,9 +80,10 @@ public enum TestSupport {
             data.append(contentsOf: buf[0..<n])
         }
         let text = String(decoding: data, as: UTF8.self)
-        guard let sp = text.split(separator: " ", maxSplits: 2).dropFirst().first, let code = Int(sp) else { return nil }
-        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-        return (code, body)
+        guard text.hasPrefix("HTTP/1."), let sp = text.split(separator: " ", maxSplits: 2).dropFirst().first,
+              let code = Int(sp) else { return nil }
+        let bodyText = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
+        return (code, bodyText)
     }
 }
 

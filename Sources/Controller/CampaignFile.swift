@@ -1,5 +1,6 @@
 // CampaignFile: a campaign (campaigns/*.yml): a matrix of tests and what each pipeline is expected to show.
 import Foundation
+import Store
 import History
 import Yams
 
@@ -59,7 +60,7 @@ public struct CampaignFile: Sendable {
         let m = try y.mapping(root, "", allowed: ["name", "description", "time_limit", "seeds", "pipelines", "workloads",
                                                   "nemeses", "concurrency", "rate", "expect"])
         let name = try y.string(m, "name", "") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        if name.contains("/") || name.hasPrefix(".") { throw y.fail(m["name"], "name", "must not contain '/' or start with '.'") }
+        if let why = PathName.problem(name) { throw y.fail(m["name"] ?? root, "name", why) }
         guard let t = try y.duration(m, "time_limit", ""), t > 0 else { throw y.fail(m["time_limit"] ?? root, "time_limit", "missing or zero (e.g. 20s)") }
         var seeds: [UInt64] = [1]
         if let s = m["seeds"] {

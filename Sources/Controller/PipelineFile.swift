@@ -1,5 +1,6 @@
 // PipelineFile: a pipeline profile (pipelines/*.yml): which components, how many replicas, which settings.
 import Foundation
+import Store
 import History
 import Yams
 
@@ -46,6 +47,7 @@ public struct PipelineFile: Sendable, Equatable {
         let top = try y.mapping(root, "", allowed: ["name", "description", "components"])
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try y.string(top, "name", "") ?? defaultName
+        if let why = PathName.problem(name) { throw y.fail(top["name"] ?? root, "name", why) }
         guard let compsNode = top["components"] else { throw y.fail(root, "components", "missing") }
         guard let comps = compsNode.mapping, !comps.isEmpty else {
             throw y.fail(compsNode, "components", "expected a mapping of component name to its description")

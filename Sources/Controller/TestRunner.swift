@@ -115,6 +115,11 @@ public final class TestRunner: @unchecked Sendable {
             throw InputError(file: spec.nemesis, line: 0, field: "nemesis", message: "\(error)")
         }
         let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
+        // Names from every file meet here; each parser checks its own with the line, this catches the rest.
+        if let why = PathName.problem(name) {
+            throw InputError(file: spec.name != nil ? "test name" : spec.pipeline, line: 0, field: "name",
+                             message: "'\(name.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())' \(why)")
+        }
         let runDir = try RunFolder.create(results: resultsDir, test: name)
         try RunFolder.writeInputs(runDir: runDir, spec: spec, name: name, concurrency: concurrency, rate: rate)
 
@@ -236,7 +241,10 @@ public final class TestRunner: @unchecked Sendable {
 
         let results = Self.check(historyPath: runDir + "/history.jsonl", workload: workload, logger: logger)
         try RunFolder.writeResults(runDir: runDir, results: results)
-        RunFolder.linkLatest(runDir: runDir)
+        if let note = RunFolder.linkLatest(runDir: runDir) {
+            logger.warning("\(note)")
+            FileHandle.standardError.write(Data("faultline: \(note)\n".utf8))
+        }
         let status: Int32
         if interrupted {
             status = 130

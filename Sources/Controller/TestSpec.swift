@@ -1,5 +1,6 @@
 // TestSpec: one test's inputs (files + flags), and test.yml, its fully resolved and re-runnable form.
 import Foundation
+import Store
 import Yams
 
 /// TestSpec names a test: pipeline × workload × nemesis × time limit × seed, plus optional overrides.
@@ -40,7 +41,9 @@ public struct TestSpec: Sendable, Equatable {
         guard let t = try y.number(m, "time_limit", "", min: 0.001) else { throw y.fail(root, "time_limit", "missing") }
         guard let seedNode = m["seed"] else { throw y.fail(root, "seed", "missing") }
         guard let seed = UInt64(seedNode.string ?? "") else { throw y.fail(seedNode, "seed", "expected a non-negative integer") }
-        return TestSpec(name: try y.string(m, "name", ""), pipeline: try file("pipeline"), workload: try file("workload"),
+        let name = try y.string(m, "name", "")
+        if let name, let why = PathName.problem(name) { throw y.fail(m["name"], "name", why) }
+        return TestSpec(name: name, pipeline: try file("pipeline"), workload: try file("workload"),
                         nemesis: try file("nemesis"), timeLimit: t, seed: seed,
                         concurrency: try y.int(m, "concurrency", "", range: 1...1024), rate: try y.number(m, "rate", ""))
     }

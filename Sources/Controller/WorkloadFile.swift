@@ -1,5 +1,6 @@
 // WorkloadFile: a workload (workloads/*.yml): what the clients do, against which component, checked how.
 import Foundation
+import Store
 import Generator
 import History
 import Yams
@@ -50,6 +51,7 @@ public struct WorkloadFile: Sendable {
                                                   "final_reads", "checkers", "checker_options", "drain_timeout"])
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try y.string(m, "name", "") ?? defaultName
+        if let why = PathName.problem(name) { throw y.fail(m["name"] ?? root, "name", why) }
         guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register, set, log or pipeline)") }
         guard let kind = OpMix.Kind(rawValue: kindName), kind != .queue else {
             throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set, log or pipeline)")

@@ -88,6 +88,12 @@ extension History {
                         location: location(of: i),
                         reason: "'\(op.type.rawValue) \(op.f)' of process \(op.process) has no open invocation")
                 }
+                // A completion answers its own invocation: another f means the history is garbled.
+                if op.f != result[r].f {
+                    throw PairingError(
+                        location: location(of: i),
+                        reason: "completion '\(op.type.rawValue) \(op.f)' of process \(op.process) differs from its invocation's f '\(result[r].f)' at \(location(of: result[r].invokeIndex))")
+                }
                 result[r].completionIndex = i
                 result[r].completion = op
                 if op.type == .info { retired[op.process] = i }

@@ -6,12 +6,18 @@ import Hummingbird
 final class CacheStore: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (value: JSON, expires: ContinuousClock.Instant?)] = [:]
+    /// Allowed time to live in milliseconds (0 = no expiry), for requests and the setting alike.
+    static let ttlRange = 0...86_400_000
 
     func get(_ k: String) -> (JSON, Int?)? {
         lock.withLock {
             guard let e = entries[k] else { return nil }
             if let x = e.expires, x <= .now { entries[k] = nil; return nil }
-            let ttl = e.expires.map { Int(($0 - .now) / .milliseconds(1)) }
+            // Whole milliseconds left, from Duration's integer parts (no Double -> Int conversion).
+            let ttl = e.expires.map { x -> Int in
+                let left = (x - .now).components
+                return Int(left.seconds) * 1000 + Int(left.attoseconds / 1_000_000_000_000_000)
+            }
             return (e.value, ttl)
         }
     }
@@ -67,7 +73,11 @@ struct CacheRole: ServiceRole {
                 let b = try Body(json ?? .null, allowed: ["value", "ttl_ms"])
                 let v = try b.value("value")
                 let ttl = try b.optionalInt("ttl_ms") ?? settings.defaultTtlMs
-                guard ttl >= 0 else { throw NodeError.bad("field \"ttl_ms\" must be >= 0") }
+                // The same bound as the default_ttl_ms setting: a day at most, so that now + ttl
+                // can never overflow the clock.
+                guard CacheStore.ttlRange.contains(ttl) else {
+                    throw NodeError.bad("field \"ttl_ms\" must be between \(CacheStore.ttlRange.lowerBound) and \(CacheStore.ttlRange.upperBound) (0 = no expiry)")
+                }
                 guard store.set(key, v, ttlMs: ttl, maxKeys: settings.maxKeys) else {
                     throw NodeError(503, "cache full (max_keys \(settings.maxKeys))")
                 }

@@ -33,7 +33,7 @@ extension Settings {
         requestTimeoutMs = try r.int("request_timeout_ms", 10...600_000, role == .api ? 1000 : 2000)
         pollIntervalMs = try r.int("poll_interval_ms", 5...60_000, role == .loader ? 200 : 100)
         batchMax = try r.int("batch_max", 1...10_000, 100)
-        defaultTtlMs = try r.int("default_ttl_ms", 0...86_400_000, 0)
+        defaultTtlMs = try r.int("default_ttl_ms", CacheStore.ttlRange, 0)
         maxKeys = try r.int("max_keys", 1...10_000_000, 100_000)
         cacheTtlMs = try r.int("cache_ttl_ms", 1...86_400_000, 1000)
         staleTtlMs = try r.int("stale_ttl_ms", 1...86_400_000, 60_000)

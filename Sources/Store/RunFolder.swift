@@ -18,6 +18,7 @@ public enum RunFolder {
 
     /// Creates `results/<test>/<UTC timestamp>/` (a suffix keeps two runs in one second apart).
     public static func create(results: String, test: String) throws -> String {
+        if let why = PathName.problem(test) { throw PathName.Invalid(name: test, reason: why) }
         let stamp = stamp()
         let base = (results as NSString).appendingPathComponent(test)
         let fm = FileManager.default
@@ -39,11 +40,26 @@ public enum RunFolder {
     }
 
     /// `results/<test>/latest` → this run's folder name (relative, so the tree can be moved).
-    public static func linkLatest(runDir: String) {
+    /// Only a symlink is ever replaced: a `latest` that is a real file or folder holds someone's
+    /// data, so it is left alone and the returned note says so (nil when the link was made).
+    @discardableResult
+    public static func linkLatest(runDir: String) -> String? {
         let parent = (runDir as NSString).deletingLastPathComponent
         let link = parent + "/latest"
-        try? FileManager.default.removeItem(atPath: link)
-        try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: (runDir as NSString).lastPathComponent)
+        var st = stat()
+        if lstat(link, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFLNK else {
+                return "\(link) is not a symlink made by faultline; left it as it is (no latest link for this run)"
+            }
+            // unlink(2) removes the link itself, never what it points to.
+            unlink(link)
+        }
+        do {
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: (runDir as NSString).lastPathComponent)
+        } catch {
+            return "could not link \(link): \(error.localizedDescription)"
+        }
+        return nil
     }
 
     /// Writes `text` to `path` atomically (a reader never sees half a page).

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Controller
 import Foundation
+import Store
 
 /// `faultline run` resolves a test from files and flags (or a stored test.yml), runs it and maps the
 /// outcome to the exit status: 0 valid, 1 anomaly, 3 unknown, 2 bad input, 4 cannot start, 130 SIGINT.
@@ -37,6 +38,7 @@ struct Run: AsyncParsableCommand {
         if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if let c = concurrency, !(1...1024).contains(c) { throw ValidationError("--concurrency must be between 1 and 1024") }
         if let r = rate, r < 0 { throw ValidationError("--rate must be >= 0") }
+        if let name, let why = PathName.problem(name) { throw ValidationError("--name \(why)") }
     }
 
     func run() async throws {

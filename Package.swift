@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Faultline: a Jepsen-style fault-injection test harness for data pipelines.
-// One module per role (see DESIGN.md "Code layout"); dependencies point one way.
+// One module per role (see docs/design.md "Modules"); dependencies point one way.
 import PackageDescription
 
 let package = Package(

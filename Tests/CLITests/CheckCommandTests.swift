@@ -11,8 +11,9 @@ struct CheckCommandTests {
     }
 
     static var corpus: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/corpus/porcupine").path
+        // Tests/CLITests/<file> -> Tests/Fixtures/porcupine (the corpus lives in the repository).
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/porcupine").path
     }
 
     struct Result {

@@ -1,16 +1,18 @@
 // TestRunner+Pipeline: what a `kind: pipeline` workload adds to a run: every component, routes for
 // ingest and query ops, the drain after the heal and the final read of each stage.
-import Client
+import Contracts
 import Foundation
 import Generator
 import History
 import Logging
+import Systems
 
 extension TestRunner {
     /// The components a pipeline workload starts: all of them; it needs one ingest, connector, loader
     /// and api component (their upstreams are resolved by PipelineLinks).
     static func pipelineComponents(_ pipeline: PipelineFile, workload: WorkloadFile) throws -> [String] {
-        for role in ["ingest", "connector", "loader", "api", "broker", "store", "warehouse"] {
+        // Every role but the cache, which the api uses when the pipeline has one.
+        for role in Role.allCases.map(\.rawValue) where role != Role.cache.rawValue {
             let n = pipeline.components.filter { $0.role == role }.count
             if n != 1 {
                 throw InputError(file: pipeline.path, line: 1, field: "components",

@@ -13,7 +13,7 @@ import Yams
 ///                              # ingest, connector, loader, cache, api (one process each)
 ///         replicas: 3
 ///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
-///         settings: {...}      # docs/nodes.md; validated by the node itself
+///         settings: {...}      # docs/nodes.md; checked here by the node's own rules (Contracts)
 ///         bugs: []             # optional
 ///         uses: [broker]       # optional, service roles only: the upstream components (default: the
 ///                              # one component of each role this role needs; PipelineLinks.swift)

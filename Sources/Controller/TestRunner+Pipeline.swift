@@ -23,14 +23,14 @@ extension TestRunner {
     }
 
     static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
-        ["ingest": nodes.filter { $0.role == "ingest" }, "query": nodes.filter { $0.role == "api" }]
+        ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue }]
     }
 
     /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader
     /// finished a pass with nothing pending; logs when that was not reached.
     func drain(nodes: [ResolvedNode], pipeline: PipelineFile, timeout: Double, logger: Logger) async {
-        guard let connector = nodes.first(where: { $0.role == "connector" }),
-              let loader = nodes.first(where: { $0.role == "loader" }) else { return }
+        guard let connector = nodes.first(where: { $0.role == Role.connector.rawValue }),
+              let loader = nodes.first(where: { $0.role == Role.loader.rawValue }) else { return }
         let http = HTTPTransport(connections: 2, timeout: 1)
         defer { Task { await http.shutdown() } }
         let start = ContinuousClock.now
@@ -65,7 +65,8 @@ extension TestRunner {
     /// that stage's component.
     func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int) async {
         var p = firstProcess
-        for stage in ["broker", "store", "warehouse"] {
+        // The replicated roles are the pipeline's stages, in flow order.
+        for stage in Role.replicated.map(\.rawValue) {
             let stageNodes = nodes.filter { $0.role == stage }
             guard !stageNodes.isEmpty else { continue }
             await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,

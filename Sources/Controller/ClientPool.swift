@@ -114,7 +114,7 @@ struct ClientPool {
         let outcome: ClientOutcome
         do {
             let client = try await clients.client(n, adapter: adapter)
-            outcome = await client.perform(Operation(f: f, key: op.key, value: op.value, process: process))
+            outcome = await client.perform(ClientOperation(f: f, key: op.key, value: op.value, process: process))
         } catch {
             outcome = .fail("cannot open a client of \(n.name): \(error)")
         }

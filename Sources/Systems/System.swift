@@ -26,7 +26,7 @@ public struct SystemNode: Sendable, Equatable {
 }
 
 /// One operation of a logical client: `f` on `key` with the invocation `value` (docs/history-conventions.md).
-public struct Operation: Sendable, Equatable {
+public struct ClientOperation: Sendable, Equatable {
     public var f: String
     public var key: String?
     public var value: JSONValue
@@ -56,7 +56,7 @@ public enum ClientOutcome: Sendable, Equatable {
 /// the wire (HTTP, RESP, the Postgres protocol), every error becomes an outcome: `fail` only when the
 /// operation certainly had no effect.
 public protocol SystemClient: Sendable {
-    func perform(_ op: Operation) async -> ClientOutcome
+    func perform(_ op: ClientOperation) async -> ClientOutcome
     func close() async
 }
 

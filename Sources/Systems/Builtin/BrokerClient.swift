@@ -19,7 +19,7 @@ public final class BrokerClient: SystemClient, @unchecked Sendable {
         self.baseURL = baseURL
     }
 
-    public func perform(_ op: Operation) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
         let (f, key, value, process) = (op.f, op.key, op.value, op.process)
         guard let key, key.hasPrefix("p"), let partition = Int(key.dropFirst()) else {
             return .fail("a log key must name a partition: p0, p1, ...")

@@ -18,7 +18,7 @@ public struct PipelineClient: SystemClient {
         self.baseURL = baseURL
     }
 
-    public func perform(_ op: Operation) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
         let (f, value) = (op.f, op.value)
         switch f {
         case "ingest":

@@ -13,7 +13,7 @@ public struct WarehouseClient: SystemClient {
         self.baseURL = baseURL
     }
 
-    public func perform(_ op: Operation) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
         let (f, key, value) = (op.f, op.key, op.value)
         let k = key ?? "r"
         switch f {

@@ -28,7 +28,7 @@ public struct EtcdClient: SystemClient {
         self.serializable = serializable
     }
 
-    public func perform(_ op: Operation) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
         let (f, key, value) = (op.f, op.key, op.value)
         let k = key ?? "r"
         switch f {

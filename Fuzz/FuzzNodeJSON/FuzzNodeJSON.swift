@@ -1,14 +1,16 @@
-// libFuzzer target: the node's JSON request-body parser, and re-encoding what it accepted.
+// libFuzzer target: the JSON parser as the nodes use it for request bodies (64 levels at most),
+// and re-encoding what it accepted.
 // Built and run by bench/fuzz only (needs -sanitize=fuzzer to link).
 import CFuzzDriver
 import Foundation
-import Node
+import JSON
 
 func fuzzNodeJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
-    if let json = try? JSON.decode(Data(bytes: data, count: size)) {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    if let json = try? JSONParser.parse(bytes, maxDepth: 64) {
         // What the node writes back must parse again.
-        _ = try? JSON.decode(json.encoded())
+        _ = try? JSONParser.parse(json.bytes, maxDepth: 64)
     }
     return 0
 }

@@ -2,6 +2,7 @@
 import Foundation
 import History
 import Net
+import Store
 import Supervisor
 
 /// ResolvedNode is a pipeline node placed in a run: name, role, port and folders.
@@ -61,7 +62,7 @@ enum NodePlacement {
                     port = try PortAllocator.shared.allocate()
                 }
                 nodes.append(ResolvedNode(name: name, component: c.name, role: c.role, port: port,
-                                          folder: runDir + "/nodes/" + name, settings: c.settings, bugs: c.bugs))
+                                          folder: RunFolder(runDir).node(name), settings: c.settings, bugs: c.bugs))
             }
         }
         return nodes

@@ -26,7 +26,8 @@ struct Check: AsyncParsableCommand {
         }.joined(separator: "\n")
     }
 
-    @Option(name: .long, help: "The model: register, cas-register, kv, or a checker: set, queue, log, pipeline, staleness, availability, perf.")
+    @Option(name: .long, help: ArgumentHelp(
+        "The model: \(LinearizableChecker.ModelName.allCases.map(\.rawValue).joined(separator: ", ")), or a checker: \(Check.otherCheckers.joined(separator: ", "))."))
     var model: String?
 
     @Option(name: .customLong("option"), help: "A checker option as NAME=VALUE (VALUE is JSON, or a string); repeatable.")

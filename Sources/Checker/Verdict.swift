@@ -94,7 +94,8 @@ public struct Verdict: Sendable {
         self.examples = (o["examples"]?.objectValue ?? [:]).compactMapValues(\.arrayValue)
         self.details = o["details"]?.objectValue ?? [:]
         self.error = o["error"]?.stringValue
-        self.summary = o["summary"]?.decoded(as: VerdictSummary.self)
+        self.summary = nil
+        self.summary = o["summary"]?.decoded(as: VerdictSummary.self) ?? VerdictSummary(legacy: self)
     }
 }
 

@@ -105,3 +105,23 @@ struct SummaryTests {
         #expect(try JSONParser.parse(text)["summary"]?["availability"]?["in_fault"]?["fail"] == 1)
     }
 }
+
+struct LegacySummaryTests {
+    /// A results.json written before typed summaries: its figures still read, from the old details.
+    @Test func oldResultsWithoutSummariesStillHaveTheirFigures() throws {
+        let r = try CheckerRegistry.check(SummaryTests.history(), checkers: ["availability", "perf"], options: [:])
+        var old = r
+        for i in old.verdicts.indices { old.verdicts[i].summary = nil }
+        var text = ""
+        old.json.write(to: &text)
+        #expect(!text.contains("\"summary\":{\"availability\""))
+        let back = try #require(CheckerResults(json: try JSONParser.parse(text)))
+        #expect(back.summary.availability?.inFault == r.summary.availability?.inFault)
+        #expect(back.summary.availability?.slowestRecoverySeconds == r.summary.availability?.slowestRecoverySeconds)
+        #expect(back.summary.availability?.longestGapSeconds == r.summary.availability?.longestGapSeconds)
+        #expect(back.summary.availability?.timeline.faults == r.summary.availability?.timeline.faults)
+        #expect(back.summary.availability?.timeline.windows == r.summary.availability?.timeline.windows)
+        #expect(back.summary.perf?.outcomes == r.summary.perf?.outcomes)
+        #expect(back.summary.perf?.p50Ms == r.summary.perf?.p50Ms)
+    }
+}

@@ -54,15 +54,17 @@ struct CheckerRegistryRunTests {
         let a = try CLIRunner.run(["analyze", runDir, "--quiet"])
         #expect(a.status == 1, "stderr: \(a.stderr)")
         let analyzed = try #require(try Self.linearizable(runDir))
+        // (counts of unchecked partitions may differ: keys are searched in parallel and the first invalid
+        // one decides, so the verdict is compared, not how many keys were left unchecked.)
         #expect(analyzed["valid"] == ran["valid"])
-        #expect(analyzed["counts"] == ran["counts"])
+        #expect(analyzed["counts"]?["ops"] == ran["counts"]?["ops"])
 
         // check: the same options on the same history give the same verdict; other options another one.
         let c = try CLIRunner.run(["check", "--model", "register", "--initial", "0", "--json", runDir + "/history.jsonl"])
         #expect(c.status == 1, "stderr: \(c.stderr)")
         let checked = try JSONParser.parse(c.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(checked["valid"] == ran["valid"])
-        #expect(checked["counts"] == ran["counts"])
+        #expect(checked["ops"] == ran["counts"]?["ops"])
         let plain = try CLIRunner.run(["check", "--model", "register", runDir + "/history.jsonl"])
         #expect(plain.status == 0, "stdout: \(plain.stdout) stderr: \(plain.stderr)")
     }

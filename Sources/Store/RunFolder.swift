@@ -1,4 +1,4 @@
-// RunFolder: the store layout of one run: every file name of a run folder, and the `latest` link.
+// RunFolder: the store layout of one run (docs/design.md "Store layout"): every file name of a run folder, and the `latest` link.
 import Checker
 import Foundation
 import History

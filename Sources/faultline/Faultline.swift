@@ -18,7 +18,7 @@ struct Faultline: AsyncParsableCommand {
 
 /// The exit status of every subcommand: the one place that chooses them. The libraries return outcomes
 /// (`Validity`, `RunOutcome`, `RunEnding`) or throw errors (`InputError`, `CannotStartError`); only
-/// this executable turns them into a number.
+/// this executable turns them into a number (docs/design.md "Commands").
 ///
 /// | code | meaning                                                                 |
 /// |------|-------------------------------------------------------------------------|

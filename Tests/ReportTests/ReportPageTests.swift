@@ -122,10 +122,11 @@ struct ReportPageTests {
 /// JUnit XML stays well-formed whatever a campaign record holds (U+FFFE, U+FFFF, control bytes).
 struct JUnitXMLTests {
     @Test func xmlInvalidCharactersNeverReachTheFile() throws {
-        let odd = "bad\u{FFFE}\u{FFFF}\u{1}\u{1B}[31m<&>\"'"
-        let cell = CampaignCell(pipeline: "cp" + odd, workload: "w", nemesis: "n", seed: 1, run: "r" + odd, exitStatus: 1,
-                                verdict: "INVALID" + odd, held: false, failures: ["expected valid" + odd], seconds: 1, ended: "x")
-        let xml = JUnitWriter.render(campaign: "c" + odd, cells: [cell])
+        let odd: String = "bad\u{FFFE}\u{FFFF}\u{1}\u{1B}[31m<&>\"'"
+        let pipeline: String = "cp\(odd)", run: String = "r\(odd)", failure: String = "expected valid\(odd)"
+        let cell = CampaignCell(pipeline: pipeline, workload: "w", nemesis: "n", seed: 1, run: run, ending: .checked,
+                                verdict: .invalid, held: false, failures: [failure], seconds: 1, ended: "x")
+        let xml = JUnitWriter.render(campaign: "c\(odd)", cells: [cell])
         final class Errors: NSObject, XMLParserDelegate {
             var error: Error?
             func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { error = parseError }

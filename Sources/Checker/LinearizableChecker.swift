@@ -51,7 +51,8 @@ public struct LinearizableChecker: HistoryChecker {
         var byKey: [String: [Int]] = [:]
         for (i, p) in pairs.enumerated() { byKey[p.key ?? "", default: []].append(i) }
         let keys = byKey.keys.sorted { byKey[$0]!.count > byKey[$1]!.count }  // biggest first
-        let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
+        // Saturating: a time limit that is negative, NaN or huge must not trap (the readers range-check it).
+        let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + min(UInt64(saturating: $0 * 1e9), 1 << 62) }
 
         // Translate ops per partition up front so that model errors surface as input errors.
         var jobs: [PartitionJob] = []

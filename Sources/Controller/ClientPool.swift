@@ -3,6 +3,7 @@ import Client
 import Foundation
 import Generator
 import History
+import InputFiles
 
 /// OpDispenser hands the seeded ops out in order, each with the earliest time it may start (rate limit).
 final class OpDispenser: @unchecked Sendable {
@@ -48,9 +49,9 @@ struct ClientPool {
                     while !Task.isCancelled {
                         let (op, at) = dispenser.next()
                         if at >= deadline { break }
-                        let start = t0 + .milliseconds(Int64(at * 1000))
+                        let start = t0 + .milliseconds(Int64(saturating: at * 1000))
                         if start > .now { try? await Task.sleep(until: start, clock: .continuous) }
-                        if Task.isCancelled || ContinuousClock.now - t0 >= .milliseconds(Int64(deadline * 1000)) { break }
+                        if Task.isCancelled || ContinuousClock.now - t0 >= .milliseconds(Int64(saturating: deadline * 1000)) { break }
                         if await perform(op, process: process) == .info { process += concurrency }
                     }
                     return process

@@ -1,6 +1,7 @@
 // ComponentAccess: for the component a workload targets, which client adapter and which leader discovery.
 import Client
 import Generator
+import InputFiles
 import Nemesis
 
 /// ComponentAccess picks how clients and the nemesis talk to a component: the built-in roles' HTTP API

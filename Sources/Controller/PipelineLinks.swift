@@ -1,5 +1,6 @@
 // PipelineLinks: which components a pipeline service talks to (its upstreams), from `uses:` or its role.
 import Foundation
+import InputFiles
 
 /// PipelineLinks resolves and checks the links between components of a pipeline file:
 ///

@@ -1,6 +1,7 @@
 // ResolvedNode: one node of a run with its port, data dir and peers, and the config JSON it is given.
 import Foundation
 import History
+import InputFiles
 import Net
 import Supervisor
 

@@ -1,6 +1,7 @@
 // RunAnalysis: re-checks a stored run from its history.jsonl and workload.yml alone (`faultline analyze`).
 import Checker
 import Foundation
+import InputFiles
 import Logging
 import Store
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checker
 import Foundation
 import History
+import InputFiles
 
 /// `faultline check`: checks stored histories (Faultline JSONL, Jepsen EDN, Jepsen etcd logs,
 /// Porcupine kv) and prints one verdict per file.
@@ -47,7 +48,7 @@ struct Check: AsyncParsableCommand {
         if let format, HistoryFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)' (expected one of: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let timeLimit, !InputRange.positiveSeconds.contains(timeLimit) { throw ValidationError("--time-limit must be between 0.001 and 604800 seconds") }
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 // PipelineFile: a pipeline profile (pipelines/*.yml): which components, how many replicas, which settings.
+import Contracts
 import Foundation
 import History
 import InputFiles
@@ -13,13 +14,14 @@ import Yams
 ///                              # ingest, connector, loader, cache, api (one process each)
 ///         replicas: 3
 ///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
-///         settings: {...}      # docs/nodes.md; validated by the node itself
+///         settings: {...}      # docs/nodes.md; checked here by the node's own rules (Contracts)
 ///         bugs: []             # optional
 ///         uses: [broker]       # optional, service roles only: the upstream components (default: the
 ///                              # one component of each role this role needs; PipelineLinks.swift)
 ///
-/// A component may instead run any command as its nodes (`command:`, see `CommandComponent`); its role is
-/// then "command". Every field is checked here except a role's settings, which the node validates on start.
+/// A component may instead run any command as its nodes (`command:`, see `CommandComponent`), or a system
+/// Faultline starts itself (`system: etcd`, PipelineFile+System.swift); its role is then "command". Every
+/// field is checked here, a role's settings and bugs by the node's own rules (PipelineFile+Settings.swift).
 public struct PipelineFile: Sendable, Equatable {
     public struct Component: Sendable, Equatable {
         public var name: String
@@ -40,7 +42,7 @@ public struct PipelineFile: Sendable, Equatable {
     public var name: String
     public var components: [Component]
 
-    public static let roles = ["broker", "store", "warehouse"] + PipelineLinks.serviceRoles
+    public static let roles = Role.allCases.map(\.rawValue)
 
     public static func load(path: String) throws -> PipelineFile {
         let (y, root) = try YAMLReader.load(path: path)
@@ -79,6 +81,7 @@ public struct PipelineFile: Sendable, Equatable {
     /// One component, or nil after recording its problems.
     static func component(_ y: YAMLReader, _ cname: String, _ v: Node) -> Component? {
         let f = "components.\(cname)"
+        if v.mapping?["system"] != nil { return try? systemComponent(y, v, name: cname) }
         if v.mapping?["command"] != nil {
             guard let m = y.mapping(v, f, allowed: CommandComponent.fields), let cmd = try? CommandComponent.parse(y, m, f) else { return nil }
             let replicas = y.int(m, "replicas", f, range: 1...9) ?? 3
@@ -120,6 +123,8 @@ public struct PipelineFile: Sendable, Equatable {
                 y.problem(b, "\(f).bugs", "expected a list of bug names")
             }
         }
+        // Built-in settings and bugs are checked by the node's own rules (Contracts), at their line here.
+        guard (try? checkBuiltin(y, m, f, role: role, settings: settings, bugs: bugs)) != nil else { return nil }
         var c = Component(name: cname, role: role, replicas: replicas, basePort: base,
                           basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs)
         c.uses = uses ?? []

@@ -186,12 +186,12 @@ public final class YAMLReader {
             // An integer too big for Int is out of range too, not "not an integer".
             let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
             let tooBig = !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
-            problem(node, field, tooBig ? "\(text) is out of range (\(range.lowerBound)...\(range.upperBound))"
+            problem(node, field, tooBig ? "must be between \(range.lowerBound) and \(range.upperBound) (got \(text))"
                                         : "expected an integer between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         guard range.contains(v) else {
-            problem(node, field, "\(v) is out of range (\(range.lowerBound)...\(range.upperBound))")
+            problem(node, field, "must be between \(range.lowerBound) and \(range.upperBound) (got \(v))")
             return nil
         }
         return v
@@ -204,7 +204,7 @@ public final class YAMLReader {
             return nil
         }
         guard v.isFinite, range.contains(v) else {
-            problem(node, field, "\(s.string) is out of range (\(Self.show(range.lowerBound))...\(Self.show(range.upperBound)))")
+            problem(node, field, "must be between \(Self.show(range.lowerBound)) and \(Self.show(range.upperBound)) (got \(s.string))")
             return nil
         }
         return v
@@ -216,7 +216,7 @@ public final class YAMLReader {
             return nil
         }
         guard d.isFinite, range.contains(d) else {
-            problem(node, field, "\(s) is out of range (\(Self.show(range.lowerBound)) s...\(Self.show(range.upperBound)) s)")
+            problem(node, field, "must be between \(Self.show(range.lowerBound)) s and \(Self.show(range.upperBound)) s (got \(s))")
             return nil
         }
         return d

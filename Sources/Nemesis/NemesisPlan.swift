@@ -92,6 +92,17 @@ public enum NemesisPlan {
             return Self.scoped(try Self.resolve(spec, nodes: own, rng: &rng, at: at), own: own,
                                linksOnly: scope.componentLinksOnly, companions: companions)
         }
+        // Every entry's targets and components are checked, also those the time limit leaves out: a
+        // wrong name is a wrong file, whatever the test's length (a scratch generator: the plan is unchanged).
+        var scratch = SplitMix64(seed: 0)
+        switch schedule.mode {
+        case .none: break
+        case .fixed(let events): for e in events { _ = try resolve(e.fault, e.scope, line: e.line, rng: &scratch) }
+        case .random(let mix):
+            for (i, f) in mix.faults.enumerated() {
+                _ = try resolve(f, i < mix.scopes.count ? mix.scopes[i] : nil, line: i < mix.lines.count ? mix.lines[i] : 0, rng: &scratch)
+            }
+        }
         var rng = SplitMix64(seed: seed)
         switch schedule.mode {
         case .none:

@@ -105,12 +105,12 @@ struct HostileInputTests {
         let dir = CLIRunner.tempDir("numbers")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cases: [(String, String, String)] = [
-            ("op_timeout: 99999999999999999999s", "op_timeout", "out of range"),
-            ("recovery: 99999999999999999999s", "recovery", "out of range"),
-            ("op_timeout: 0", "op_timeout", "out of range"),
-            ("rate: .nan", "rate", "out of range"),
-            ("checker_options: {linearizable: {time_limit: -30}}", "checker_options.linearizable.time_limit", "out of range"),
-            ("checker_options: {linearizable: {time_limit: 1e30}}", "checker_options.linearizable.time_limit", "out of range"),
+            ("op_timeout: 99999999999999999999s", "op_timeout", "must be between"),
+            ("recovery: 99999999999999999999s", "recovery", "must be between"),
+            ("op_timeout: 0", "op_timeout", "must be between"),
+            ("rate: .nan", "rate", "must be between"),
+            ("checker_options: {linearizable: {time_limit: -30}}", "checker_options.linearizable.time_limit", "must be between"),
+            ("checker_options: {linearizable: {time_limit: 1e30}}", "checker_options.linearizable.time_limit", "must be between"),
         ]
         for (i, (line, field, message)) in cases.enumerated() {
             CLIRunner.write("name: w\nkind: register\ntarget: store\n\(line)\n", to: dir + "/w\(i).yml")
@@ -135,7 +135,7 @@ struct HostileInputTests {
         CLIRunner.write("name: c\ntime_limit: 1e30\npipelines: [pipelines/cp.yml]\nworkloads: [workloads/register.yml]\nnemeses: [none]\n", to: dir + "/c.yml")
         let camp = try CLIRunner.run(["campaign", dir + "/c.yml", "--results", dir + "/results"], timeout: 60)
         #expect(camp.status == 2)
-        #expect(camp.stderr.contains("\(dir)/c.yml:2: field time_limit: 1e30 is out of range"))
+        #expect(camp.stderr.contains("\(dir)/c.yml:2: field time_limit: must be between 0.001 s and 604800 s (got 1e30)"))
         #expect(nothingRecorded(dir + "/results"))
     }
 

@@ -118,8 +118,8 @@ struct YAMLReaderTests {
         let e = try #require(throws: InputError.self) { try r.finish() }
         #expect(e.problems.map(\.line) == [5, 1, 2, 3, 4])
         #expect(e.problems.map(\.field) == ["colour", "keys", "rate", "op_timeout", "recovery"])
-        #expect(e.problems[1].message == "99999999999999999999 is out of range (1...10000)")
-        #expect(e.problems[3].message == "0 is out of range (0.001 s...604800 s)")
+        #expect(e.problems[1].message == "must be between 1 and 10000 (got 99999999999999999999)")
+        #expect(e.problems[3].message == "must be between 0.001 s and 604800 s (got 0)")
     }
 
     @Test func messagesAreOneSafeLineEach() throws {

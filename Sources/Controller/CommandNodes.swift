@@ -2,6 +2,7 @@
 import Foundation
 import InputFiles
 import Net
+import Store
 import Supervisor
 
 /// CommandNodes turns a `CommandComponent` into nodes of a run.
@@ -40,7 +41,7 @@ enum CommandNodes {
                 }
             }
             return ResolvedNode(name: name, component: c.name, role: "command", port: ports[cmd.clientPort] ?? 0,
-                                folder: runDir + "/nodes/" + name, settings: c.settings, bugs: [], ports: ports,
+                                folder: RunFolder(runDir).node(name), settings: c.settings, bugs: [], ports: ports,
                                 command: cmd, index: i, componentIndex: componentIndex)
         }
     }

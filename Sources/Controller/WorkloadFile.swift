@@ -1,4 +1,5 @@
 // WorkloadFile: a workload (workloads/*.yml): what the clients do, against which component, checked how.
+import Checker
 import Foundation
 import Generator
 import History
@@ -40,9 +41,6 @@ public struct WorkloadFile: Sendable {
     public var checkerOptions: [String: [String: JSONValue]]
     /// Pipeline: the longest wait for the connector's lag 0 and the loader caught up after the heal.
     public var drainTimeout: Double = 15
-
-    /// Checkers a workload may name (the Checker module's, plus linearizable).
-    public static let knownCheckers = ["linearizable", "set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
 
     public static func load(path: String) throws -> WorkloadFile {
         let (y, root) = try YAMLReader.load(path: path)
@@ -86,13 +84,8 @@ public struct WorkloadFile: Sendable {
         } else {
             functions = allowedF.map { ($0, 1) }
         }
-        var checkers: [String]
-        switch kind {
-        case .register: checkers = ["linearizable", "staleness", "availability", "perf"]
-        case .log: checkers = ["log", "availability", "perf"]
-        case .pipeline: checkers = ["pipeline", "availability", "perf"]
-        default: checkers = ["set", "availability", "perf"]
-        }
+        let knownCheckers = CheckerRegistry.names
+        var checkers = CheckerRegistry.defaultCheckers(forWorkload: kind.rawValue)
         if let c = m["checkers"] {
             if let seq = c.sequence, !seq.isEmpty {
                 checkers = seq.compactMap { n in
@@ -114,14 +107,20 @@ public struct WorkloadFile: Sendable {
                     y.problem(v, f, "expected a mapping of options")
                     continue
                 }
-                options[k.string ?? "?"] = obj
-                // Times are range-checked here, at their line; each checker validates the rest of its options.
+                let checker = k.string ?? "?"
+                // Times are range-checked here, at their line; the registry owns the rest of each checker's rules.
+                let before = y.problems.count
                 for (ok, ov) in v.mapping?.map({ $0 }) ?? [] {
                     let name = ok.string ?? ""
                     if name == "time_limit" || name.hasSuffix("_seconds") {
                         _ = y.number(ov, "\(f).\(name)", range: InputRange.positiveSeconds)
                     }
                 }
+                if y.problems.count == before, let p = CheckerRegistry.validate(checker: checker, options: obj).first {
+                    let at = p.option.flatMap { o in v.mapping?.first { $0.key.string == o }?.value } ?? v
+                    y.problem(at, "checker_options.\(checker)\(p.option.map { "." + $0 } ?? "")", p.reason)
+                }
+                options[checker] = obj
             }
         }
         var w = WorkloadFile(

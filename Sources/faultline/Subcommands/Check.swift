@@ -59,7 +59,6 @@ struct Check: AsyncParsableCommand {
         if let format, HistoryFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)' (expected one of: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if let timeLimit, !InputRange.positiveSeconds.contains(timeLimit) { throw ValidationError("--time-limit must be between 0.001 and 604800 seconds") }
     }
 
     /// The registry checker and options the flags ask for; `model` is the linearizability model when

@@ -31,11 +31,6 @@ public struct LinearizableChecker: HistoryChecker {
         self.timeLimit = timeLimit
     }
 
-    /// Why a history cannot be checked at all (bad input rather than a verdict).
-    public struct InputError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public func check(_ history: History) -> Verdict {
         do {
             return try analyze(history)
@@ -65,7 +60,7 @@ public struct LinearizableChecker: HistoryChecker {
                 let p = pairs[i]
                 let op: ModelOp?
                 do { op = try m.prepare(p) } catch {
-                    throw InputError(description: "\(history.location(of: p.invokeIndex)): \(error.reason)")
+                    throw UnreadableHistory(message: "\(history.location(of: p.invokeIndex)): \(error.reason)")
                 }
                 guard let op else { continue }
                 let crashed = p.outcome == .info

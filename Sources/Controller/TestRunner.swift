@@ -4,6 +4,7 @@ import Contracts
 import Foundation
 import Generator
 import History
+import InputFiles
 import Logging
 import Nemesis
 import Net
@@ -104,12 +105,13 @@ public final class TestRunner: @unchecked Sendable {
         do {
             plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase,
                                         components: componentNodes)
-        } catch let e as ScheduleError {
-            throw InputError.fromSchedule(e, file: spec.nemesis)
+        } catch let e as InputError {
+            throw e
         } catch {
             throw InputError(file: spec.nemesis, line: 0, field: "nemesis", message: "\(error)")
         }
         let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
+        try ResultsFolderCheck.check(resultsDir)
         // Names from every file meet here; each parser checks its own with the line, this catches the rest.
         if let why = PathName.problem(name) {
             throw InputError(file: spec.name != nil ? "test name" : spec.pipeline, line: 0, field: "name",
@@ -204,7 +206,7 @@ public final class TestRunner: @unchecked Sendable {
                     nextProcess.set(next)
                 }
                 group.addTask {
-                    try? await Task.sleep(for: .milliseconds(Int64(phases.warmup * 1000)))
+                    try? await Task.sleep(for: .milliseconds(Int64(saturating: phases.warmup * 1000)))
                     await executor.run(plan)
                 }
                 await group.waitForAll()

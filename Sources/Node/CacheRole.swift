@@ -6,8 +6,6 @@ import Hummingbird
 final class CacheStore: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (value: JSON, expires: ContinuousClock.Instant?)] = [:]
-    /// Allowed time to live in milliseconds (0 = no expiry), for requests and the setting alike.
-    static let ttlRange = 0...86_400_000
 
     func get(_ k: String) -> (JSON, Int?)? {
         lock.withLock {
@@ -73,11 +71,8 @@ struct CacheRole: ServiceRole {
                 let b = try Body(json ?? .null, allowed: ["value", "ttl_ms"])
                 let v = try b.value("value")
                 let ttl = try b.optionalInt("ttl_ms") ?? settings.defaultTtlMs
-                // The same bound as the default_ttl_ms setting: a day at most, so that now + ttl
-                // can never overflow the clock.
-                guard CacheStore.ttlRange.contains(ttl) else {
-                    throw NodeError.bad("field \"ttl_ms\" must be between \(CacheStore.ttlRange.lowerBound) and \(CacheStore.ttlRange.upperBound) (0 = no expiry)")
-                }
+                // At most a year: a larger TTL would overflow when a GET turns the expiry back into ms.
+                guard (0...31_536_000_000).contains(ttl) else { throw NodeError.bad("field \"ttl_ms\" must be between 0 and 31536000000 (a year)") }
                 guard store.set(key, v, ttlMs: ttl, maxKeys: settings.maxKeys) else {
                     throw NodeError(503, "cache full (max_keys \(settings.maxKeys))")
                 }

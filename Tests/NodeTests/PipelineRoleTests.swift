@@ -39,6 +39,9 @@ struct PipelineRoleTests {
             #expect(TestHTTP.request(port, "DELETE", "/keys/b").body["deleted"] as? Bool == true)
             #expect(TestHTTP.request(port, "GET", "/keys/b").status == 404)
             #expect(TestHTTP.request(port, "PUT", "/keys/c", body: #"{"value": 1, "ttl": 5}"#).status == 400)
+            // A TTL that would overflow on the next GET is refused, and the node keeps serving.
+            #expect(TestHTTP.request(port, "PUT", "/keys/d", body: #"{"value": 1, "ttl_ms": 9223372036854775807}"#).status == 400)
+            #expect(TestHTTP.request(port, "GET", "/keys/d").status == 404)
             let s = TestHTTP.request(port, "GET", "/status").body
             #expect(s["role"] as? String == "cache" && s["node"] as? String == "cache-1")
             #expect(s["leader"] is NSNull && s["term"] as? Int == 0)
@@ -49,7 +52,7 @@ struct PipelineRoleTests {
     /// of Int64.max used to overflow the clock and kill the node on the next GET).
     @Test func cacheRefusesOutOfRangeTTLs() async throws {
         try await Self.withService(role: "cache") { port in
-            for ttl in ["9223372036854775807", "86400001", "-1", "1e30", "1.5", "99999999999999999999"] {
+            for ttl in ["9223372036854775807", "31536000001", "-1", "1e30", "1.5", "99999999999999999999"] {
                 let r = TestHTTP.request(port, "PUT", "/keys/t", body: #"{"value": 1, "ttl_ms": \#(ttl)}"#)
                 #expect(r.status == 400, "ttl_ms \(ttl): \(r.status) \(r.raw)")
                 #expect(r.raw.contains("ttl_ms"), "\(r.raw)")

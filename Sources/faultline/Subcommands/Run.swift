@@ -2,6 +2,7 @@
 import ArgumentParser
 import Controller
 import Foundation
+import InputFiles
 import Store
 
 /// `faultline run` resolves a test from files and flags (or a stored test.yml), runs it and maps the
@@ -34,9 +35,9 @@ struct Run: AsyncParsableCommand {
             }
             if timeLimit == nil { throw ValidationError("missing --time-limit") }
         }
-        if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let t = timeLimit, !InputRange.positiveSeconds.contains(t) { throw ValidationError("--time-limit must be between 0.001 and 604800 seconds") }
         if let c = concurrency, !(1...1024).contains(c) { throw ValidationError("--concurrency must be between 1 and 1024") }
-        if let r = rate, r < 0 { throw ValidationError("--rate must be >= 0") }
+        if let r = rate, !InputRange.rate.contains(r) { throw ValidationError("--rate must be between 0 and 1000000 ops/s") }
         if let name, let why = PathName.problem(name) { throw ValidationError("--name \(why)") }
     }
 

@@ -93,4 +93,27 @@ import Testing
             received: "0000000600000000000203743102000000000000ffffffffffffffff000000000000000000000000000000")
         #expect(r.topics.first?.partitions.first?.offset == 0)
     }
+
+    /// Recorded on a fresh broker after: CreateTopics "tx"; InitProducerId("tid") -> producer 1 epoch 0;
+    /// AddPartitionsToTxn tx/0; a transactional Produce of one record "aborted"; EndTxn abort. Then this
+    /// read_committed Fetch. Tansu returns both batches (the data and the abort marker, CRCs valid) but an
+    /// empty aborted_transactions list, where Kafka lists (producer 1, first offset 0): the broker bug
+    /// behind TansuProducerTests.transactionsCommitAbortAndReadCommitted.
+    @Test func fetchReadCommittedAfterAnAbortV12() throws {
+        let r = try Self.exchange(
+            FetchRequest(maxWaitMs: 100, minBytes: 1, maxBytes: 65536, isolationLevel: .readCommitted,
+                         topics: [.init(topic: "tx", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 65536)])]),
+            correlationId: 6,
+            sent: "0001000c000000060002666c00ffffffff0000006400000001000100000100000000ffffffff020374780200000000ffffffff0000000000000000ffffffffffffffffffffffff000100000000010100",
+            received: "000000060000000000000000000000020374780200000000000000000000000000020000000000000002000000000000000001ffffffff9a0100000000000000000000003fffffffff02dda971c100100000000000000000000003e800000000000003e80000000000000001000000000000000000011a000000010e61626f7274656400000000000000000100000042ffffffff02a87fb654003000000000000001a22bdc0a2d000001a22bdc0a2d00000000000000010000ffffffff000000012000000008000000000c00000000000000000000")
+        let p = try #require(r.responses.first?.partitions.first)
+        #expect(p.highWatermark == 2 && p.lastStableOffset == 2 && p.abortedTransactions == [])
+        let batches = try RecordBatch.decodeAll(p.records ?? [])
+        #expect(batches.count == 2)
+        #expect(batches.first?.isTransactional == true && batches.first?.producerId == 1 && batches.first?.records.first?.value == Array("aborted".utf8))
+        #expect(batches.last?.isControl == true && batches.last?.controlType == 0 && batches.last?.baseOffset == 1)
+        // With no aborted transaction listed, read_committed cannot drop the aborted record.
+        let seen = FetchResult.make(batches: batches, from: 0, isolation: .readCommitted, partition: p)
+        #expect(seen.records.map(\.offset) == [0] && seen.markers.map(\.type) == [0])
+    }
 }

@@ -5,8 +5,7 @@ import Supervisor
 import Testing
 @testable import KafkaProtocol
 
-@Suite(.enabled(if: TansuInstall.path != nil, Comment(rawValue: TansuInstall.missing)))
-struct ConnectionOutcomeTests {
+@Suite struct RefusedConnectionTests {
     @Test func refusedConnectionIsNotSent() async throws {
         let port = try PortAllocator.shared.allocate()  // free, and nobody listens on it
         do {
@@ -16,7 +15,10 @@ struct ConnectionOutcomeTests {
             #expect(e.certainlyNotApplied, "\(e)")
         }
     }
+}
 
+@Suite(.enabled(if: TansuInstall.path != nil, Comment(rawValue: TansuInstall.missing)))
+struct ConnectionOutcomeTests {
     @Test func pausedBrokerTimesOutAsOutcomeUnknownAndTheConnectionStaysUsable() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }

@@ -124,7 +124,8 @@ public final class KafkaClient: Sendable {
         let c = try await coordinator(key: group)
         var request = JoinGroupRequest(groupId: group, sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
                                        memberId: memberId, protocols: [.init(name: protocolName, metadata: ConsumerSubscription(topics: topics).encoded)])
-        let timeout = TimeAmount.milliseconds(Int64(rebalanceTimeoutMs)) + c.requestTimeout
+        // A broker may hold a join for up to the rebalance timeout (Tansu: half the session timeout).
+        let timeout = TimeAmount.milliseconds(Int64(max(rebalanceTimeoutMs, sessionTimeoutMs))) + c.requestTimeout
         var r = try await c.send(request, timeout: timeout)
         if r.errorCode == ErrorCode.memberIdRequired.rawValue, memberId.isEmpty {
             request.memberId = r.memberId

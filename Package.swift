@@ -102,6 +102,14 @@ let package = Package(
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // Native Kafka wire protocol client (Tansu and other Kafka-protocol brokers); swift-nio only.
+        .target(name: "KafkaProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // Acknowledged produces/s and fetched records/s against a real Tansu broker (bench/kafka).
+        .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -114,6 +122,7 @@ let package = Package(
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,7 +2,7 @@
 import History
 
 /// The names `makeChecker(named:options:)` knows, in the order a report lists them.
-public let checkerNames = ["linearizable", "set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
+public let checkerNames = ["linearizable", "set", "queue", "counter", "log", "pipeline", "staleness", "availability", "perf"]
 
 /// Builds the checker called `name` with its options (JSON, as in a workload file: e.g.
 /// `{"max_versions": 2}` for staleness, `{"window_seconds": 5}` for availability). Nil for an unknown
@@ -16,6 +16,7 @@ public func makeChecker(named name: String, options: [String: JSONValue]) -> (an
         return LinearizableChecker(model: model, initial: options["initial"], timeLimit: options["time_limit"]?.doubleValue)
     case "set": return SetChecker(options: options)
     case "queue": return QueueChecker(options: options)
+    case "counter": return CounterChecker(options: options)
     case "log": return LogChecker(options: options)
     case "pipeline": return PipelineChecker(options: options)
     case "staleness": return StalenessChecker(options: options)

@@ -44,60 +44,50 @@ struct KafkaAnalysis {
 
     var names: KafkaNames { KafkaNames(history: history, h: h) }
 
-    /// The reads (or writes) of one transaction grouped by key, each key's values in order.
-    static func byKey(_ mops: [KafkaMop]) -> [(key: Int32, values: [Int32])] {
-        var out: [(key: Int32, values: [Int32])] = []
-        for m in mops {
-            if let i = out.firstIndex(where: { $0.key == m.key }) {
-                out[i].values.append(m.value)
-            } else {
-                out.append((m.key, [m.value]))
-            }
-        }
-        return out
-    }
-
     mutating func run() -> Verdict {
         let n = names
         let txns = h.txns
-        var okReads = Set<Int64>()
-        var failedWrites = Set<Int64>()
-        var writerOf: [Int64: Int32] = [:]
-        var maxFirstIndexRead: [Int32: Int] = [:]
+        // Per element: read by an ok op, sent by a failed op, its (last) writer.
+        var okReads = [Bool](repeating: false, count: h.elementCount)
+        var failedWrites = okReads
+        var writerOf = [Int32](repeating: -1, count: h.elementCount)
+        var maxFirstIndexRead = [Int](repeating: -1, count: h.keyNames.count)
         for (i, t) in txns.enumerated() {
-            if t.type == .ok { for r in t.reads { okReads.insert(kv(r.key, r.value)) } }
-            if t.type == .fail { for w in t.writes { failedWrites.insert(kv(w.key, w.value)) } }
-            for w in t.writes { writerOf[kv(w.key, w.value)] = Int32(i) }  // the last writer, as Jepsen's writer-of
+            if t.type == .ok { for r in t.reads { okReads[Int(r.value)] = true } }
+            if t.type == .fail { for w in t.writes { failedWrites[Int(w.value)] = true } }
+            for w in t.writes { writerOf[Int(w.value)] = Int32(i) }  // the last writer, as Jepsen's writer-of
         }
         let vo = KafkaVersionOrders(h, okReads: okReads)
 
         // inconsistent-offsets and duplicate: from the logs.
+        var occurrences = [Int32](repeating: 0, count: h.elementCount)
+        for log in vo.logs { for vs in log.values { for v in vs { occurrences[Int(v)] += 1 } } }
         for (k, log) in vo.logs.enumerated() {
             let key = Int32(k)
-            var offsetsOf: [Int32: [Int]] = [:]
+            var offsetsOf: [Int32: [Int]] = [:]  // only values seen at several offsets
             for (i, vs) in log.values.enumerated() {
                 if vs.count > 1 {
                     a.add("inconsistent-offsets", ["key": n.key(key), "offset": .int(log.offsets[i]), "index": .int(i), "values": n.values(vs)])
                 }
-                for v in vs { offsetsOf[v, default: []].append(log.offsets[i]) }
+                for v in vs where occurrences[Int(v)] > 1 { offsetsOf[v, default: []].append(log.offsets[i]) }
             }
-            for (v, offs) in offsetsOf.sorted(by: { $0.key < $1.key }) where offs.count > 1 {
+            for (v, offs) in offsetsOf.sorted(by: { $0.key < $1.key }) {
                 a.add("duplicate", ["key": n.key(key), "value": n.value(v), "count": .int(offs.count), "offsets": .array(offs.map { .int($0) })])
             }
         }
 
         // G1a: an ok poll or txn read a value whose only writer failed.
         for (i, t) in txns.enumerated() where t.type == .ok {
-            for r in t.reads where failedWrites.contains(kv(r.key, r.value)) {
-                let w = writerOf[kv(r.key, r.value)]
-                a.add("G1a", ["key": n.key(r.key), "value": n.value(r.value), "writer": w.map { n.op(Int($0)) } ?? .null, "reader": n.op(i)])
+            for r in t.reads where failedWrites[Int(r.value)] {
+                let w = Int(writerOf[Int(r.value)])
+                a.add("G1a", ["key": n.key(r.key), "value": n.value(r.value), "writer": w >= 0 ? n.op(w) : .null, "reader": n.op(i)])
             }
         }
 
         // precommitted-read: a transaction that polled its own send.
         for (i, t) in txns.enumerated() where !t.writes.isEmpty && !t.reads.isEmpty {
-            let read = Set(t.reads.map { kv($0.key, $0.value) })
-            if let w = t.writes.first(where: { read.contains(kv($0.key, $0.value)) }) {
+            let read = Set(t.reads.map(\.value))
+            if let w = t.writes.first(where: { read.contains($0.value) }) {
                 a.add("precommitted-read", ["op": n.op(i), "key": n.key(w.key), "value": n.value(w.value)])
             }
         }
@@ -106,15 +96,18 @@ struct KafkaAnalysis {
         // is at or below it must have been read, if its writer must have committed.
         for t in txns where t.type == .ok {
             for r in t.reads {
-                if let f = vo.firstIndex[kv(r.key, r.value)] { maxFirstIndexRead[r.key] = max(maxFirstIndexRead[r.key] ?? -1, Int(f)) }
+                let f = Int(vo.firstIndex[Int(r.value)])
+                if f > maxFirstIndexRead[Int(r.key)] { maxFirstIndexRead[Int(r.key)] = f }
             }
         }
         var noWriter = 0
-        for (key, bound) in maxFirstIndexRead.sorted(by: { $0.key < $1.key }) where bound >= 0 {
+        for (k, bound) in maxFirstIndexRead.enumerated() where bound >= 0 {
+            let key = Int32(k)
             let log = vo.logs[Int(key)]
             for i in 0...bound {
-                for v in log.values[i] where vo.lastIndex[kv(key, v)] == Int32(i) && !okReads.contains(kv(key, v)) {
-                    guard let w = writerOf[kv(key, v)] else {
+                for v in log.values[i] where vo.lastIndex[Int(v)] == Int32(i) && !okReads[Int(v)] {
+                    let w = writerOf[Int(v)]
+                    guard w >= 0 else {
                         noWriter += 1
                         continue
                     }
@@ -124,7 +117,7 @@ struct KafkaAnalysis {
                     a.add(
                         "lost-write",
                         [
-                            "key": n.key(key), "value": n.value(v), "index": .int(Int(vo.firstIndex[kv(key, v)] ?? -1)),
+                            "key": n.key(key), "value": n.value(v), "index": .int(Int(vo.firstIndex[Int(v)])),
                             "max-read-index": .int(bound), "writer": n.op(Int(w)),
                             "max-read": maxRead ?? .null,
                         ])
@@ -138,9 +131,10 @@ struct KafkaAnalysis {
 
         // unseen: acknowledged sends no ok poll ever returned.
         var unseen: [Int32: [Int32]] = [:]
-        var seenSent = Set<Int64>()
+        var seenSent = [Bool](repeating: false, count: h.elementCount)
         for t in txns where t.type == .ok {
-            for w in t.writes where !okReads.contains(kv(w.key, w.value)) && seenSent.insert(kv(w.key, w.value)).inserted {
+            for w in t.writes where !okReads[Int(w.value)] && !seenSent[Int(w.value)] {
+                seenSent[Int(w.value)] = true
                 unseen[w.key, default: []].append(w.value)
             }
         }
@@ -177,7 +171,7 @@ struct KafkaAnalysis {
     /// An op that read the value at `index` of `key` (an example for lost-write).
     func maxReader(key: Int32, index: Int, log: KafkaVersionOrders.KeyLog, vo: KafkaVersionOrders) -> JSONValue? {
         let n = names
-        let candidates = Set(log.values[index].filter { vo.lastIndex[kv(key, $0)] == Int32(index) })
+        let candidates = Set(log.values[index].filter { vo.lastIndex[Int($0)] == Int32(index) })
         for (i, t) in h.txns.enumerated() where t.reads.contains(where: { $0.key == key && candidates.contains($0.value) }) {
             return n.op(i)
         }
@@ -187,30 +181,32 @@ struct KafkaAnalysis {
     /// int-poll-skip, int-nonmonotonic-poll, int-send-skip, int-nonmonotonic-send: consecutive values of
     /// one key within one transaction must be adjacent in the version order, and ascending.
     mutating func internalOrder(_ vo: KafkaVersionOrders) {
+        var keys: [Int32] = []
         for (i, t) in h.txns.enumerated() {
             if t.reads.count > 1 {
-                for (k, vs) in KafkaAnalysis.byKey(t.reads) where vs.count > 1 {
-                    compareAdjacent(k, vs, vo, skip: "int-poll-skip", nonmonotonic: "int-nonmonotonic-poll", txn: i)
-                }
+                distinctKeys(t.reads, into: &keys)
+                for k in keys { compareAdjacent(k, t.reads, vo, skip: "int-poll-skip", nonmonotonic: "int-nonmonotonic-poll", txn: i) }
             }
             if t.writes.count > 1 {
-                for (k, vs) in KafkaAnalysis.byKey(t.writes) where vs.count > 1 {
-                    compareAdjacent(k, vs, vo, skip: "int-send-skip", nonmonotonic: "int-nonmonotonic-send", txn: i)
-                }
+                distinctKeys(t.writes, into: &keys)
+                for k in keys { compareAdjacent(k, t.writes, vo, skip: "int-send-skip", nonmonotonic: "int-nonmonotonic-send", txn: i) }
             }
         }
     }
 
-    private mutating func compareAdjacent(_ k: Int32, _ vs: [Int32], _ vo: KafkaVersionOrders, skip: String, nonmonotonic: String, txn: Int) {
+    /// Compares each pair of consecutive values of key `k` among `mops`.
+    private mutating func compareAdjacent(_ k: Int32, _ mops: [KafkaMop], _ vo: KafkaVersionOrders, skip: String, nonmonotonic: String, txn: Int) {
         let n = names
-        for j in 1..<vs.count {
-            guard let i1 = vo.index(k, vs[j - 1]), let i2 = vo.index(k, vs[j]) else { continue }  // unknown: assume +1
+        var prev: Int32 = -1
+        for m in mops where m.key == k {
+            defer { prev = m.value }
+            guard prev >= 0, let i1 = vo.index(k, prev), let i2 = vo.index(k, m.value) else { continue }  // unknown: assume +1
             let delta = i2 - i1
             if delta > 1 {
                 let skipped = Array(vo.logs[Int(k)].byIndex[(i1 + 1)..<i2])
-                a.add(skip, ["key": n.key(k), "values": n.values([vs[j - 1], vs[j]]), "delta": .int(delta), "skipped": n.values(skipped), "op": n.op(txn)])
+                a.add(skip, ["key": n.key(k), "values": n.values([prev, m.value]), "delta": .int(delta), "skipped": n.values(skipped), "op": n.op(txn)])
             } else if delta < 1 {
-                a.add(nonmonotonic, ["key": n.key(k), "values": n.values([vs[j - 1], vs[j]]), "delta": .int(delta), "op": n.op(txn)])
+                a.add(nonmonotonic, ["key": n.key(k), "values": n.values([prev, m.value]), "delta": .int(delta), "op": n.op(txn)])
             }
         }
     }
@@ -220,8 +216,9 @@ struct KafkaAnalysis {
     /// ops). An assign or subscribe (ok or info) that drops a key forgets that key's position.
     mutating func processOrder(_ vo: KafkaVersionOrders) {
         let n = names
+        var keys: [Int32] = []
         for process in h.byProcess.keys.sorted() {
-            var lastRead: [Int32: (txn: Int, value: Int32?)] = [:]
+            var lastRead: [Int32: (txn: Int, value: Int32)] = [:]  // value -1: the last poll of the key was empty
             var lastSend: [Int32: (txn: Int, value: Int32)] = [:]
             for e in h.byProcess[process]! {
                 if e < 0 {
@@ -232,31 +229,34 @@ struct KafkaAnalysis {
                     continue
                 }
                 let t = h.txns[e]
-                var reads = KafkaAnalysis.byKey(t.reads)
-                for k in t.emptyReadKeys where !reads.contains(where: { $0.key == k }) { reads.append((k, [])) }
-                for (k, vs) in reads {
-                    guard let last = lastRead[k], let v = last.value, let first = vs.first,
-                        let i1 = vo.index(k, v), let i2 = vo.index(k, first)
-                    else { continue }
+                distinctKeys(t.reads, into: &keys)
+                for k in keys {
+                    guard let last = lastRead[k], last.value >= 0, let i1 = vo.index(k, last.value) else { continue }
+                    let first = t.reads.first { $0.key == k }!.value
+                    guard let i2 = vo.index(k, first) else { continue }
                     let delta = i2 - i1
                     if delta > 1 {
                         let skipped = Array(vo.logs[Int(k)].byIndex[(i1 + 1)..<i2])
                         a.add("poll-skip", ["key": n.key(k), "delta": .int(delta), "skipped": n.values(skipped), "ops": [n.op(last.txn), n.op(e)]])
                     } else if delta < 1 {
-                        a.add("nonmonotonic-poll", ["key": n.key(k), "values": n.values([v, first]), "delta": .int(delta), "ops": [n.op(last.txn), n.op(e)]])
+                        a.add("nonmonotonic-poll", ["key": n.key(k), "values": n.values([last.value, first]), "delta": .int(delta), "ops": [n.op(last.txn), n.op(e)]])
                     }
                 }
-                if t.type == .ok { for (k, vs) in reads { lastRead[k] = (e, vs.last) } }
+                if t.type == .ok {
+                    for m in t.reads { lastRead[m.key] = (e, m.value) }  // the last one per key wins
+                    for k in t.emptyReadKeys where !keys.contains(k) { lastRead[k] = (e, -1) }
+                }
                 guard t.type == .ok || t.type == .info, !t.writes.isEmpty else { continue }
-                let sends = KafkaAnalysis.byKey(t.writes)
-                for (k, vs) in sends {
-                    guard let last = lastSend[k], let i1 = vo.index(k, last.value), let i2 = vo.index(k, vs[0]) else { continue }
+                distinctKeys(t.writes, into: &keys)
+                for k in keys {
+                    let first = t.writes.first { $0.key == k }!.value
+                    guard let last = lastSend[k], let i1 = vo.index(k, last.value), let i2 = vo.index(k, first) else { continue }
                     let delta = i2 - i1
                     if delta < 1 {
-                        a.add("nonmonotonic-send", ["key": n.key(k), "values": n.values([last.value, vs[0]]), "delta": .int(delta), "ops": [n.op(last.txn), n.op(e)]])
+                        a.add("nonmonotonic-send", ["key": n.key(k), "values": n.values([last.value, first]), "delta": .int(delta), "ops": [n.op(last.txn), n.op(e)]])
                     }
                 }
-                for (k, vs) in sends { lastSend[k] = (e, vs.last!) }
+                for m in t.writes { lastSend[m.key] = (e, m.value) }
             }
         }
     }
@@ -268,6 +268,6 @@ struct KafkaNames {
     let h: KafkaHistory
     func op(_ t: Int) -> JSONValue { history.ops[h.txns[t].op].exampleJSON }
     func key(_ k: Int32) -> JSONValue { h.keyNames[Int(k)] }
-    func value(_ v: Int32) -> JSONValue { h.valueNames[Int(v)] }
+    func value(_ v: Int32) -> JSONValue { h.elementValue[Int(v)] }
     func values(_ vs: [Int32]) -> JSONValue { .array(vs.map(value)) }
 }

@@ -15,7 +15,7 @@ struct KafkaCycles {
 
     let h: KafkaHistory
     let vo: KafkaVersionOrders
-    let writerOf: [Int64: Int32]
+    let writerOf: [Int32]  // per element, its writer (-1: none)
     let options: KafkaOptions
     /// CSR adjacency: edges of node n are targets[start[n]..<start[n+1]] with kinds.
     private var start: [Int32] = []
@@ -25,7 +25,7 @@ struct KafkaCycles {
     /// the checker (Elle also bounds its search); a component cut short is reported in warnings.
     static let searchBudget = 2_000_000
 
-    init(_ h: KafkaHistory, vo: KafkaVersionOrders, writerOf: [Int64: Int32], options: KafkaOptions) {
+    init(_ h: KafkaHistory, vo: KafkaVersionOrders, writerOf: [Int32], options: KafkaOptions) {
         self.h = h
         self.vo = vo
         self.writerOf = writerOf
@@ -40,22 +40,25 @@ struct KafkaCycles {
             edges.append(UInt64(UInt32(a)) << 35 | UInt64(UInt32(b)) << 3 | UInt64(kind))
         }
         for (i, t) in h.txns.enumerated() {
-            for r in t.reads { if let w = writerOf[kv(r.key, r.value)] { link(w, Int32(i), KafkaCycles.wr) } }
+            for r in t.reads { let w = writerOf[Int(r.value)]; if w >= 0 { link(w, Int32(i), KafkaCycles.wr) } }
             if options.rwDeps {
                 var highest: [Int32: Int] = [:]
                 for r in t.reads { if let ix = vo.index(r.key, r.value) { highest[r.key] = max(highest[r.key] ?? -1, ix) } }
                 for (k, ix) in highest {
                     let log = vo.logs[Int(k)]
-                    guard ix + 1 < log.byIndex.count, let w = writerOf[kv(k, log.byIndex[ix + 1])] else { continue }
+                    guard ix + 1 < log.byIndex.count else { continue }
+                    let w = writerOf[Int(log.byIndex[ix + 1])]
+                    guard w >= 0 else { continue }
                     link(Int32(i), w, KafkaCycles.rw)
                 }
             }
         }
         if options.wwDeps {
-            for (id, w2) in writerOf {
-                let k = Int32(truncatingIfNeeded: id >> 32)
-                let v2 = Int32(truncatingIfNeeded: id)
-                guard let i2 = vo.index(k, v2), i2 > 0, let w1 = writerOf[kv(k, vo.logs[Int(k)].byIndex[i2 - 1])] else { continue }
+            for (e, w2) in writerOf.enumerated() where w2 >= 0 {
+                let k = h.elementKey[e]
+                guard let i2 = vo.index(k, Int32(e)), i2 > 0 else { continue }
+                let w1 = writerOf[Int(vo.logs[Int(k)].byIndex[i2 - 1])]
+                guard w1 >= 0 else { continue }
                 link(w1, w2, KafkaCycles.ww)
             }
         }
@@ -241,19 +244,19 @@ struct KafkaCycles {
             for w in tb.writes {
                 guard let i2 = vo.index(w.key, w.value), i2 > 0 else { continue }
                 let v1 = vo.logs[Int(w.key)].byIndex[i2 - 1]
-                if writerOf[kv(w.key, v1)] == a {
+                if writerOf[Int(v1)] == a {
                     return ["type": "ww", "key": an.key(w.key), "value": an.value(v1), "value'": an.value(w.value)]
                 }
             }
         case KafkaCycles.wr:
-            for r in tb.reads where writerOf[kv(r.key, r.value)] == a {
+            for r in tb.reads where writerOf[Int(r.value)] == a {
                 return ["type": "wr", "key": an.key(r.key), "value": an.value(r.value)]
             }
         case KafkaCycles.rw:
             for r in ta.reads {
                 guard let ix = vo.index(r.key, r.value), ix + 1 < vo.logs[Int(r.key)].byIndex.count else { continue }
                 let v2 = vo.logs[Int(r.key)].byIndex[ix + 1]
-                if writerOf[kv(r.key, v2)] == b {
+                if writerOf[Int(v2)] == b {
                     return ["type": "rw", "key": an.key(r.key), "value": an.value(r.value), "value'": an.value(v2)]
                 }
             }

@@ -4,6 +4,8 @@ import History
 /// One micro-op's effect on a key: a value sent or polled, with its offset when known.
 struct KafkaMop {
     var key: Int32
+    /// The element: this value in this key, numbered densely (`KafkaHistory.elementValue`), so that
+    /// the analyses index arrays rather than hash.
     var value: Int32
     /// `KafkaMop.noOffset` when unknown (an indeterminate send, `[:send k v]` without a pair).
     var offset: Int
@@ -29,18 +31,23 @@ struct KafkaAssign {
     var keys: Set<Int32>
 }
 
-/// KafkaHistory holds what the Kafka analyses read: keys and values interned to small integers,
-/// transactions, assignments, and each process's completions in history order.
+/// KafkaHistory holds what the Kafka analyses read: keys and elements (a value in a key) interned
+/// to dense integers, transactions, assignments, and each process's completions in history order.
 struct KafkaHistory {
     var keyNames: [JSONValue] = []
-    var valueNames: [JSONValue] = []
+    /// Per element, its value and its key.
+    var elementValue: [JSONValue] = []
+    var elementKey: [Int32] = []
+    var elementCount: Int { elementValue.count }
     var txns: [KafkaTxn] = []
     var assigns: [KafkaAssign] = []
     /// Per process, its events in history order: txn index (>= 0) or assign index encoded as -1 - i.
     var byProcess: [ProcessID: [Int]] = [:]
 
+    private var intKeyIDs: [Int: Int32] = [:]  // keys whose text is an integer
     private var keyIDs: [String: Int32] = [:]
-    private var valueIDs: [JSONValue: Int32] = [:]
+    private var intElements: [[Int: Int32]] = []  // per key: integer value -> element
+    private var otherElements: [[JSONValue: Int32]] = []
 
     /// Whether a history is a Jepsen Kafka workload history (rather than Faultline's produce/drain one).
     static func looksLikeKafka(_ history: History) -> Bool {
@@ -64,20 +71,52 @@ struct KafkaHistory {
         }
     }
 
+    /// The key a send names (`:x`, `11`).
+    mutating func key(_ k: JSONValue) -> Int32 {
+        if case .int(let n) = k { return intKey(n, k) }
+        return key(KafkaHistory.keyText(k), k)
+    }
+
+    /// The key a poll's map names by its text (`":x"`, `"11"`).
     mutating func key(_ text: String, _ original: JSONValue) -> Int32 {
+        if let n = Int(text), String(n) == text { return intKey(n, .int(n)) }
         if let id = keyIDs[text] { return id }
-        let id = Int32(keyNames.count)
+        let id = newKey(original)
         keyIDs[text] = id
-        keyNames.append(original)
         return id
     }
 
-    mutating func value(_ v: JSONValue) -> Int32 {
-        if let id = valueIDs[v] { return id }
-        let id = Int32(valueNames.count)
-        valueIDs[v] = id
-        valueNames.append(v)
+    private mutating func intKey(_ n: Int, _ original: JSONValue) -> Int32 {
+        if let id = intKeyIDs[n] { return id }
+        let id = newKey(original)
+        intKeyIDs[n] = id
         return id
+    }
+
+    private mutating func newKey(_ original: JSONValue) -> Int32 {
+        keyNames.append(original)
+        intElements.append([:])
+        otherElements.append([:])
+        return Int32(keyNames.count - 1)
+    }
+
+    mutating func element(_ k: Int32, _ v: JSONValue) -> Int32 {
+        if case .int(let n) = v {
+            if let id = intElements[Int(k)][n] { return id }
+            let id = newElement(k, v)
+            intElements[Int(k)][n] = id
+            return id
+        }
+        if let id = otherElements[Int(k)][v] { return id }
+        let id = newElement(k, v)
+        otherElements[Int(k)][v] = id
+        return id
+    }
+
+    private mutating func newElement(_ k: Int32, _ v: JSONValue) -> Int32 {
+        elementValue.append(v)
+        elementKey.append(k)
+        return Int32(elementValue.count - 1)
     }
 
     init(_ history: History) throws(InputError) {
@@ -99,7 +138,7 @@ struct KafkaHistory {
                     guard let ks = op.value.arrayValue else {
                         throw InputError(history, op, field: "value", "expected a vector of keys, got \(op.value)")
                     }
-                    for k in ks { keys.insert(key(KafkaHistory.keyText(k), k)) }
+                    for k in ks { keys.insert(key(k)) }
                 }
                 byProcess[op.process, default: []].append(-1 - assigns.count)
                 assigns.append(KafkaAssign(op: i, process: op.process, type: op.type, keys: keys))
@@ -116,14 +155,14 @@ struct KafkaHistory {
         switch f {
         case ":send", "send":
             guard parts.count == 3 else { throw InputError(history, op, field: "value", "expected [:send key value], got \(m)") }
-            let k = key(KafkaHistory.keyText(parts[1]), parts[1])
+            let k = key(parts[1])
             // Either [offset value] (a completed send) or the bare value (its offset unknown).
             if let pair = parts[2].arrayValue {
                 guard pair.count == 2 else { throw InputError(history, op, field: "value", "expected [offset value] in \(m)") }
                 let offset = try KafkaHistory.offset(pair[0], history, op)
-                t.writes.append(KafkaMop(key: k, value: value(pair[1]), offset: offset))
+                t.writes.append(KafkaMop(key: k, value: element(k, pair[1]), offset: offset))
             } else {
-                t.writes.append(KafkaMop(key: k, value: value(parts[2]), offset: KafkaMop.noOffset))
+                t.writes.append(KafkaMop(key: k, value: element(k, parts[2]), offset: KafkaMop.noOffset))
             }
         case ":poll", "poll":
             guard parts.count >= 2 else { return }  // an invocation's [:poll]
@@ -132,7 +171,7 @@ struct KafkaHistory {
                 throw InputError(history, op, field: "value", "expected [:poll {key [[offset value] …]}], got \(m)")
             }
             // Object keys are unordered; keys are independent, so any fixed order is the same analysis.
-            for (kText, pairs) in byKey.sorted(by: { $0.key < $1.key }) {
+            for (kText, pairs) in byKey.count > 1 ? byKey.sorted(by: { $0.key < $1.key }) : Array(byKey) {
                 let k = key(kText, .string(kText))
                 if pairs.isNull || pairs.arrayValue?.isEmpty == true {
                     t.emptyReadKeys.append(k)
@@ -143,7 +182,7 @@ struct KafkaHistory {
                     guard let pair = p.arrayValue, pair.count == 2 else {
                         throw InputError(history, op, field: "value", "expected an [offset value] pair, got \(p)")
                     }
-                    t.reads.append(KafkaMop(key: k, value: value(pair[1]), offset: try KafkaHistory.offset(pair[0], history, op)))
+                    t.reads.append(KafkaMop(key: k, value: element(k, pair[1]), offset: try KafkaHistory.offset(pair[0], history, op)))
                 }
             }
         default:
@@ -159,5 +198,8 @@ struct KafkaHistory {
     }
 }
 
-/// A key and a value together, packed for dictionaries.
-@inline(__always) func kv(_ k: Int32, _ v: Int32) -> Int64 { Int64(k) << 32 | Int64(UInt32(bitPattern: v)) }
+/// The distinct keys of some micro-ops, in order of first appearance, into a reused buffer (no allocation).
+@inline(__always) func distinctKeys(_ mops: [KafkaMop], into out: inout [Int32]) {
+    out.removeAll(keepingCapacity: true)
+    for m in mops where !out.contains(m.key) { out.append(m.key) }
+}

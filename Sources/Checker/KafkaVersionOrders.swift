@@ -13,20 +13,23 @@ struct KafkaVersionOrders {
         var byIndex: [Int32] = []  // one value per index: the first one seen, when several
     }
     var logs: [KeyLog]
-    /// (key, value) -> index in the version order (the last index where the value was picked).
-    var byValue: [Int64: Int32] = [:]
-    /// (key, value) -> first and last index the value appears at in the log.
-    var firstIndex: [Int64: Int32] = [:]
-    var lastIndex: [Int64: Int32] = [:]
+    /// Per element: its index in the version order (the last index where it was picked), -1 if none.
+    var byValue: [Int32]
+    /// Per element: the first and last index it appears at in the log, -1 if none.
+    var firstIndex: [Int32]
+    var lastIndex: [Int32]
 
     /// Whether a transaction must have committed: ok, or info with a send that an ok poll read.
-    static func mustHaveCommitted(_ t: KafkaTxn, okReads: Set<Int64>) -> Bool {
+    static func mustHaveCommitted(_ t: KafkaTxn, okReads: [Bool]) -> Bool {
         if t.type == .ok { return true }
         if t.type != .info { return false }
-        return t.writes.contains { okReads.contains(kv($0.key, $0.value)) }
+        return t.writes.contains { okReads[Int($0.value)] }
     }
 
-    init(_ h: KafkaHistory, okReads: Set<Int64>) {
+    init(_ h: KafkaHistory, okReads: [Bool]) {
+        byValue = [Int32](repeating: -1, count: h.elementCount)
+        firstIndex = byValue
+        lastIndex = byValue
         var entries = [[(offset: Int, value: Int32)]](repeating: [], count: h.keyNames.count)
         for t in h.txns {
             if KafkaVersionOrders.mustHaveCommitted(t, okReads: okReads) {
@@ -47,14 +50,12 @@ struct KafkaVersionOrders {
                     log.values.append([e.value])
                 }
             }
-            let key = Int32(k)
             log.byIndex = log.values.map { $0[0] }  // smallest id: the value seen first in the history
-            for (i, v) in log.byIndex.enumerated() { byValue[kv(key, v)] = Int32(i) }
+            for (i, v) in log.byIndex.enumerated() { byValue[Int(v)] = Int32(i) }
             for (i, vs) in log.values.enumerated() {
                 for v in vs {
-                    let id = kv(key, v)
-                    if firstIndex[id] == nil { firstIndex[id] = Int32(i) }
-                    lastIndex[id] = Int32(i)
+                    if firstIndex[Int(v)] < 0 { firstIndex[Int(v)] = Int32(i) }
+                    lastIndex[Int(v)] = Int32(i)
                 }
             }
             entries[k] = []
@@ -62,5 +63,8 @@ struct KafkaVersionOrders {
         }
     }
 
-    @inline(__always) func index(_ k: Int32, _ v: Int32) -> Int? { byValue[kv(k, v)].map(Int.init) }
+    @inline(__always) func index(_ k: Int32, _ v: Int32) -> Int? {
+        let i = byValue[Int(v)]
+        return i < 0 ? nil : Int(i)
+    }
 }

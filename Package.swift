@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Faultline: a Jepsen-style fault-injection test harness for data pipelines.
-// One module per role (see DESIGN.md "Code layout"); dependencies point one way.
+// One module per role (see docs/design.md "Modules"); dependencies point one way.
 import PackageDescription
 
 let package = Package(
@@ -20,8 +20,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // Pure core: ops, JSONL, importers. Knows nothing else.
-        .target(name: "History"),
+        // The one JSON value, parser and writer (exact numbers and strings). A leaf: History and Node share it.
+        .target(name: "JSON"),
+        // Pure core: ops, JSONL, importers. Knows nothing else but JSON (re-exported).
+        .target(name: "History", dependencies: ["JSON"]),
         // Models and checkers: pure functions of a History.
         .target(name: "Checker", dependencies: [
             "History",
@@ -45,20 +47,19 @@ let package = Package(
         .target(name: "Nemesis", dependencies: [
             "History", "Net", "Supervisor",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Seeded op and phase plans.
         .target(name: "Generator", dependencies: ["History"]),
-        // HTTP client adapters per system.
-        .target(name: "Client", dependencies: [
-            "History",
+        // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
+        .target(name: "Systems", dependencies: [
+            "History", "Contracts", "Nemesis",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client", "Store",
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -69,8 +70,11 @@ let package = Package(
         ]),
         // HTML/SVG pages from a store alone: report.html per run, campaign comparison pages.
         .target(name: "Report", dependencies: ["Store"]),
-        // The built-in pipeline components.
+        // The built-in node contract shared by Node and the controller: roles, bug switches, settings checks.
+        .target(name: "Contracts"),
+        // The built-in pipeline components. They share only the JSON and Contracts leaves with the harness.
         .target(name: "Node", dependencies: [
+            "JSON", "Contracts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,15 +100,16 @@ let package = Package(
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "FaultlineTesting", "faultline", "faultline-node"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

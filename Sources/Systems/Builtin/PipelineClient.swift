@@ -1,0 +1,99 @@
+// PipelineClient: the pipeline workload (docs/history-conventions.md "pipeline") on the built-in
+// pipeline: ingest events through the ingest API, query them through the query API, final-read stages.
+import Foundation
+import History
+
+/// PipelineClient maps `ingest e` = `POST /events {"id": e, "key": "k<e mod 5>", "value": e}` on an
+/// ingest node; `query {"id": e}` = `GET /events/e` on an api node (ok value `{"id", "found", "source",
+/// "position"}`); `final-read {"stage": s}` reads every event id stage s holds: `broker` = every
+/// partition's log from offset 0 to its high watermark, `store` = every event of every `events/` object
+/// (once per broker position: replayed objects overlap), `warehouse` = every event row.
+public struct PipelineClient: SystemClient {
+    let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
+
+    public init(transport: HTTPTransport, baseURL: String) {
+        self.transport = transport
+        self.baseURL = baseURL
+    }
+
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, value) = (op.f, op.value)
+        switch f {
+        case "ingest":
+            guard let id = value.intValue else { return .fail("ingest value must be an event id") }
+            let a = await transport.send(.POST, "\(baseURL)/events", body: ["id": .int(id), "key": .string("k\(id % 5)"), "value": .int(id)])
+            if case .status(200, _) = a { return .ok(value) }
+            return a.otherwise
+        case "query":
+            guard let id = value["id"]?.intValue else { return .fail("query value must be {\"id\": e}") }
+            let a = await transport.send(.GET, "\(baseURL)/events/\(id)")
+            guard case .status(200, let b) = a, let found = b["found"]?.boolValue else { return a.otherwise }
+            return .ok(["id": .int(id), "found": .bool(found), "source": b["source"] ?? .null, "position": b["position"] ?? .null])
+        case "final-read":
+            guard let stage = value["stage"]?.stringValue else { return .fail("final-read value must be {\"stage\": s}") }
+            let ids: IDs
+            switch stage {
+            case "broker": ids = await brokerIDs(baseURL)
+            case "store": ids = await storeIDs(baseURL)
+            case "warehouse": ids = await warehouseIDs(baseURL)
+            default: return .fail("no stage \(stage)")
+            }
+            switch ids {
+            case .ok(let xs): return ClientOutcome.ok(["stage": .string(stage), "ids": .array(xs.map { .int($0) })])
+            case .failed(let e): return ClientOutcome.info(e)
+            }
+        default:
+            return .fail("the pipeline client has no operation '\(f)'")
+        }
+    }
+
+    private func brokerIDs(_ base: String) async -> IDs {
+        guard case .status(200, let s) = await transport.send(.GET, "\(base)/status"),
+              let parts = s["partitions"]?.arrayValue else { return .failed("broker status unreadable") }
+        var ids: [Int] = []
+        for p in 0..<parts.count {
+            var from = 0
+            while true {
+                let a = await transport.send(.GET, "\(base)/fetch?partition=\(p)&offset=\(from)&max=1000")
+                guard case .status(200, let b) = a, let msgs = b["messages"]?.arrayValue else { return .failed("broker fetch p\(p): \(a.otherwise)") }
+                for m in msgs {
+                    if let id = m["value"]?["id"]?.intValue { ids.append(id) }
+                    from = (m["offset"]?.intValue ?? from) + 1
+                }
+                if msgs.isEmpty || from >= (b["high_watermark"]?.intValue ?? from) { break }
+            }
+        }
+        return .ok(ids)
+    }
+
+    private func storeIDs(_ base: String) async -> IDs {
+        let l = await transport.send(.GET, "\(base)/objects?prefix=events/&limit=100000")
+        guard case .status(200, let b) = l, let keys = b["keys"]?.arrayValue else { return .failed("store list: \(l.otherwise)") }
+        var byPosition: [String: Int] = [:]
+        for k in keys.compactMap({ $0["key"]?.stringValue }) {
+            let a = await transport.send(.GET, "\(base)/objects/\(k)")
+            if case .status(404, _) = a { continue }
+            guard case .status(200, let o) = a else { return .failed("store get \(k): \(a.otherwise)") }
+            let p = o["value"]?["partition"]?.intValue ?? -1
+            for e in o["value"]?["events"]?.arrayValue ?? [] {
+                guard let id = e["id"]?.intValue, let off = e["offset"]?.intValue else { continue }
+                byPosition["\(p)/\(off)"] = id
+            }
+        }
+        return .ok(Array(byPosition.values))
+    }
+
+    private func warehouseIDs(_ base: String) async -> IDs {
+        let a = await transport.send(.GET, "\(base)/rows?from=e&to=f&limit=100000")
+        guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return .failed("warehouse rows: \(a.otherwise)") }
+        return .ok(rows.compactMap { $0["value"]?["id"]?.intValue })
+    }
+
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
+
+    /// What a stage's final read found: its event ids, or why it could not be read (an `info` op).
+    enum IDs { case ok([Int]), failed(String) }
+}

@@ -4,7 +4,7 @@
 /// - a string starting with `:`, `#` or `\` gets a `\` in front (`":a"` becomes `"\:a"`), so no string
 ///   can pass for a keyword, a symbol, a character or a tag;
 /// - a symbol `s` is `"#s"`, a character `\c` is `"\c"`, an `N` integer too large for 64 bits is
-///   `"#<digits>N"` (exact, compared by its digits);
+///   an exact `.decimal` number;
 /// - a set is an array of its elements in one canonical order, so `#{1 2 3}` equals `#{3 2 1}`;
 ///   (a set then equals a vector of the same elements in that order, the one meaning lost);
 /// - lists and vectors are arrays (Clojure also has `(= '(1 2) [1 2])`);
@@ -16,7 +16,9 @@ extension EDNValue {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
-        case .bigint(let digits): return .string("#" + digits + "N")
+        case .bigint(let digits):
+            // Exact: JSON's decimal text (the same number read from JSON compares equal).
+            return .decimal((try? JSONNumber.canonical(Substring(digits))) ?? digits)
         case .double(let d): return .double(d)
         case .string(let s): return .string(EDNValue.escapedString(s))
         case .keyword(let k): return .string(":" + k)

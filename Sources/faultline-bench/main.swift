@@ -30,7 +30,7 @@ func peakMiB() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 2, let workload = workloadFor[args[1]] else {
-    FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(checkerNames.joined(separator: ", "))\n".utf8))
+    FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(CheckerRegistry.names.joined(separator: ", "))\n".utf8))
     exit(2)
 }
 let name = args[1]
@@ -42,7 +42,7 @@ let synthetic = SyntheticHistory.make(workload: workload, ops: ops, seed: seed)!
 let t1 = now()
 let memAfterGenerate = peakMiB()
 // "kafka": the log checker on a Jepsen Kafka workload history, with ww_deps so that G0 can show.
-let checker = name == "kafka" ? makeChecker(named: "log", options: ["ww_deps": true])! : makeChecker(named: name, options: [:])!
+let checker = name == "kafka" ? try! CheckerRegistry.checker(named: "log", options: ["ww_deps": true]) : try! CheckerRegistry.checker(named: name)
 let verdict = checker.check(synthetic.history)
 let t2 = now()
 if name == "kafka" {

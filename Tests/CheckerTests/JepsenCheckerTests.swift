@@ -29,7 +29,7 @@ func j(_ ops: [J]) throws -> History {
 }
 
 func run(_ checker: String, _ options: [String: JSONValue], _ ops: [J]) throws -> Verdict {
-    try #require(makeChecker(named: checker, options: options)).check(try j(ops))
+    try CheckerRegistry.checker(named: checker, options: options).check(try j(ops))
 }
 
 struct JepsenSetTests {
@@ -135,7 +135,7 @@ struct JepsenSetTests {
 
     @Test func emptyHistoryIsValidWithANote() throws {
         for checker in ["set", "queue", "counter", "log"] {
-            let v = try #require(makeChecker(named: checker, options: [:])).check(History(ops: []))
+            let v = try CheckerRegistry.checker(named: checker, options: [:]).check(History(ops: []))
             #expect(v.valid == .valid, "\(checker)")
             #expect(v.details["note"]?.stringValue?.contains("nothing was checked") == true, "\(checker)")
         }

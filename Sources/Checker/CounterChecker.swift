@@ -19,7 +19,7 @@ public struct CounterChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         var warnings: [String] = []
         let pairs = try pairedOps(history, warnings: &warnings)
         // For each invocation: how its op ended (nil: never completed).
@@ -43,9 +43,9 @@ public struct CounterChecker: HistoryChecker, GuardedChecker {
         var a = Anomalies(names: ["out-of-bounds"])
         var reads = 0
         var adds = 0
-        func addValue(_ op: Op) throws(InputError) -> Int {
+        func addValue(_ op: Op) throws(UnreadableHistory) -> Int {
             let n = try ValueShape.int(op.value, history, op)
-            guard n >= 0 else { throw InputError(history, op, field: "value", "a counter add must be non-negative, got \(n)") }
+            guard n >= 0 else { throw UnreadableHistory(history, op, field: "value", "a counter add must be non-negative, got \(n)") }
             return n
         }
         for (i, op) in history.ops.enumerated() where !op.process.isNemesis {

@@ -43,7 +43,7 @@ enum JepsenQueueAnalysis {
     /// acknowledged more times than dequeued; recovered: dequeued, attempted but not acknowledged.
     /// Valid unless lost or unexpected (duplicates are reported; Jepsen does not fail on them). An info
     /// drain makes the verdict unknown: what it took cannot be known (Jepsen refuses it too).
-    static func totalQueue(_ history: History, name: String) throws(InputError) -> Verdict {
+    static func totalQueue(_ history: History, name: String) throws(UnreadableHistory) -> Verdict {
         struct KeyState {
             var attempts = Multiset()
             var acknowledged = Multiset()
@@ -70,7 +70,7 @@ enum JepsenQueueAnalysis {
                     if keys[op.key]!.dequeueOp[e] == nil { keys[op.key]!.dequeueOp[e] = i }
                 }
             case ("drain", .info):
-                throw InputError(history, op, field: "type", "an indeterminate drain: what it took cannot be known")
+                throw UnreadableHistory(history, op, field: "type", "an indeterminate drain: what it took cannot be known")
             default: continue
             }
         }
@@ -111,7 +111,7 @@ enum JepsenQueueAnalysis {
     /// `queue` (Jepsen's queue checker with an unordered-queue model), per key: walking the history in
     /// order, each enqueue invocation may add its element, and each ok dequeue must remove one
     /// present. The first dequeue that cannot is the inconsistency (invalid).
-    static func modelQueue(_ history: History, name: String) throws(InputError) -> Verdict {
+    static func modelQueue(_ history: History, name: String) throws(UnreadableHistory) -> Verdict {
         var queues: [String?: Multiset] = [:]
         var a = Anomalies(names: ["inconsistent"])
         var steps = 0

@@ -33,7 +33,7 @@ enum JepsenSetAnalysis {
     /// the last ok `read`. lost = acknowledged − final; unexpected = final − attempted; recovered =
     /// read but only indeterminately added. Valid unless lost or unexpected; unknown when a key with
     /// adds was never read.
-    static func set(_ history: History, name: String) throws(InputError) -> Verdict {
+    static func set(_ history: History, name: String) throws(UnreadableHistory) -> Verdict {
         struct KeyState {
             var attempts = Set<JSONValue>()
             var acknowledged = Set<JSONValue>()
@@ -110,7 +110,7 @@ enum JepsenSetAnalysis {
     /// after it was known missed it. Invalid if anything is lost, unexpected (read, never added:
     /// Jepsen's set-full ignores these) or duplicated within a read, or, with `linearizable`, stale;
     /// unknown when nothing is stable.
-    static func setFull(_ history: History, name: String, linearizable: Bool) throws(InputError) -> Verdict {
+    static func setFull(_ history: History, name: String, linearizable: Bool) throws(UnreadableHistory) -> Verdict {
         struct KeyState {
             var order: [JSONValue] = []  // elements in order of their first add invocation
             var elements: [JSONValue: Element] = [:]
@@ -214,9 +214,9 @@ enum JepsenSetAnalysis {
     }
 
     /// A read's elements: an array (EDN vectors, lists and sets all import as arrays), null when empty.
-    static func elements(_ v: JSONValue, _ history: History, _ op: Op) throws(InputError) -> [JSONValue] {
+    static func elements(_ v: JSONValue, _ history: History, _ op: Op) throws(UnreadableHistory) -> [JSONValue] {
         if v.isNull { return [] }
-        guard let a = v.arrayValue else { throw InputError(history, op, field: "value", "expected a collection of elements, got \(v)") }
+        guard let a = v.arrayValue else { throw UnreadableHistory(history, op, field: "value", "expected a collection of elements, got \(v)") }
         return a
     }
 

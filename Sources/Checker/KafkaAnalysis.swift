@@ -29,7 +29,7 @@ struct KafkaAnalysis {
     var a = Anomalies(names: KafkaAnalysis.anomalyNames)
     var warnings: [String] = []
 
-    init(_ history: History, options: KafkaOptions) throws(InputError) {
+    init(_ history: History, options: KafkaOptions) throws(UnreadableHistory) {
         self.history = history
         self.options = options
         h = try KafkaHistory(history)

@@ -119,14 +119,14 @@ struct KafkaHistory {
         return Int32(elementValue.count - 1)
     }
 
-    init(_ history: History) throws(InputError) {
+    init(_ history: History) throws(UnreadableHistory) {
         for (i, op) in history.ops.enumerated() where !op.process.isNemesis && op.type != .invoke {
             switch op.f {
             case "send", "poll", "txn":
                 var t = KafkaTxn(op: i, process: op.process, type: op.type, writes: [], reads: [])
                 if !op.value.isNull {
                     guard let mops = op.value.arrayValue else {
-                        throw InputError(history, op, field: "value", "expected a vector of micro-ops like [:send k v] or [:poll], got \(op.value)")
+                        throw UnreadableHistory(history, op, field: "value", "expected a vector of micro-ops like [:send k v] or [:poll], got \(op.value)")
                     }
                     for m in mops { try read(mop: m, into: &t, history, op) }
                 }
@@ -136,7 +136,7 @@ struct KafkaHistory {
                 var keys = Set<Int32>()
                 if !op.value.isNull {
                     guard let ks = op.value.arrayValue else {
-                        throw InputError(history, op, field: "value", "expected a vector of keys, got \(op.value)")
+                        throw UnreadableHistory(history, op, field: "value", "expected a vector of keys, got \(op.value)")
                     }
                     for k in ks { keys.insert(key(k)) }
                 }
@@ -148,17 +148,17 @@ struct KafkaHistory {
         }
     }
 
-    private mutating func read(mop m: JSONValue, into t: inout KafkaTxn, _ history: History, _ op: Op) throws(InputError) {
+    private mutating func read(mop m: JSONValue, into t: inout KafkaTxn, _ history: History, _ op: Op) throws(UnreadableHistory) {
         guard let parts = m.arrayValue, let f = parts.first?.stringValue else {
-            throw InputError(history, op, field: "value", "expected a micro-op like [:send k v] or [:poll {k [[offset v] …]}], got \(m)")
+            throw UnreadableHistory(history, op, field: "value", "expected a micro-op like [:send k v] or [:poll {k [[offset v] …]}], got \(m)")
         }
         switch f {
         case ":send", "send":
-            guard parts.count == 3 else { throw InputError(history, op, field: "value", "expected [:send key value], got \(m)") }
+            guard parts.count == 3 else { throw UnreadableHistory(history, op, field: "value", "expected [:send key value], got \(m)") }
             let k = key(parts[1])
             // Either [offset value] (a completed send) or the bare value (its offset unknown).
             if let pair = parts[2].arrayValue {
-                guard pair.count == 2 else { throw InputError(history, op, field: "value", "expected [offset value] in \(m)") }
+                guard pair.count == 2 else { throw UnreadableHistory(history, op, field: "value", "expected [offset value] in \(m)") }
                 let offset = try KafkaHistory.offset(pair[0], history, op)
                 t.writes.append(KafkaMop(key: k, value: element(k, pair[1]), offset: offset))
             } else {
@@ -168,7 +168,7 @@ struct KafkaHistory {
             guard parts.count >= 2 else { return }  // an invocation's [:poll]
             if parts[1].isNull { return }
             guard let byKey = parts[1].objectValue else {
-                throw InputError(history, op, field: "value", "expected [:poll {key [[offset value] …]}], got \(m)")
+                throw UnreadableHistory(history, op, field: "value", "expected [:poll {key [[offset value] …]}], got \(m)")
             }
             // Object keys are unordered; keys are independent, so any fixed order is the same analysis.
             for (kText, pairs) in byKey.count > 1 ? byKey.sorted(by: { $0.key < $1.key }) : Array(byKey) {
@@ -177,23 +177,23 @@ struct KafkaHistory {
                     t.emptyReadKeys.append(k)
                     continue
                 }
-                guard let ps = pairs.arrayValue else { throw InputError(history, op, field: "value", "expected [[offset value] …] for key \(kText), got \(pairs)") }
+                guard let ps = pairs.arrayValue else { throw UnreadableHistory(history, op, field: "value", "expected [[offset value] …] for key \(kText), got \(pairs)") }
                 for p in ps {
                     guard let pair = p.arrayValue, pair.count == 2 else {
-                        throw InputError(history, op, field: "value", "expected an [offset value] pair, got \(p)")
+                        throw UnreadableHistory(history, op, field: "value", "expected an [offset value] pair, got \(p)")
                     }
                     t.reads.append(KafkaMop(key: k, value: element(k, pair[1]), offset: try KafkaHistory.offset(pair[0], history, op)))
                 }
             }
         default:
-            throw InputError(history, op, field: "value", "unknown micro-op \(f) (expected :send or :poll)")
+            throw UnreadableHistory(history, op, field: "value", "unknown micro-op \(f) (expected :send or :poll)")
         }
     }
 
-    private static func offset(_ v: JSONValue, _ history: History, _ op: Op) throws(InputError) -> Int {
+    private static func offset(_ v: JSONValue, _ history: History, _ op: Op) throws(UnreadableHistory) -> Int {
         if v.isNull { return KafkaMop.noOffset }
         let o = try ValueShape.int(v, history, op, field: "value (offset)")
-        guard o >= 0 else { throw InputError(history, op, field: "value (offset)", "offsets are non-negative, got \(o)") }
+        guard o >= 0 else { throw UnreadableHistory(history, op, field: "value (offset)", "offsets are non-negative, got \(o)") }
         return o
     }
 }

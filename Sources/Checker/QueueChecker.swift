@@ -57,7 +57,7 @@ public struct QueueChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         switch semantics ?? QueueSemantics.automatic(for: history) {
         case .totalQueue: return try JepsenQueueAnalysis.totalQueue(history, name: name)
         case .queue: return try JepsenQueueAnalysis.modelQueue(history, name: name)
@@ -65,7 +65,7 @@ public struct QueueChecker: HistoryChecker, GuardedChecker {
         }
     }
 
-    private func drained(_ history: History) throws(InputError) -> Verdict {
+    private func drained(_ history: History) throws(UnreadableHistory) -> Verdict {
         var keys: [String?: KeyState] = [:]
         var warnings: [String] = []
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }

@@ -69,7 +69,7 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         switch semantics ?? SetSemantics.automatic(for: history) {
         case .set: return try JepsenSetAnalysis.set(history, name: name)
         case .setFull: return try JepsenSetAnalysis.setFull(history, name: name, linearizable: linearizable)
@@ -77,7 +77,7 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
         }
     }
 
-    private func finalReads(_ history: History) throws(InputError) -> Verdict {
+    private func finalReads(_ history: History) throws(UnreadableHistory) -> Verdict {
         if !history.ops.contains(where: { !$0.process.isNemesis }) { return .nothingChecked(name, "the history has no client ops") }
         var warnings: [String] = []
         var keys: [String?: KeyState] = [:]

@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis",
+            "History", "Contracts", "Nemesis", "RedisProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

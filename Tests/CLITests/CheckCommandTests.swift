@@ -11,8 +11,9 @@ struct CheckCommandTests {
     }
 
     static var corpus: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/corpus/porcupine").path
+        // Tests/CLITests/<file> -> Tests/Fixtures/porcupine (the corpus lives in the repository).
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/porcupine").path
     }
 
     struct Result {
@@ -48,7 +49,7 @@ struct CheckCommandTests {
         let r = try run(["check", "\(Self.corpus)/etcd_002.log", "\(Self.corpus)/c01-ok.txt"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
-        #expect(lines.count == 2)
+        try #require(lines.count == 2)
         #expect(lines[0].contains("etcd_002.log\tlinearizable\t64 ops"))
         #expect(lines[0].hasSuffix("cas-register"))
         #expect(lines[1].contains("c01-ok.txt\tlinearizable") && lines[1].hasSuffix("kv"))
@@ -57,14 +58,14 @@ struct CheckCommandTests {
     @Test func invalidHistoryExitsOneWithJSONEvidence() throws {
         let r = try run(["check", "--json", "--model", "cas-register", "\(Self.corpus)/etcd_000.log"])
         #expect(r.status == 1)
-        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(obj["valid"] as? Bool == false)
         #expect(obj["model"] as? String == "cas-register")
         #expect(obj["ops"] as? Int == 65)
         #expect(obj["elapsed_ms"] is Double)
         #expect(obj["file"] as? String == "\(Self.corpus)/etcd_000.log")
-        let evidence = obj["evidence"] as! [[String: Any]]
-        #expect(evidence.count == 1)
+        let evidence = try #require(obj["evidence"] as? [[String: Any]])
+        try #require(evidence.count == 1)
         #expect((evidence[0]["op"] as? [String: Any])?["at"] as? String == "\(Self.corpus)/etcd_000.log:85")
     }
 
@@ -136,6 +137,27 @@ struct CheckCommandTests {
         #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains("\tINVALID\tset\t"))
         #expect(r.stdout.contains("lost=1"))
+    }
+
+    /// An option no checker knows, or a value out of its range, is bad usage: one line on stderr, exit 2,
+    /// before any file is read (it used to become an "unknown" verdict, exit 3).
+    @Test func unknownOrOutOfRangeOptionExitsTwoWithOneLine() throws {
+        let path = try temp("set.jsonl", """
+            {"index":0,"time":0,"process":0,"type":"invoke","f":"add","value":1}
+            {"index":1,"time":1,"process":0,"type":"ok","f":"add","value":1}
+
+            """)
+        for args in [["--model", "set", "--option", "max_versions=2"], ["--model", "staleness", "--option", "max_version=2"],
+                     ["--model", "cas-register", "--option", "modle=kv"], ["--model", "register", "--time-limit", "1e30"],
+                     ["--model", "availability", "--option", "window_seconds=0"], ["--model", "register", "--option", "time_limit=-30"]] {
+            let r = try run(["check"] + args + [path])
+            #expect(r.status == 2, "\(args): \(r.stdout) \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        // A known option with a good value is used.
+        let ok = try run(["check", "--model", "availability", "--option", "window_seconds=0.5", path])
+        #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
     }
 
     @Test func synthWritesACheckableHistory() throws {

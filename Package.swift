@@ -93,7 +93,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
-        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // Also writes a generated N-night results folder (bench/trends, ArchiveTests).
+        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History", "Generator", "Store"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
@@ -103,7 +104,7 @@ let package = Package(
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
-        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
+        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]

@@ -33,6 +33,9 @@ public struct PipelineFile: Sendable, Equatable {
         /// Upstream components this component's nodes talk to (resolved; empty for replicated roles).
         public var uses: [String] = []
         public var usesLine: Int = 0
+        /// `version:`: a shell command whose output names the component's version (e.g. `etcd --version`),
+        /// run once per campaign night and recorded beside its results (ComponentVersions).
+        public var versionCommand: String? = nil
     }
 
     public var path: String
@@ -57,14 +60,16 @@ public struct PipelineFile: Sendable, Equatable {
             }
             let f = "components.\(cname)"
             if v.mapping?["command"] != nil {
-                let m = try y.mapping(v, f, allowed: CommandComponent.fields)
+                let m = try y.mapping(v, f, allowed: CommandComponent.fields + ["version"])
                 let cmd = try CommandComponent.parse(y, m, f)
                 let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
-                out.append(Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
-                                     settings: .object(cmd.clientSettings), bugs: [], command: cmd))
+                var c = Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
+                                  settings: .object(cmd.clientSettings), bugs: [], command: cmd)
+                c.versionCommand = try versionCommand(y, m, f)
+                out.append(c)
                 continue
             }
-            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses"])
+            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses", "version"])
             guard let role = try y.string(m, "role", f) else { throw y.fail(v, "\(f).role", "missing") }
             guard roles.contains(role) else {
                 throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")), or command: to run your own)")
@@ -100,6 +105,7 @@ public struct PipelineFile: Sendable, Equatable {
             c.uses = uses ?? []
             c.usesLine = m["uses"]?.mark?.line ?? (v.mark?.line ?? 0)
             if uses == nil { c.usesLine = -(c.usesLine) }  // negative: derived, not written
+            c.versionCommand = try versionCommand(y, m, f)
             out.append(c)
         }
         var file = PipelineFile(path: path, name: name, components: out)
@@ -108,4 +114,13 @@ public struct PipelineFile: Sendable, Equatable {
     }
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }
+
+    /// `version:` of a component: a non-empty command line of at most 500 characters.
+    static func versionCommand(_ y: YAMLFields, _ m: Yams.Node.Mapping, _ f: String) throws -> String? {
+        guard let v = try y.string(m, "version", f) else { return nil }
+        guard !v.trimmingCharacters(in: .whitespaces).isEmpty, v.count <= 500, !v.contains("\n") else {
+            throw y.fail(m["version"], "\(f).version", "expected a one-line command (e.g. etcd --version), at most 500 characters")
+        }
+        return v
+    }
 }

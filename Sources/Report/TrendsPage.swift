@@ -106,7 +106,7 @@ public enum TrendsPage {
             b += spark(chrono.map { $0?.metrics.lost.map(Double.init) }, color: "#c0392b", name: "lost", format: { String(Int($0)) })
             b += spark(chrono.map { $0?.metrics.stale.map(Double.init) }, color: "#b9770e", name: "stale", format: { String(Int($0)) })
             b += spark(chrono.map { $0?.metrics.okRatio }, fixed: 0...1, color: "#1e7a46", name: "availability", format: { String(format: "%.3f", $0) })
-            b += spark(chrono.map { $0?.metrics.p99 }, color: "#2e5eaa", name: "p99", format: { String(format: $0 < 10 ? "%.1f ms" : "%.0f ms", $0) })
+            b += spark(chrono.map { $0?.metrics.p99 }, color: "#2e5eaa", name: "p99", format: { String(format: $0 < 1 ? "%.2f ms" : $0 < 10 ? "%.1f ms" : "%.0f ms", $0) })
             for (i, e) in r.entries.enumerated() {
                 guard let e else {
                     b += "<td class=\"mkc\"><span class=\"mk none\" title=\"not run on \(HTML.esc(c.nights[i].label))\">·</span></td>"

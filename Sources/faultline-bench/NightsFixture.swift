@@ -2,7 +2,7 @@
 // for bench/trends (the trends page's write time) and the archive round-trip test.
 //
 // Every run is a synthetic register history (Generator's SyntheticRegisterHistory, a stale read injected
-// where the night's story says so) checked by the real staleness, availability and perf checkers, so
+// where the night's story says so) checked by the real linearizable, staleness, availability and perf checkers, so
 // results.json, history.jsonl and the figures the trends page reads are what real runs produce. Which
 // cells fail, and when, follows a fixed story (below) so that the page has something to show:
 // expected anomalies (ap), a regression three nights ago and another tonight (cp), one flaky night
@@ -41,7 +41,7 @@ enum NightsFixture {
     static func write(dir: String, nights: Int, ops: Int) throws {
         let fm = FileManager.default
         // Night 0 is the oldest; the newest is 2026-11-30 02:00 UTC.
-        let newest = Date(timeIntervalSince1970: 1_795_999_200)  // 2026-11-30T02:00:00Z
+        let newest = Date(timeIntervalSince1970: 1_796_004_000)  // 2026-11-30T02:00:00Z
         let dayFmt = DateFormatter()
         dayFmt.locale = Locale(identifier: "en_US_POSIX")
         dayFmt.timeZone = TimeZone(identifier: "UTC")
@@ -90,7 +90,7 @@ enum NightsFixture {
                 var text = ""
                 for op in h.ops { text += op.jsonLine + "\n" }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: runDir + "/history.jsonl"))
-                let checkers = ["staleness", "availability", "perf"].compactMap { makeChecker(named: $0, options: [:]) }
+                let checkers = ["linearizable", "staleness", "availability", "perf"].compactMap { makeChecker(named: $0, options: [:]) }
                 let results = CheckerResults(history: h, checkers: checkers)
                 try RunFolder.writeResults(runDir: runDir, results: results)
                 RunFolder.linkLatest(runDir: runDir)
@@ -121,7 +121,9 @@ enum NightsFixture {
         if pipeline == "mixed" && back == 20 { return ((4, "cannot start the system under test: store-2 exited with status 1 before it was healthy"), false) }
         if pipeline == "cp" && nemesis == "kill" && back == 11 { return ((130, "interrupted"), false) }
         switch pipeline {
-        case "ap": return (nil, nemesis != "none" && seed % 10 < 7)
+        case "ap":
+            var r = SplitMix64(seed: seed)
+            return (nil, nemesis != "none" && r.next() % 10 < 7)
         case "cp": return (nil, (nemesis == "partition-leader" && back <= 2) || (nemesis == "pause" && back == 0))
         default: return (nil, nemesis == "kill" && back == 14)
         }

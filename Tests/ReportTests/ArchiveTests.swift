@@ -49,7 +49,8 @@ struct ArchiveTests {
         let reports = (FileManager.default.enumerator(atPath: top)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("/report.html") }
         #expect(reports.count == 12)
         let links = PageLinks.check(root: top)
-        #expect(links.pages == 12 + 3 && links.links > 200)
+        #expect(links.pages == 12 + 3)
+        #expect(links.links > 12 * 5, "\(links.links) links")
         #expect(links.broken.isEmpty, "\(links.broken.prefix(10))")
         #expect(links.external.isEmpty, "\(links.external.prefix(10))")
         // Only that night: one column on its trends page.

@@ -73,6 +73,13 @@ public enum TrendsPage {
         if harness > 0 { status += "<span class=\"v harness\">\(harness) harness failure(s)</span>" }
         b += "<p>Newest night <b>\(HTML.esc(tonight.label))</b> (\(HTML.esc(IndexPage.pretty(tonight.started))) UTC): \(status)"
         b += " · \(tonightEntries.count) of \(c.rows.count) cells ran · \(c.nights.count) night(s) · <a href=\"\(HTML.href(folder + "/comparison.html"))\">comparison</a> · <a href=\"\(HTML.href(folder + "/junit.xml"))\">junit.xml</a></p>"
+        // What changed between nights (files, versions), newest first, beside the behaviour it may explain.
+        let changed = c.nights.indices.filter { !c.changes[$0].isEmpty }
+        if !changed.isEmpty {
+            b += "<p class=\"changes\"><span class=\"delta\">Δ</span> Changed: " + changed.prefix(6).map { i in
+                "<b>\(HTML.esc(c.nights[i].label))</b> \(c.changes[i].map { HTML.short($0, 120) }.joined(separator: "; "))"
+            }.joined(separator: " · ") + (changed.count > 6 ? " · <span class=\"muted\">\(changed.count - 6) earlier (Nights, below)</span>" : "") + "</p>"
+        }
         if tonight.unfinished { b += "<p class=\"alert\">The newest night's controller did not finish (crashed or still running): cells it did not reach are not shown.</p>" }
         let regressions = c.regressionsTonight
         if !regressions.isEmpty {
@@ -190,6 +197,7 @@ public enum TrendsPage {
         .alert{background:#fdf0f0;border:1px solid #f0b9b9;border-left:4px solid #c62828;padding:6px 10px;margin:8px 0;border-radius:3px}
         .alert ul{margin:4px 0 0 0;padding-left:20px}
         table.nights td{font-size:12px}
+        p.changes{font-size:12px;color:#4a5263;margin:2px 0 8px}
         .legend .mk{margin-right:2px}
         """
 

@@ -46,14 +46,17 @@ public struct NightIdentity: Codable, Sendable, Equatable {
         if campaignSHA256 != previous.campaignSHA256 { out.append("campaign file changed") }
         else if inputsSHA256 != previous.inputsSHA256 { out.append("a pipeline, workload or nemesis file changed") }
         if faultlineVersion != previous.faultlineVersion { out.append("Faultline \(previous.faultlineVersion) → \(faultlineVersion)") }
+        // One line per component and change, naming every pipeline it changed in (often all of them).
+        var lines: [(what: String, pipelines: [String])] = []
         for c in components {
             let before = previous.components.first { $0.pipeline == c.pipeline && $0.component == c.component }
-            if let before, before.version != c.version {
-                out.append("\(c.pipeline).\(c.component): \(before.firstLine) → \(c.firstLine)")
-            } else if before == nil, !previous.components.isEmpty {
-                out.append("\(c.pipeline).\(c.component): now \(c.firstLine)")
-            }
+            var what: String? = nil
+            if let before, before.version != c.version { what = "\(c.component): \(before.firstLine) → \(c.firstLine)" }
+            else if before == nil, !previous.components.isEmpty { what = "\(c.component): now \(c.firstLine)" }
+            guard let what else { continue }
+            if let i = lines.firstIndex(where: { $0.what == what }) { lines[i].pipelines.append(c.pipeline) } else { lines.append((what, [c.pipeline])) }
         }
+        out += lines.map { l in l.pipelines.count == 1 ? "\(l.pipelines[0]).\(l.what)" : "\(l.what) (\(l.pipelines.joined(separator: ", ")))" }
         return out
     }
 

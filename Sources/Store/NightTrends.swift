@@ -64,14 +64,14 @@ public struct CampaignTrends: Sendable {
             let c0 = firstCell[key]!
             var entries: [NightEntry?] = nights.map { n in
                 guard let c = n.cells[key] else { return nil }
-                var results: StoredRun? = nil
-                if !c.run.isEmpty { results = try? StoredRun.load(dir: root + "/" + c.run) }
-                let kinds = results?.results?.verdicts.filter { $0.valid == .invalid }.map(\.checker) ?? []
+                // results.json alone (not test.yml): a 30-night page reads hundreds of runs.
+                let results = c.run.isEmpty ? nil : StoredRun.readResults(root + "/" + c.run + "/results.json")
+                let kinds = results?.verdicts.filter { $0.valid == .invalid }.map(\.checker) ?? []
                 var link: String? = nil
                 if !c.run.isEmpty && fm.fileExists(atPath: root + "/" + c.run) {
                     link = c.run + (fm.fileExists(atPath: root + "/" + c.run + "/report.html") ? "/report.html" : "/")
                 }
-                return NightEntry(cell: c, mark: c.mark, metrics: RunMetrics(results: results?.results),
+                return NightEntry(cell: c, mark: c.mark, metrics: RunMetrics(results: results),
                                   anomalyKinds: c.mark == .harnessFailure ? [] : kinds, regression: false, link: link)
             }
             // Regression: failed tonight, held on the previous night that has a verdict (harness failures

@@ -45,20 +45,19 @@ let package = Package(
         .target(name: "Nemesis", dependencies: [
             "History", "Net", "Supervisor",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Seeded op and phase plans.
         .target(name: "Generator", dependencies: ["History"]),
-        // HTTP client adapters per system.
-        .target(name: "Client", dependencies: [
-            "History",
+        // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
+        .target(name: "Systems", dependencies: [
+            "History", "Contracts", "Nemesis",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Client", "Store",
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -69,8 +68,11 @@ let package = Package(
         ]),
         // HTML/SVG pages from a store alone: report.html per run, campaign comparison pages.
         .target(name: "Report", dependencies: ["Store"]),
+        // The built-in node contract shared by Node and the controller: roles, bug switches, settings checks.
+        .target(name: "Contracts"),
         // The built-in pipeline components.
         .target(name: "Node", dependencies: [
+            "Contracts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,11 +103,11 @@ let package = Package(
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "FaultlineTesting", "faultline", "faultline-node"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

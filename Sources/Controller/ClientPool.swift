@@ -1,8 +1,8 @@
 // ClientPool: the logical client processes of a run, one op at a time each, fed by the seeded op stream.
-import Client
 import Foundation
 import Generator
 import History
+import Systems
 
 /// OpDispenser hands the seeded ops out in order, each with the earliest time it may start (rate limit).
 final class OpDispenser: @unchecked Sendable {
@@ -26,11 +26,33 @@ final class OpDispenser: @unchecked Sendable {
     }
 }
 
+/// The clients one logical process has open, one per node it talked to (Jepsen's open! on first use);
+/// all closed when the process ends.
+final class ProcessClients: @unchecked Sendable {
+    let process: Int
+    private var open: [String: any SystemClient] = [:]
+
+    init(process: Int) { self.process = process }
+
+    /// The process' client of `node`, opened now if it has none.
+    func client(_ node: ResolvedNode, adapter: any SystemAdapter) async throws -> any SystemClient {
+        if let c = open[node.name] { return c }
+        let c = try await adapter.open(node.systemNode, process: process)
+        open[node.name] = c
+        return c
+    }
+
+    func closeAll() async {
+        for c in open.values { await c.close() }
+        open = [:]
+    }
+}
+
 /// ClientPool runs `concurrency` workers. Worker w starts as process w; an op that ends in `info`
-/// retires its process and the worker continues as process `p + concurrency` (Jepsen's rule: a
-/// process with an op of unknown outcome never issues another).
+/// retires its process (its clients are closed) and the worker continues as process `p + concurrency`
+/// with new clients (Jepsen's rule: a process with an op of unknown outcome never issues another).
 struct ClientPool {
-    let adapter: any ClientAdapter
+    let adapter: any SystemAdapter
     let history: HistoryWriter
     let nodes: [ResolvedNode]
     let concurrency: Int
@@ -45,14 +67,20 @@ struct ClientPool {
             for w in 0..<concurrency {
                 group.addTask {
                     var process = w
+                    var clients = ProcessClients(process: w)
                     while !Task.isCancelled {
                         let (op, at) = dispenser.next()
                         if at >= deadline { break }
                         let start = t0 + .milliseconds(Int64(at * 1000))
                         if start > .now { try? await Task.sleep(until: start, clock: .continuous) }
                         if Task.isCancelled || ContinuousClock.now - t0 >= .milliseconds(Int64(deadline * 1000)) { break }
-                        if await perform(op, process: process) == .info { process += concurrency }
+                        if await perform(op, clients: clients) == .info {
+                            await clients.closeAll()
+                            process += concurrency
+                            clients = ProcessClients(process: process)
+                        }
                     }
+                    await clients.closeAll()
                     return process
                 }
             }
@@ -64,15 +92,32 @@ struct ClientPool {
 
     enum Ended { case ok, fail, info }
 
-    /// Records the invocation, performs it on the process' node, records exactly one completion.
+    /// Performs one op as a fresh process on `node` (final reads), closing its client after.
     @discardableResult
-    func perform(_ op: PlannedOp, process: Int, node: ResolvedNode? = nil) async -> Ended {
+    func perform(_ op: PlannedOp, process: Int, node: ResolvedNode) async -> Ended {
+        let clients = ProcessClients(process: process)
+        let ended = await perform(op, clients: clients, node: node)
+        await clients.closeAll()
+        return ended
+    }
+
+    /// Records the invocation, performs it through the process' client of its node, records exactly one
+    /// completion. A client that cannot be opened sent nothing: the op failed.
+    @discardableResult
+    func perform(_ op: PlannedOp, clients: ProcessClients, node: ResolvedNode? = nil) async -> Ended {
+        let process = clients.process
         let targets = routes[op.f] ?? nodes
         let n = node ?? targets[process % targets.count]
         history.record(process: .client(process), type: .invoke, f: op.f, key: op.key, value: op.value, node: n.name)
-        // A set's reads return every element: the adapters call that "read-set".
+        // A set's reads return every element: the clients call that "read-set".
         let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : op.f
-        let outcome = await adapter.invoke(f: f, key: op.key, value: op.value, process: process, baseURL: n.baseURL)
+        let outcome: ClientOutcome
+        do {
+            let client = try await clients.client(n, adapter: adapter)
+            outcome = await client.perform(ClientOperation(f: f, key: op.key, value: op.value, process: process))
+        } catch {
+            outcome = .fail("cannot open a client of \(n.name): \(error)")
+        }
         switch outcome {
         case .ok(let v):
             history.record(process: .client(process), type: .ok, f: op.f, key: op.key, value: v, node: n.name)

@@ -1,6 +1,7 @@
 // CommandComponent: a pipeline component that runs any command as its nodes (a user's own system, etcd, ...).
 import Foundation
 import History
+import Systems
 import Yams
 
 /// CommandComponent is the `command:` form of a pipeline component (README "Your own system under test"):
@@ -16,8 +17,8 @@ import Yams
 ///       health: http://127.0.0.1:{port:client}/health     # or {command: [etcdctl, ...]}; optional
 ///       stop_signal: TERM                # TERM (default), INT, QUIT, HUP, KILL, USR1, USR2
 ///       peer_names: hosts                # hosts (default) | addresses
-///       client: etcd                     # builtin | etcd
-///       client_settings: {serializable: true}
+///       client: etcd                     # a system of the registry (Systems/SystemRegistry.swift)
+///       client_settings: {serializable: true}   # that system's client settings
 ///
 /// Placeholders: `{name}`, `{host}` (the name peers know this node by), `{data_dir}`, `{port:NAME}`,
 /// `{peers}` (the other nodes' `host:PEERPORT`, comma-separated) and `{cluster}` (every node as
@@ -56,14 +57,15 @@ public struct CommandComponent: Sendable, Equatable {
     public var peerNames: PeerNames
     public var client: String
     public var clientSettings: [String: JSONValue]
+    /// One-time commands of a bootstrapped system (`system:` form): before each node starts, after all are healthy.
+    public var setup: [SetupStep] = []
+    /// Seconds from the stop signal to SIGKILL, when the system says (else the controller's).
+    public var stopGrace: Double? = nil
 
     public static let fields = ["command", "replicas", "ports", "peer_port", "client_port", "args", "env", "health",
                                 "stop_signal", "peer_names", "client", "client_settings"]
-    public static let clients = ["builtin", "etcd"]
     static let signals: [String: Int32] = ["TERM": SIGTERM, "INT": SIGINT, "QUIT": SIGQUIT, "HUP": SIGHUP,
                                            "KILL": SIGKILL, "USR1": SIGUSR1, "USR2": SIGUSR2]
-    /// Settings each client adapter understands (checked here, so a typo is an input error).
-    static let clientSettingNames: [String: [String]] = ["builtin": [], "etcd": ["serializable"]]
 
     /// Parses the command fields of component `f` (the mapping `m`, already checked against `fields`).
     static func parse(_ y: YAMLFields, _ m: Node.Mapping, _ f: String) throws -> CommandComponent {
@@ -158,18 +160,16 @@ public struct CommandComponent: Sendable, Equatable {
             stop = sig
         }
         let client = try y.string(m, "client", f) ?? "builtin"
-        guard let allowedSettings = clientSettingNames[client] else {
-            throw y.fail(m["client"], "\(f).client", "unknown client '\(client)' (one of \(clients.joined(separator: ", ")))")
+        guard let system = SystemRegistry.named(client) else {
+            throw y.fail(m["client"], "\(f).client", "unknown client '\(client)' (one of \(SystemRegistry.names.joined(separator: ", ")))")
         }
         var settings: [String: JSONValue] = [:]
         if let sn = m["client_settings"] {
-            let sm = try y.mapping(sn, "\(f).client_settings", allowed: allowedSettings)
-            for (k, v) in sm {
-                let key = k.string ?? "?"
-                if key == "serializable" && v.bool == nil {
-                    throw y.fail(v, "\(f).client_settings.serializable", "expected true or false")
-                }
-                settings[key] = y.json(v)
+            // The system names its client settings and checks their values, so a typo is an input error.
+            let sm = try y.mapping(sn, "\(f).client_settings", allowed: system.clientSettings)
+            for (k, v) in sm { settings[k.string ?? "?"] = y.json(v) }
+            if let e = system.checkClientSettings(settings) {
+                throw y.fail(sm[e.field] ?? sn, "\(f).client_settings.\(e.field)", e.message)
             }
         }
         return CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,

@@ -113,9 +113,11 @@ enum CommandNodes {
         try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: n.folder + "/command.txt"))
         var healthURL: String?
         if case .url(let t) = cmd.health { healthURL = TemplateText.expand(t, v) }
-        return NodeSpec(name: n.name, executable: executable, arguments: arguments, environment: env,
-                        workingDirectory: n.folder, logDirectory: n.folder, ports: n.ports.values.sorted(),
-                        healthURL: healthURL, stopSignal: cmd.stopSignal)
+        var spec = NodeSpec(name: n.name, executable: executable, arguments: arguments, environment: env,
+                            workingDirectory: n.folder, logDirectory: n.folder, ports: n.ports.values.sorted(),
+                            healthURL: healthURL, stopSignal: cmd.stopSignal)
+        spec.stopGrace = cmd.stopGrace
+        return spec
     }
 
     /// Waits until node `n` is healthy: its URL answers 200, or its health command exits 0.

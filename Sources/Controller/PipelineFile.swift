@@ -1,4 +1,5 @@
 // PipelineFile: a pipeline profile (pipelines/*.yml): which components, how many replicas, which settings.
+import Contracts
 import Foundation
 import History
 import Yams
@@ -12,13 +13,14 @@ import Yams
 ///                              # ingest, connector, loader, cache, api (one process each)
 ///         replicas: 3
 ///         base_port: 7201      # optional: fixed ports base_port, base_port+1, ...; default: free ports
-///         settings: {...}      # docs/nodes.md; validated by the node itself
+///         settings: {...}      # docs/nodes.md; checked here by the node's own rules (Contracts)
 ///         bugs: []             # optional
 ///         uses: [broker]       # optional, service roles only: the upstream components (default: the
 ///                              # one component of each role this role needs; PipelineLinks.swift)
 ///
-/// A component may instead run any command as its nodes (`command:`, see `CommandComponent`); its role is
-/// then "command". Every field is checked here except a role's settings, which the node validates on start.
+/// A component may instead run any command as its nodes (`command:`, see `CommandComponent`), or a system
+/// Faultline starts itself (`system: etcd`, PipelineFile+System.swift); its role is then "command". Every
+/// field is checked here, a role's settings and bugs by the node's own rules (PipelineFile+Settings.swift).
 public struct PipelineFile: Sendable, Equatable {
     public struct Component: Sendable, Equatable {
         public var name: String
@@ -42,7 +44,7 @@ public struct PipelineFile: Sendable, Equatable {
     public var name: String
     public var components: [Component]
 
-    public static let roles = ["broker", "store", "warehouse"] + PipelineLinks.serviceRoles
+    public static let roles = Role.allCases.map(\.rawValue)
 
     public static func load(path: String) throws -> PipelineFile {
         let (y, root) = try YAMLFields.load(path: path)
@@ -59,6 +61,10 @@ public struct PipelineFile: Sendable, Equatable {
                 throw y.fail(k, "components", "a component name is lower-case letters, digits and _")
             }
             let f = "components.\(cname)"
+            if v.mapping?["system"] != nil {
+                out.append(try systemComponent(y, v, name: cname))
+                continue
+            }
             if v.mapping?["command"] != nil {
                 let m = try y.mapping(v, f, allowed: CommandComponent.fields + ["version"])
                 let cmd = try CommandComponent.parse(y, m, f)
@@ -100,6 +106,7 @@ public struct PipelineFile: Sendable, Equatable {
                     bugs.append(s)
                 }
             }
+            try checkBuiltin(y, m, f, role: role, settings: settings, bugs: bugs)
             var c = Component(name: cname, role: role, replicas: replicas, basePort: base,
                               basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs)
             c.uses = uses ?? []

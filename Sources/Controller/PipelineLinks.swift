@@ -1,4 +1,5 @@
 // PipelineLinks: which components a pipeline service talks to (its upstreams), from `uses:` or its role.
+import Contracts
 import Foundation
 
 /// PipelineLinks resolves and checks the links between components of a pipeline file:
@@ -14,16 +15,10 @@ import Foundation
 /// Without `uses:`, a service uses the one component of each role it needs (an error names the field
 /// when there is none or several); with `uses:`, exactly one listed component per needed role.
 public enum PipelineLinks {
-    public static let serviceRoles = ["ingest", "connector", "loader", "cache", "api"]
+    public static let serviceRoles = Role.services.map(\.rawValue)
 
     public static func upstreamRoles(of role: String) -> [String] {
-        switch role {
-        case "ingest": return ["broker"]
-        case "connector": return ["broker", "store"]
-        case "loader": return ["store", "warehouse"]
-        case "api": return ["warehouse", "cache"]
-        default: return []
-        }
+        Role(rawValue: role)?.upstreamRoles.map(\.rawValue) ?? []
     }
 
     static func resolve(_ file: inout PipelineFile) throws {

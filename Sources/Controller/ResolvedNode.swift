@@ -1,8 +1,10 @@
 // ResolvedNode: one node of a run with its port, data dir and peers, and the config JSON it is given.
+import Contracts
 import Foundation
 import History
 import Net
 import Supervisor
+import Systems
 
 /// ResolvedNode is a pipeline node placed in a run: name, role, port and folders.
 public struct ResolvedNode: Sendable {
@@ -26,6 +28,10 @@ public struct ResolvedNode: Sendable {
 
     public var dataDir: String { folder + "/data" }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The node as its system's clients and leader discovery see it.
+    public var systemNode: SystemNode {
+        SystemNode(name: name, port: port, ports: ports.isEmpty ? ["client": port] : ports, role: Role(rawValue: role))
+    }
 
     /// The node config of docs/nodes.md, with `peers` the addresses of this node's outgoing proxies.
     public func configJSON(peers: [String: String]) -> JSONValue {

@@ -1,16 +1,18 @@
 // TestRunner+Pipeline: what a `kind: pipeline` workload adds to a run: every component, routes for
 // ingest and query ops, the drain after the heal and the final read of each stage.
-import Client
+import Contracts
 import Foundation
 import Generator
 import History
 import Logging
+import Systems
 
 extension TestRunner {
     /// The components a pipeline workload starts: all of them; it needs one ingest, connector, loader
     /// and api component (their upstreams are resolved by PipelineLinks).
     static func pipelineComponents(_ pipeline: PipelineFile, workload: WorkloadFile) throws -> [String] {
-        for role in ["ingest", "connector", "loader", "api", "broker", "store", "warehouse"] {
+        // Every role but the cache, which the api uses when the pipeline has one.
+        for role in Role.allCases.map(\.rawValue) where role != Role.cache.rawValue {
             let n = pipeline.components.filter { $0.role == role }.count
             if n != 1 {
                 throw InputError(file: pipeline.path, line: 1, field: "components",
@@ -21,14 +23,14 @@ extension TestRunner {
     }
 
     static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
-        ["ingest": nodes.filter { $0.role == "ingest" }, "query": nodes.filter { $0.role == "api" }]
+        ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue }]
     }
 
     /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader
     /// finished a pass with nothing pending; logs when that was not reached.
     func drain(nodes: [ResolvedNode], pipeline: PipelineFile, timeout: Double, logger: Logger) async {
-        guard let connector = nodes.first(where: { $0.role == "connector" }),
-              let loader = nodes.first(where: { $0.role == "loader" }) else { return }
+        guard let connector = nodes.first(where: { $0.role == Role.connector.rawValue }),
+              let loader = nodes.first(where: { $0.role == Role.loader.rawValue }) else { return }
         let http = HTTPTransport(connections: 2, timeout: 1)
         defer { Task { await http.shutdown() } }
         let start = ContinuousClock.now
@@ -63,7 +65,8 @@ extension TestRunner {
     /// that stage's component.
     func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int) async {
         var p = firstProcess
-        for stage in ["broker", "store", "warehouse"] {
+        // The replicated roles are the pipeline's stages, in flow order.
+        for stage in Role.replicated.map(\.rawValue) {
             let stageNodes = nodes.filter { $0.role == stage }
             guard !stageNodes.isEmpty else { continue }
             await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,

@@ -1,6 +1,6 @@
 // TestRunner: one test end to end: nodes up, clients + nemesis, heal, final reads, nodes down, check, store.
 import Checker
-import Client
+import Contracts
 import Foundation
 import Generator
 import History
@@ -9,6 +9,7 @@ import Nemesis
 import Net
 import Store
 import Supervisor
+import Systems
 
 /// TestRunner runs one resolved test and writes its run folder:
 /// `results/<name>/<UTC timestamp>/{test.yml, pipeline.yml, workload.yml, nemesis.yml, history.jsonl,
@@ -86,13 +87,13 @@ public final class TestRunner: @unchecked Sendable {
         return (pipeline, workload, [comp.name], names)
     }
 
-    /// How the nemesis finds leaders: a pipeline workload asks every built-in node's /status (its
-    /// schedules name the component); otherwise the target component's own way (etcd: its API).
-    static func leaderDiscovery(_ pipeline: PipelineFile, workload: WorkloadFile, nodes: [ResolvedNode]) -> any LeaderDiscovery {
+    /// The adapter of the system under test: for a pipeline workload the built-in system (every
+    /// component, routed by role), else the system of the target component.
+    static func adapter(_ pipeline: PipelineFile, workload: WorkloadFile, concurrency: Int) -> any SystemAdapter {
         if workload.kind != .pipeline, let target = pipeline.component(named: workload.target) {
-            return ComponentAccess.leaderDiscovery(target, nodes: nodes)
+            return ComponentAccess.adapter(target, workload: workload, concurrency: concurrency)
         }
-        return StatusLeaderDiscovery(statusURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL + "/status") }))
+        return ComponentAccess.pipelineAdapter(workload: workload, concurrency: concurrency)
     }
 
     /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.
@@ -128,19 +129,22 @@ public final class TestRunner: @unchecked Sendable {
         let net = ProxyNetwork(threads: 1)
         var startError: String?
         var nodes: [ResolvedNode] = []
+        let adapter = Self.adapter(pipeline, workload: workload, concurrency: concurrency)
         do {
             nodes = try NodePlacement.place(pipeline, components: componentNames, runDir: runDir)
             NodePlacement.wireUpstreams(&nodes, pipeline: pipeline)
             try await NodePlacement.link(nodes, net: net)
             try await NodePlacement.linkUpstreams(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
+            try CommandNodes.runSetupBeforeStart(nodes)
             for s in specs { try supervisor.start(s) }
             for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: 15) }
-            let discovery = Self.leaderDiscovery(pipeline, workload: workload, nodes: nodes)
+            try CommandNodes.runSetupAfterHealthy(nodes)
+            let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
             let deadline = ContinuousClock.now + .seconds(10)
             // Every replicated component needs its own leader (service components have none).
             for (c, names) in componentNodes.sorted(by: { $0.key < $1.key }) {
-                guard let role = pipeline.component(named: c)?.role, !PipelineLinks.serviceRoles.contains(role) else { continue }
+                guard let role = pipeline.component(named: c)?.role, Role(rawValue: role)?.isService != true else { continue }
                 var leader: String?
                 while leader == nil && ContinuousClock.now < deadline && !interrupted {
                     leader = await discovery.leader(among: names)
@@ -151,6 +155,7 @@ public final class TestRunner: @unchecked Sendable {
         } catch let e as InputError {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
+            await adapter.shutdown()
             throw e
         } catch {
             startError = "\(error)"
@@ -159,6 +164,7 @@ public final class TestRunner: @unchecked Sendable {
             logger.error("cannot start the system under test: \(startError)")
             supervisor.shutdown(grace: 1)
             await net.shutdown()
+            await adapter.shutdown()
             throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(runDir)/nodes/)")
         }
 
@@ -170,15 +176,13 @@ public final class TestRunner: @unchecked Sendable {
         } catch {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
+            await adapter.shutdown()
             throw error
         }
-        let transport = HTTPTransport(connections: concurrency, timeout: workload.opTimeout)
-        let adapter: any ClientAdapter = isPipeline ? PipelineClient(transport: transport)
-            : ComponentAccess.adapter(pipeline.component(named: workload.target)!, kind: workload.kind, transport: transport)
         var pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
                               kind: workload.kind, counters: counters)
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
-        let discovery = Self.leaderDiscovery(pipeline, workload: workload, nodes: nodes)
+        let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
@@ -230,7 +234,7 @@ public final class TestRunner: @unchecked Sendable {
 
         logger.info("stopping nodes")
         supervisor.shutdown(grace: 3)
-        await transport.shutdown()
+        await adapter.shutdown()
         await net.shutdown()
         history.close()
 

@@ -1,25 +1,6 @@
 // The node config file written by the controller: name, role, port, data dir, peers, settings, bugs.
+@_exported import Contracts
 import Foundation
-
-public enum Role: String, Sendable, CaseIterable {
-    case broker, store, warehouse
-    /// The pipeline's single-process services (docs/nodes.md "Pipeline roles").
-    case ingest, connector, loader, cache, api
-}
-
-/// Known defects a node can be started with, one per name, to prove the checkers find them.
-public enum Bug: String, Sendable, CaseIterable {
-    /// Every 5th write is acknowledged (with a plausible answer) but never stored.
-    case ackWithoutStore = "ack_without_store"
-    /// This node answers every read from its own copy, and stops applying replicated entries after 5.
-    case staleReads = "stale_reads"
-    /// On restart the last 5 entries of the log are dropped, even though they were written.
-    case loseTailOnRestart = "lose_tail_on_restart"
-    /// Loader: every 5th new object is recorded as loaded but never inserted into the warehouse.
-    case skipObjects = "skip_objects"
-    /// Connector: commits the consumed offset before writing the object, so a failed write loses the batch.
-    case commitBeforeWrite = "commit_before_write"
-}
 
 public struct ConfigError: Error, CustomStringConvertible {
     public let description: String
@@ -86,10 +67,11 @@ public struct NodeConfig: Sendable {
         if peers[name] != nil { throw fail("peers", "must not contain the node itself") }
         var bugs: Set<Bug> = []
         for b in (o["bugs"] ?? .array([])).arrayValue ?? [] {
-            guard let s = b.stringValue, let bug = Bug(rawValue: s) else {
-                throw fail("bugs", "unknown bug \(b.encodedString); known: \(Bug.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let s = b.stringValue else { throw fail("bugs", "must be a list of bug names") }
+            switch Bug.named(s) {
+            case .success(let bug): bugs.insert(bug)
+            case .failure(let e): throw fail(e.field, e.message)
             }
-            bugs.insert(bug)
         }
         var upstreams: [Role: [String]] = [:]
         guard let uo = (o["upstreams"] ?? .object([:])).objectValue else { throw fail("upstreams", "must be an object") }
@@ -111,7 +93,7 @@ public struct NodeConfig: Sendable {
         let settingsJSON = o["settings"] ?? .object([:])
         guard let so = settingsJSON.objectValue else { throw fail("settings", "must be an object") }
         let settings: Settings
-        do { settings = try Settings(role: role, json: so) } catch let e as SettingsError {
+        do { settings = try Settings(role: role, values: so) } catch let e as SettingsError {
             throw fail("settings.\(e.field)", e.message)
         }
         return NodeConfig(name: name, role: role, port: port, dataDir: dataDir, peers: peers,
@@ -119,6 +101,7 @@ public struct NodeConfig: Sendable {
     }
 }
 
-extension JSON {
-    var encodedString: String { String(decoding: encoded(), as: UTF8.self) }
+extension JSON: SettingValue {
+    /// Compact JSON text: how settings choices are compared and named (Contracts.SettingValue).
+    public var jsonText: String { String(decoding: encoded(), as: UTF8.self) }
 }

@@ -51,7 +51,9 @@ enum ServiceRunner {
         case .connector: ConnectorRole(node: node)
         case .loader: LoaderRole(node: node)
         case .cache: CacheRole(node: node)
-        default: APIRole(node: node)
+        case .api: APIRole(node: node)
+        // Exhaustive on purpose: a new service role that is not wired here fails to compile.
+        case .broker, .store, .warehouse: throw ConfigError(description: "\(config.role.rawValue) is a replicated role, not a service")
         }
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())

@@ -20,6 +20,8 @@ public struct NodeSpec: Sendable, Equatable {
     public var healthURL: String?
     /// Signal for a graceful stop (SIGTERM unless the system wants another).
     public var stopSignal: Int32
+    /// Seconds between the stop signal and SIGKILL, when the system says (else the caller's grace).
+    public var stopGrace: Double? = nil
 
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 workingDirectory: String, logDirectory: String? = nil, ports: [Int] = [], healthURL: String? = nil,

@@ -133,14 +133,14 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Stop signal (SIGTERM) to the group, then SIGKILL after `grace` seconds; waits until reaped.
     public func stop(_ name: String, grace: Double = 5) {
-        guard let (pid, sig): (Int32, Int32) = try? withNode(name, { m in
+        guard let (pid, sig, own): (Int32, Int32, Double?) = try? withNode(name, { m in
             guard let p = m.pid else { throw SupervisorError.notRunning(name) }
             m.expectingExit = true
-            return (p, m.spec.stopSignal)
+            return (p, m.spec.stopSignal, m.spec.stopGrace)
         }) else { return }
         Glibc.kill(-pid, sig)
         Glibc.kill(-pid, SIGCONT)  // a paused node cannot handle SIGTERM
-        if !waitExit(name, pid: pid, timeout: grace) {
+        if !waitExit(name, pid: pid, timeout: own ?? grace) {
             Glibc.kill(-pid, SIGKILL)
             _ = waitExit(name, pid: pid, timeout: 5)
         }

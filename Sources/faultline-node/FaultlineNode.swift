@@ -7,9 +7,12 @@ import Node
 struct FaultlineNode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline-node",
-        abstract: "Run one built-in Faultline component (broker, store, warehouse, ingest, connector, loader, cache or api).")
+        abstract: "Run one built-in Faultline component (\(roleNames)).")
 
-    @Argument(help: "The role: broker, store, warehouse, ingest, connector, loader, cache or api.")
+    /// From the one role table (Contracts.Role), so a new role shows up here by itself.
+    static let roleNames = Role.allCases.map(\.rawValue).joined(separator: ", ")
+
+    @Argument(help: ArgumentHelp("The role: \(FaultlineNode.roleNames)."))
     var role: String
 
     @Option(help: "The node's JSON config file (written by the controller).")

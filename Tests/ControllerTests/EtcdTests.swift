@@ -4,6 +4,7 @@ import History
 import Nemesis
 import Net
 import Supervisor
+import Systems
 import Testing
 
 @testable import Controller
@@ -60,6 +61,7 @@ struct EtcdTests {
         let names = nodes.map(\.name)
         let net = ProxyNetwork(threads: 1)
         let sup = Supervisor()
+        let etcd = try #require(SystemRegistry.named("etcd")).adapter(AdapterContext(workload: "register", opTimeout: 2, concurrency: 1))
         var pids: [Int32] = []
         do {
             try await NodePlacement.link(nodes, net: net)
@@ -89,7 +91,8 @@ struct EtcdTests {
                 #expect(viaLink.count >= 6)
             }
 
-            let discovery = EtcdLeaderDiscovery(clientURLs: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.baseURL) }))
+            // The leader through the Systems layer: the registry's etcd adapter asks etcd's own API.
+            let discovery = etcd.leaderDiscovery(nodes.map(\.systemNode))
             let leader = await discovery.leader(among: names)
             #expect(leader != nil && names.contains(leader!))
 
@@ -124,6 +127,7 @@ struct EtcdTests {
         }
         sup.shutdown(grace: 1)
         await net.shutdown()
+        await etcd.shutdown()
         for p in pids { #expect(!Self.alive(p), "etcd pid \(p) left running") }
     }
 

@@ -6,6 +6,7 @@ import History
 import Nemesis
 import Net
 import Supervisor
+import Systems
 import Testing
 
 @Suite(.serialized) struct ExecutorTests {

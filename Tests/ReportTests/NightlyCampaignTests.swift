@@ -1,6 +1,6 @@
 // Nights of a real campaign (built-in store, register workload, 5 s runs): two nights hold, a bug switch
 // turned on makes the third a regression with its anomaly first seen that night, and a fourth night where
-// a node cannot start is a harness failure (exit 5), not an anomaly; --keep-nights archives the oldest.
+// the nodes cannot start is a harness failure (exit 5), not an anomaly; --keep-nights archives the oldest.
 import FaultlineTesting
 import Foundation
 import Store
@@ -11,7 +11,7 @@ struct NightlyCampaignTests {
     static var faultline: String { CLIProcess.binary("faultline") }
 
     /// A one-component CP pipeline (3 store replicas) with a `version:` command, a bug switch and settings.
-    static func writePipeline(_ dir: String, bug: Bool, version: String, settings: String = "{write_quorum: 2, read_quorum: 2, fsync: always}") {
+    static func writePipeline(_ dir: String, bug: Bool, version: String) {
         let text = """
             name: cp
             components:
@@ -19,7 +19,7 @@ struct NightlyCampaignTests {
                 role: store
                 replicas: 3
                 version: echo \(version)
-                settings: \(settings)
+                settings: {write_quorum: 2, read_quorum: 2, fsync: always}
                 bugs: [\(bug ? "ack_without_store" : "")]
 
             """
@@ -84,8 +84,21 @@ struct NightlyCampaignTests {
         #expect(html.contains("store-1.0 → store-1.1"))
         for e in row.entries { #expect(e?.link.map { FileManager.default.fileExists(atPath: results + "/" + $0) } == true) }
 
-        // Night 4: a setting the store refuses, so no node starts. Harness failure, exit 5; the oldest night is archived.
-        Self.writePipeline(dir, bug: false, version: "store-1.1", settings: "{write_quorum: 0}")
+        // Night 4: the store's nodes exit as soon as they start. Harness failure, exit 5; the oldest night is archived.
+        let broken = """
+            name: cp
+            components:
+              store:
+                command: /bin/sh
+                args: ["-c", "echo this store cannot start >&2; exit 1"]
+                replicas: 3
+                ports: {client: free}
+                health: "http://127.0.0.1:{port:client}/health"
+                client: builtin
+                version: echo store-1.1
+
+            """
+        _ = FileManager.default.createFile(atPath: dir + "/cp.yml", contents: Data(broken.utf8))
         let r4 = try Self.night(file, results, "night-4", extra: ["--keep-nights", "3"])
         #expect(r4.status == 5, "\(r4.stdout)\n\(r4.stderr.suffix(1500))")
         #expect(r4.stdout.contains("HARNESS FAILURE cp") && r4.stdout.contains("only harness failures"))

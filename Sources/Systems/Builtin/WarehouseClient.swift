@@ -3,12 +3,18 @@ import History
 
 /// WarehouseClient maps register ops on rows (read = GET /rows/k, write = PUT, cas = PUT with
 /// if_value) and set ops (add e to s = PUT /rows/s.e; read = the rows in [s., s/)).
-public struct WarehouseClient: ClientAdapter {
+public struct WarehouseClient: SystemClient {
     let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
 
-    public init(transport: HTTPTransport) { self.transport = transport }
+    public init(transport: HTTPTransport, baseURL: String) {
+        self.transport = transport
+        self.baseURL = baseURL
+    }
 
-    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, key, value) = (op.f, op.key, op.value)
         let k = key ?? "r"
         switch f {
         case "read":
@@ -34,5 +40,6 @@ public struct WarehouseClient: ClientAdapter {
         }
     }
 
-    public func shutdown() async { await transport.shutdown() }
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
 }

@@ -8,12 +8,18 @@ import History
 /// "position"}`); `final-read {"stage": s}` reads every event id stage s holds: `broker` = every
 /// partition's log from offset 0 to its high watermark, `store` = every event of every `events/` object
 /// (once per broker position: replayed objects overlap), `warehouse` = every event row.
-public struct PipelineClient: ClientAdapter {
+public struct PipelineClient: SystemClient {
     let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
 
-    public init(transport: HTTPTransport) { self.transport = transport }
+    public init(transport: HTTPTransport, baseURL: String) {
+        self.transport = transport
+        self.baseURL = baseURL
+    }
 
-    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, value) = (op.f, op.value)
         switch f {
         case "ingest":
             guard let id = value.intValue else { return .fail("ingest value must be an event id") }
@@ -85,7 +91,8 @@ public struct PipelineClient: ClientAdapter {
         return .ok(rows.compactMap { $0["value"]?["id"]?.intValue })
     }
 
-    public func shutdown() async { await transport.shutdown() }
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
 
     /// What a stage's final read found: its event ids, or why it could not be read (an `info` op).
     enum IDs { case ok([Int]), failed(String) }

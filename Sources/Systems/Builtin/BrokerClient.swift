@@ -6,15 +6,21 @@ import History
 /// `produce v` = POST /produce; `poll` = GET /fetch from the consumer's (process') next offset, which
 /// then moves past what was returned; `drain` = the whole partition from offset 0 up to its high
 /// watermark, fetched in pages.
-public final class BrokerClient: ClientAdapter, @unchecked Sendable {
+public final class BrokerClient: SystemClient, @unchecked Sendable {
     let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
     private let lock = NSLock()
     /// (process, partition) → next offset to poll.
     private var positions: [String: Int] = [:]
 
-    public init(transport: HTTPTransport) { self.transport = transport }
+    public init(transport: HTTPTransport, baseURL: String) {
+        self.transport = transport
+        self.baseURL = baseURL
+    }
 
-    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, key, value, process) = (op.f, op.key, op.value, op.process)
         guard let key, key.hasPrefix("p"), let partition = Int(key.dropFirst()) else {
             return .fail("a log key must name a partition: p0, p1, ...")
         }
@@ -66,5 +72,6 @@ public final class BrokerClient: ClientAdapter, @unchecked Sendable {
         positions[slot] = max(positions[slot] ?? 0, o)
     }
 
-    public func shutdown() async { await transport.shutdown() }
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
 }

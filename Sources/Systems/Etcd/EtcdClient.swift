@@ -15,17 +15,21 @@ import History
 ///   transport's timeout. A write or cas that times out or gets an error may still commit: `info`. A read
 ///   that does not succeed is `fail` (a read changes nothing). A refused connection (dead member) is
 ///   `fail`: the request was never sent.
-public struct EtcdClient: ClientAdapter {
+public struct EtcdClient: SystemClient {
     let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
     /// Reads from the member's own state instead of through the leader (the AP-like setting).
     public let serializable: Bool
 
-    public init(transport: HTTPTransport, serializable: Bool) {
+    public init(transport: HTTPTransport, baseURL: String, serializable: Bool) {
         self.transport = transport
+        self.baseURL = baseURL
         self.serializable = serializable
     }
 
-    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, key, value) = (op.f, op.key, op.value)
         let k = key ?? "r"
         switch f {
         case "read":
@@ -115,5 +119,6 @@ public struct EtcdClient: ClientAdapter {
         body["error"]?.stringValue ?? body["message"]?.stringValue ?? body.stringValue ?? "\(body)"
     }
 
-    public func shutdown() async { await transport.shutdown() }
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
 }

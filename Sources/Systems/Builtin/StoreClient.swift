@@ -3,12 +3,18 @@ import History
 
 /// StoreClient maps register ops on objects (read = GET, write = PUT, cas = GET then PUT with
 /// If-Match: VERSION) and set ops (add e to s = PUT /objects/s/e; read = list the prefix s/).
-public struct StoreClient: ClientAdapter {
+public struct StoreClient: SystemClient {
     let transport: HTTPTransport
+    /// The node's base URL, e.g. "http://127.0.0.1:7101".
+    public let baseURL: String
 
-    public init(transport: HTTPTransport) { self.transport = transport }
+    public init(transport: HTTPTransport, baseURL: String) {
+        self.transport = transport
+        self.baseURL = baseURL
+    }
 
-    public func invoke(f: String, key: String?, value: JSONValue, process: Int, baseURL: String) async -> ClientOutcome {
+    public func perform(_ op: ClientOperation) async -> ClientOutcome {
+        let (f, key, value) = (op.f, op.key, op.value)
         let k = key ?? "r"
         switch f {
         case "read":
@@ -42,5 +48,6 @@ public struct StoreClient: ClientAdapter {
         }
     }
 
-    public func shutdown() async { await transport.shutdown() }
+    /// HTTP keep-alive connections belong to the adapter's pool, shared by its clients: nothing to close here.
+    public func close() async {}
 }

@@ -1,6 +1,7 @@
 // EtcdLeaderDiscovery: the etcd cluster's leader, from etcd's own API (POST /v3/maintenance/status).
 import AsyncHTTPClient
 import Foundation
+import Nemesis
 import History
 import NIOCore
 

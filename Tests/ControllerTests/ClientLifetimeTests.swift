@@ -1,0 +1,101 @@
+// The client lifetime the Systems seam promises (Jepsen's open!/close!): a logical process opens one
+// client per node it talks to and keeps it for its later ops; when it is retired (an op ended info)
+// its clients are closed and the worker's next process opens new ones. Against a real built-in store.
+import Foundation
+import Generator
+import History
+import Nemesis
+import Net
+import Supervisor
+import Systems
+import Testing
+
+@testable import Controller
+
+/// Counts what the pool asks of the real built-in adapter; every call goes through to it.
+final class CountingAdapter: SystemAdapter, @unchecked Sendable {
+    let inner: any SystemAdapter
+    private let lock = NSLock()
+    private(set) var opened: [(process: Int, node: String)] = []
+    private var closedCount = 0
+
+    init(_ inner: any SystemAdapter) { self.inner = inner }
+
+    var closed: Int { lock.withLock { closedCount } }
+    var opens: [(process: Int, node: String)] { lock.withLock { opened } }
+
+    func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
+        lock.withLock { opened.append((process, node.name)) }
+        return CountingClient(inner: try await inner.open(node, process: process), owner: self)
+    }
+
+    func noteClose() { lock.withLock { closedCount += 1 } }
+    func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery { inner.leaderDiscovery(nodes) }
+    func shutdown() async { await inner.shutdown() }
+}
+
+struct CountingClient: SystemClient {
+    let inner: any SystemClient
+    let owner: CountingAdapter
+    func perform(_ op: ClientOperation) async -> ClientOutcome { await inner.perform(op) }
+    func close() async {
+        await inner.close()
+        owner.noteClose()
+    }
+}
+
+@Suite(.serialized) struct ClientLifetimeTests {
+    @Test func oneClientPerProcessAndNodeClosedWhenTheProcessEnds() async throws {
+        let dir = CLIRunner.tempDir("lifetime")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        CLIRunner.write("name: x\ncomponents:\n  store:\n    role: store\n    replicas: 1\n", to: dir + "/p.yml")
+        let pipeline = try PipelineFile.load(path: dir + "/p.yml")
+        let nodes = try NodePlacement.place(pipeline, components: ["store"], runDir: dir)
+        let net = ProxyNetwork(threads: 1)
+        let sup = Supervisor()
+        let nodeExe = URL(fileURLWithPath: CLIRunner.binary).deletingLastPathComponent().appendingPathComponent("faultline-node").path
+        let adapter = CountingAdapter(BuiltinSystem().adapter(AdapterContext(workload: "register", role: .store, opTimeout: 0.3, concurrency: 2)))
+        let history = try HistoryWriter(path: dir + "/history.jsonl")
+        do {
+            for s in try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExe) { try sup.start(s) }
+            try await sup.waitHealthy(nodes[0].name, timeout: 120)
+            let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters())
+            let mix = OpMix(kind: .register, weights: [(f: "read", weight: 1), (f: "write", weight: 1)], keyCount: 2, seed: 1)
+            // 1 s healthy, then the node is paused for the last 2 s: every op then times out (info) and
+            // retires its process.
+            let pauser = Task {
+                try? await Task.sleep(for: .seconds(1))
+                _ = try? sup.pause(nodes[0].name)
+            }
+            let next = await pool.run(dispenser: OpDispenser(mix: mix, rate: 40), t0: .now, until: 3)
+            await pauser.value
+            _ = try? sup.resume(nodes[0].name)
+            await pool.perform(PlannedOp(f: "read", key: "0", value: .null), process: next, node: nodes[0])
+        } catch {
+            Issue.record("\(error)")
+        }
+        history.close()
+        sup.shutdown(grace: 1)
+        await net.shutdown()
+        await adapter.shutdown()
+
+        let ops = try HistoryLoader.load(path: dir + "/history.jsonl").history.ops
+        let processes = Set(ops.filter { $0.type == .invoke }.compactMap { op -> Int? in
+            if case .client(let p) = op.process { return p }
+            return nil
+        })
+        #expect(ops.contains { $0.type == .info }, "no op timed out while the node was paused")
+        // Jepsen's rule: a process whose op ended info never invokes again.
+        var ended: Set<Int> = []
+        for op in ops {
+            guard case .client(let p) = op.process else { continue }
+            if op.type == .invoke { #expect(!ended.contains(p), "process \(p) invoked after an info") }
+            if op.type == .info { ended.insert(p) }
+        }
+        // Exactly one open per process (each talks to the one node), and every client closed again.
+        let opens = adapter.opens
+        #expect(opens.count == processes.count, "opens \(opens.map(\.process)) vs processes \(processes.sorted())")
+        #expect(Set(opens.map(\.process)) == processes)
+        #expect(adapter.closed == opens.count)
+    }
+}

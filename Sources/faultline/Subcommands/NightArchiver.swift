@@ -30,6 +30,10 @@ enum NightArchiver {
 
     /// Writes the archive of night `label` (of one campaign, or of all campaigns with that label) to `out`.
     static func archive(results: String, label: String, campaign: String? = nil, out: String) throws -> Written {
+        // The label names the archive and its folder: never a path (a hand-edited record could hold one).
+        guard NightIdentity.isValidLabel(label) else {
+            throw Failure(description: "night '\(label)': not a night label (letters, digits, '.', '_', '-')")
+        }
         guard let files = NightFiles.find(results: results, label: label, campaign: campaign) else {
             throw Failure(description: "\(results): no night '\(label)'\(campaign.map { " of campaign \($0)" } ?? "") (see trends.html for the nights kept)")
         }

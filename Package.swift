@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Faultline: a Jepsen-style fault-injection test harness for data pipelines.
-// One module per role (see DESIGN.md "Code layout"); dependencies point one way.
+// One module per role (see docs/design.md "Modules"); dependencies point one way.
 import PackageDescription
 
 let package = Package(
@@ -20,8 +20,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // Pure core: ops, JSONL, importers. Knows nothing else.
-        .target(name: "History"),
+        // The one JSON value, parser and writer (exact numbers and strings). A leaf: History and Node share it.
+        .target(name: "JSON"),
+        // Pure core: ops, JSONL, importers. Knows nothing else but JSON (re-exported).
+        .target(name: "History", dependencies: ["JSON"]),
         // Models and checkers: pure functions of a History.
         .target(name: "Checker", dependencies: [
             "History",
@@ -70,9 +72,9 @@ let package = Package(
         .target(name: "Report", dependencies: ["Store"]),
         // The built-in node contract shared by Node and the controller: roles, bug switches, settings checks.
         .target(name: "Contracts"),
-        // The built-in pipeline components.
+        // The built-in pipeline components. They share only the JSON and Contracts leaves with the harness.
         .target(name: "Node", dependencies: [
-            "Contracts",
+            "JSON", "Contracts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -99,6 +101,7 @@ let package = Package(
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History", "Generator", "Store"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),

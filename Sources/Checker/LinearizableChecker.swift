@@ -48,17 +48,20 @@ public struct LinearizableChecker: HistoryChecker {
     /// instead of becoming an unknown verdict, so the CLI can exit 2 with the location.
     public func analyze(_ history: History) throws -> Verdict {
         let pairs = try history.pairs()
-        var byKey: [String: [Int]] = [:]
-        for (i, p) in pairs.enumerated() { byKey[p.key ?? "", default: []].append(i) }
+        // Keyed by JSONValue, which compares strings by their scalars: keys "\u{E9}" and "e\u{301}" are
+        // two registers (a [String: _] dictionary would merge them by canonical equivalence).
+        var byKey: [JSONValue: [Int]] = [:]
+        for (i, p) in pairs.enumerated() { byKey[.string(p.key ?? ""), default: []].append(i) }
         let keys = byKey.keys.sorted { byKey[$0]!.count > byKey[$1]!.count }  // biggest first
         let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
 
         // Translate ops per partition up front so that model errors surface as input errors.
         var jobs: [PartitionJob] = []
-        for key in keys {
+        for exactKey in keys {
+            let key = exactKey.stringValue ?? ""
             let m = makeModel()
             var entries: [PartitionJob.Entry] = []
-            for i in byKey[key]! {
+            for i in byKey[exactKey]! {
                 let p = pairs[i]
                 let op: ModelOp?
                 do { op = try m.prepare(p) } catch {

@@ -1,4 +1,4 @@
-/// The JSONL encoding of an op (DESIGN.md "History format"): one object per line, fields in a
+/// The JSONL encoding of an op (docs/design.md "History format"): one object per line, fields in a
 /// fixed order so that histories diff well.
 extension Op {
     /// The op as one line of JSON, without the trailing newline.

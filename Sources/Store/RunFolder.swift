@@ -1,4 +1,4 @@
-// RunFolder: the store layout of one run (DESIGN.md "Store layout of one run") and the `latest` link.
+// RunFolder: the store layout of one run (docs/design.md "Store layout") and the `latest` link.
 import Checker
 import Foundation
 import History

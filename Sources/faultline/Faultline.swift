@@ -16,7 +16,7 @@ struct Faultline: AsyncParsableCommand {
     )
 }
 
-/// Exit codes shared by every subcommand (DESIGN.md "Commands").
+/// Exit codes shared by every subcommand (docs/design.md "Commands").
 enum ExitStatus {
     static let valid: Int32 = 0
     static let anomaly: Int32 = 1

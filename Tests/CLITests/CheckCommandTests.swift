@@ -11,8 +11,9 @@ struct CheckCommandTests {
     }
 
     static var corpus: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/corpus/porcupine").path
+        // Tests/CLITests/<file> -> Tests/Fixtures/porcupine (the corpus lives in the repository).
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/porcupine").path
     }
 
     struct Result {
@@ -48,7 +49,7 @@ struct CheckCommandTests {
         let r = try run(["check", "\(Self.corpus)/etcd_002.log", "\(Self.corpus)/c01-ok.txt"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
-        #expect(lines.count == 2)
+        try #require(lines.count == 2)
         #expect(lines[0].contains("etcd_002.log\tlinearizable\t64 ops"))
         #expect(lines[0].hasSuffix("cas-register"))
         #expect(lines[1].contains("c01-ok.txt\tlinearizable") && lines[1].hasSuffix("kv"))
@@ -57,14 +58,14 @@ struct CheckCommandTests {
     @Test func invalidHistoryExitsOneWithJSONEvidence() throws {
         let r = try run(["check", "--json", "--model", "cas-register", "\(Self.corpus)/etcd_000.log"])
         #expect(r.status == 1)
-        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(obj["valid"] as? Bool == false)
         #expect(obj["model"] as? String == "cas-register")
         #expect(obj["ops"] as? Int == 65)
         #expect(obj["elapsed_ms"] is Double)
         #expect(obj["file"] as? String == "\(Self.corpus)/etcd_000.log")
-        let evidence = obj["evidence"] as! [[String: Any]]
-        #expect(evidence.count == 1)
+        let evidence = try #require(obj["evidence"] as? [[String: Any]])
+        try #require(evidence.count == 1)
         #expect((evidence[0]["op"] as? [String: Any])?["at"] as? String == "\(Self.corpus)/etcd_000.log:85")
     }
 

@@ -21,7 +21,7 @@ struct AvailabilityPerfTests {
         return h.history
     }
 
-    @Test func availabilityFindsTheOutageAndTheRecovery() {
+    @Test func availabilityFindsTheOutageAndTheRecovery() throws {
         let v = AvailabilityChecker().check(history())
         #expect(v.valid == .valid)
         #expect(v.count("fail") == 13)
@@ -36,7 +36,7 @@ struct AvailabilityPerfTests {
         #expect(recovery?["f"] == "stop-partition")
         #expect(recovery?["seconds_to_first_ok"] == .double(0.33))
         let windows = v.details["windows"]?.arrayValue ?? []
-        #expect(windows.count == 3)
+        try #require(windows.count == 3)
         #expect(windows[1]["fault"] == true && windows[0]["fault"] == false)
     }
 
@@ -50,7 +50,7 @@ struct AvailabilityPerfTests {
         #expect(AvailabilityChecker().check(History(ops: [])).valid == .unknown)
     }
 
-    @Test func perfPercentilesAndThroughput() {
+    @Test func perfPercentilesAndThroughput() throws {
         let v = PerfChecker().check(history())
         #expect(v.valid == .valid)
         #expect(v.count("ops") == 31)
@@ -62,7 +62,7 @@ struct AvailabilityPerfTests {
         #expect(abs(p50 - Int(10 * ms)) < Int(ms) / 10)  // ten of 17 took 10 ms (3 significant digits)
         #expect(v.details["latency"]?["write"]?["info"]?["count"] == 1)
         let windows = v.details["windows"]?.arrayValue ?? []
-        #expect(windows.count == 3)
+        try #require(windows.count == 3)
         #expect(windows[0]["ok"] == 10)
         #expect(v.details["faults"]?.arrayValue?.count == 1)
     }

@@ -4,14 +4,14 @@ import Testing
 
 @testable import Checker
 
-/// Every history of ../shared/corpus/porcupine gets exactly the verdict of its EXPECTED.tsv
+/// Every history of Tests/Fixtures/porcupine gets exactly the verdict of its EXPECTED.tsv
 /// (etcd logs: cas-register, initial nil; c*.txt: kv).
 struct LinearizabilityCorpusTests {
     static var corpus: URL {
         if let dir = ProcessInfo.processInfo.environment["FAULTLINE_CORPUS"] { return URL(fileURLWithPath: dir) }
-        // Tests/CheckerTests/<file> -> package root -> ../shared/corpus/porcupine
+        // Tests/CheckerTests/<file> -> Tests/Fixtures/porcupine (the corpus lives in the repository).
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/porcupine")
+            .appendingPathComponent("Fixtures/porcupine")
     }
 
     struct Expectation: Sendable, CustomStringConvertible {
@@ -24,9 +24,11 @@ struct LinearizabilityCorpusTests {
 
     static func expectations() -> [Expectation] {
         guard let text = try? String(contentsOf: corpus.appendingPathComponent("EXPECTED.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").dropFirst().map { line in
+        // A malformed line is skipped (and then corpusIsPresent fails on the count) rather than trapping.
+        return text.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: "\t").map(String.init)
-            return Expectation(file: f[0], model: f[1] == "kv" ? .kv : .casRegister, linearizable: f[2] == "linearizable", ops: Int(f[3])!)
+            guard f.count >= 4, let ops = Int(f[3]) else { return nil }
+            return Expectation(file: f[0], model: f[1] == "kv" ? .kv : .casRegister, linearizable: f[2] == "linearizable", ops: ops)
         }
     }
 

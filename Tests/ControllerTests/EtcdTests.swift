@@ -59,6 +59,7 @@ struct EtcdTests {
         let pipeline = try PipelineFile.load(path: CLIRunner.root.path + "/" + Self.linearizable)
         let nodes = try NodePlacement.place(pipeline, components: ["store"], runDir: dir)
         let names = nodes.map(\.name)
+        try #require(names.count >= 2)
         let net = ProxyNetwork(threads: 1)
         let sup = Supervisor()
         let etcd = try #require(SystemRegistry.named("etcd")).adapter(AdapterContext(workload: "register", opTimeout: 2, concurrency: 1))

@@ -14,7 +14,7 @@ struct InterruptTests {
 
     static func runDir(_ results: String, _ name: String) throws -> String {
         let stamps = try FileManager.default.contentsOfDirectory(atPath: results + "/" + name).filter { $0 != "latest" }
-        return results + "/" + name + "/" + stamps.sorted().last!
+        return results + "/" + name + "/" + (try #require(stamps.sorted().last, "no run folder under \(results)/\(name)"))
     }
 
     @Test func sigintStopsInOrderAndExits130() throws {

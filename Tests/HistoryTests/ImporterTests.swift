@@ -19,7 +19,7 @@ struct ImporterTests {
         let h = try load(text)
         #expect(h.format == .edn)
         let ops = h.history.ops
-        #expect(ops.count == 4)
+        try #require(ops.count == 4)
         #expect(ops[0].type == .invoke && ops[0].f == "write" && ops[0].value == 3 && ops[0].time == 100)
         #expect(ops[2].process == .nemesis)
         #expect(ops[3].value == [1, 2])
@@ -34,7 +34,7 @@ struct ImporterTests {
             {:process 1, :type :invoke, :f :get, :key "0", :value nil}
             """
         let h = try load(text)
-        #expect(h.history.ops.count == 3)
+        try #require(h.history.ops.count == 3)
         #expect(h.history.lines == [1, 3, 4])
         #expect(h.history.ops[2].key == "0")
         let kv = try load(text, format: .kv)
@@ -44,6 +44,7 @@ struct ImporterTests {
     @Test func ednReaderHandlesTheWholeNotation() throws {
         let all = try EDNReader.readAll(#"nil true 12 -3 1.5 "s\"q\n" :kw sym \c [1 (2 3)] #{:a} {:k {"n" 2}} #inst "2020" #_ 99 7N"#)
         let v = all.map(\.value)
+        try #require(v.count == 14)
         #expect(v[0] == .null && v[1] == .bool(true) && v[2] == .int(12) && v[3] == .int(-3))
         #expect(v[4] == .double(1.5))
         #expect(v[5] == .string("s\"q\n"))
@@ -93,7 +94,7 @@ struct ImporterTests {
         let h = try load(text)
         #expect(h.format == .etcdLog)
         let ops = h.history.ops
-        #expect(ops.count == 5)
+        try #require(ops.count == 5)
         #expect(ops[1].process == .client(3) && ops[1].type == .ok && ops[1].value == 2)
         #expect(ops[2].value == [4, 0])
         // The keyword is the error; the op keeps its invocation's value.
@@ -132,7 +133,7 @@ struct ImporterTests {
             Op(index: 5, process: .client(2), type: .invoke, f: "write", value: 2),
         ]
         let pairs = try History(ops: ops).pairs()
-        #expect(pairs.count == 3)
+        try #require(pairs.count == 3)
         #expect(pairs[0].outcome == .info && pairs[0].completionIndex == 3)
         #expect(pairs[1].value == 1)
         #expect(pairs[2].completion == nil && pairs[2].outcome == .info)

@@ -25,7 +25,7 @@ struct JSONLTests {
         #expect(loaded.format == .jsonl)
         #expect(loaded.warnings.isEmpty)
         let ops = loaded.history.ops
-        #expect(ops.map(\.index) == [0, 1, 2])
+        try #require(ops.map(\.index) == [0, 1, 2])
         #expect(ops[1].node == "store-2")
         #expect(ops[2].process == .nemesis)
         #expect(ops[2].value == ["cut": [["store-1", "store-2"]]])
@@ -85,7 +85,7 @@ struct JSONLTests {
         try (good + "\n" + good2 + "\n" + "{\"index\":2,\"time\":3,\"proc").write(toFile: path, atomically: true, encoding: .utf8)
         let loaded = try HistoryLoader.load(path: path)
         #expect(loaded.history.ops.count == 2)
-        #expect(loaded.warnings.count == 1)
+        try #require(loaded.warnings.count == 1)
         #expect(loaded.warnings[0].contains("\(path):3"))
         #expect(loaded.warnings[0].contains("truncated"))
     }

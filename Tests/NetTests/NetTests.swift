@@ -57,10 +57,10 @@ final class TwoNodes {
         #expect(t.call("a", "b")?.1.contains("\"reused\":true") == true)
 
         await ab.set(.reset)
-        let started = Date()
+        // A reset answers 502 from the proxy; a client that waited out its 5 s timeout would get
+        // no answer at all (nil). So the status alone shows the reset, whatever the machine's speed.
         let reset = t.call("a", "b", timeoutMs: 5000)
         #expect(reset?.0 == 502)
-        #expect(Date().timeIntervalSince(started) < 2.5, "a reset fails at once, well before the 5 s timeout")
         // New connections are reset too while the fault lasts.
         #expect(t.call("a", "b", timeoutMs: 5000)?.0 == 502)
 
@@ -98,26 +98,28 @@ final class TwoNodes {
         let t = try await TwoNodes.start()
         let ab = t.net.link("a", "b")!
         let c = try #require(KeepAliveClient(port: ab.listenPort))
-        func medianRTT(_ n: Int) -> Double {
-            var xs: [Double] = []
-            for _ in 0..<n {
+        func rtts(_ n: Int) -> [Double] {
+            (0..<n).map { _ in
                 let s = Date()
                 _ = c.get("/health")
-                xs.append(Date().timeIntervalSince(s))
+                return Date().timeIntervalSince(s)
             }
-            return xs.sorted()[n / 2]
         }
-        let base = medianRTT(21)
-        // 40 ms each way: a request-response round trip gains 80 ms.
+        // 40 ms each way: no request-response round trip can take less than 80 ms. A loaded machine
+        // only adds time, so the lower bound holds however busy it is; how close to 80 ms the
+        // median comes is a speed figure and belongs to bench/proxy, not to a test.
         await ab.set(LinkFaults(delayNanos: 40_000_000))
-        let added = medianRTT(11) - base
-        #expect(abs(added - 0.080) <= 0.016, "added \(added * 1000) ms, want 80 ms ± 20%")
+        let delayed = rtts(11)
+        #expect(delayed.min()! >= 0.079, "fastest delayed round trip \(delayed.min()! * 1000) ms, want at least 80 ms")
 
+        // The throttle never lets more through than the setting (plus the bucket's 1/20 s
+        // burst); a slow machine can only make it slower.
         await ab.set(LinkFaults(bandwidthBytesPerSecond: 500_000))
         let s = Date()
-        guard case .ok(200, let body) = c.get("/bulk?bytes=500000", timeout: 5) else { Issue.record("bulk failed"); return }
+        guard case .ok(200, let body) = c.get("/bulk?bytes=1000000", timeout: 30) else { Issue.record("bulk failed"); return }
         let rate = Double(body.utf8.count) / Date().timeIntervalSince(s)
-        #expect(abs(rate - 500_000) <= 100_000, "measured \(Int(rate)) B/s, want 500000 ± 20%")
+        #expect(body.utf8.count >= 1_000_000)
+        #expect(rate <= 600_000, "measured \(Int(rate)) B/s, want at most 500000 + 20%")
         await t.stop()
     }
 

@@ -96,7 +96,7 @@ struct ReportPageTests {
                                     shard: 1, shards: 1, matrixSize: 2, cells: cells)
         try record.write(results: results)
         let tree = ResultsTree.scan(results)
-        #expect(tree.campaigns.count == 1)
+        try #require(tree.campaigns.count == 1)
         #expect(tree.runs.count == 2)
         #expect(tree.runs.first?.test == "c-register-cp-none-s1", "newest first")
         let page = try ComparisonPage.write(tree.campaigns[0], results: results)

@@ -8,16 +8,16 @@ import Foundation
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one test and store it under results/<name>/<UTC time>/.",
-        discussion: "Either --pipeline, --workload, --nemesis, --time-limit and --seed, or --test with a stored "
-            + "test.yml (re-runs it exactly). Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 bad input, "
+        discussion: "Either --pipeline, --workload and --time-limit (--nemesis defaults to none, --seed to a random "
+            + "seed that is printed and stored in test.yml), or --test with a stored test.yml (re-runs it exactly). Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 bad input, "
             + "4 the system under test could not be started, 130 interrupted."
     )
 
     @Option(help: "Pipeline profile (e.g. pipelines/cp.yml).") var pipeline: String?
     @Option(help: "Workload (e.g. workloads/register.yml).") var workload: String?
-    @Option(help: "Nemesis schedule: a path or a name in nemesis/ (e.g. partition-leader).") var nemesis: String?
+    @Option(help: "Nemesis schedule: a path or a name in nemesis/ (e.g. partition-leader; default: none).") var nemesis: String?
     @Option(name: .customLong("time-limit"), help: "Seconds of operations (before recovery and final reads).") var timeLimit: Double?
-    @Option(help: "Seed of the op plan and the nemesis plan.") var seed: UInt64?
+    @Option(help: "Seed of the op plan and the nemesis plan (default: a random seed, printed and stored in test.yml).") var seed: UInt64?
     @Option(help: "Client processes (overrides the workload).") var concurrency: Int?
     @Option(help: "Ops per second over all clients, 0 for no limit (overrides the workload).") var rate: Double?
     @Option(help: "Test name (default: workload-pipeline-nemesis).") var name: String?
@@ -28,11 +28,10 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if test == nil {
-            for (v, n) in [(pipeline, "--pipeline"), (workload, "--workload"), (nemesis, "--nemesis")] where v == nil {
+            for (v, n) in [(pipeline, "--pipeline"), (workload, "--workload")] where v == nil {
                 throw ValidationError("missing \(n) (or give --test results/.../test.yml)")
             }
             if timeLimit == nil { throw ValidationError("missing --time-limit") }
-            if seed == nil { throw ValidationError("missing --seed") }
         }
         if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if let c = concurrency, !(1...1024).contains(c) { throw ValidationError("--concurrency must be between 1 and 1024") }
@@ -45,8 +44,10 @@ struct Run: AsyncParsableCommand {
             if let test {
                 spec = try TestSpec.load(path: test)
             } else {
-                spec = TestSpec(pipeline: pipeline!, workload: workload!, nemesis: Run.nemesisPath(nemesis!),
-                                timeLimit: timeLimit!, seed: seed!)
+                let chosen = seed ?? Run.randomSeed()
+                if seed == nil && !quiet { print("seed: \(chosen) (random; stored in test.yml, replay with --test)") }
+                spec = TestSpec(pipeline: pipeline!, workload: workload!, nemesis: Run.nemesisPath(nemesis ?? "none"),
+                                timeLimit: timeLimit!, seed: chosen)
             }
         } catch {
             printError("\(error)")
@@ -80,6 +81,9 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(ExitStatus.cannotStart)
         }
     }
+
+    /// A seed for a run given none: short enough to read and type back.
+    static func randomSeed() -> UInt64 { UInt64.random(in: 1...999_999_999) }
 
     /// A bare name means nemesis/<name>.yml.
     static func nemesisPath(_ s: String) -> String {

@@ -1,8 +1,9 @@
 /// JSONParser reads one JSON text from UTF-8 bytes into a `JSONValue`.
 ///
 /// Hand-written rather than Foundation's JSONSerialization because histories reach millions of
-/// lines (a byte-level parser is several times faster), integers must stay exact, and a parse
-/// error must say at which column it happened.
+/// lines (a byte-level parser is several times faster), numbers must keep their exact value
+/// (`JSONNumber`), invalid UTF-8 must be refused rather than replaced by U+FFFD (two different
+/// keys would merge), and a parse error must say at which column it happened.
 public struct JSONParser {
     /// Why a JSON text could not be read, and at which byte column (1-based).
     public struct Failure: Error, Equatable, CustomStringConvertible {
@@ -11,9 +12,12 @@ public struct JSONParser {
         public var description: String { "column \(column): \(reason)" }
     }
 
+    /// Nesting deeper than this is refused (a history value is never this deep; the stack is finite).
+    public static let defaultMaxDepth = 512
+
     /// Parses a whole JSON text: one value, surrounded only by whitespace.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-        var p = JSONParser(bytes: bytes)
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue {
+        var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -21,16 +25,28 @@ public struct JSONParser {
         return v
     }
 
-    public static func parse(_ text: String) throws(Failure) -> JSONValue {
-        let bytes = Array(text.utf8)
-        let r: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buf in Result { () throws(Failure) in try parse(buf) } }
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    /// Parses bytes from any collection (a request body, a file's contents).
+    public static func parse<C: Collection>(_ bytes: C, maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue
+    where C.Element == UInt8 {
+        let array = Array(bytes)
+        let r: Result<JSONValue, Failure> = array.withUnsafeBufferPointer { buf in
+            Result { () throws(Failure) in try parse(buf, maxDepth: maxDepth) }
+        }
         return try r.get()
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
     private var i = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     private func fail(_ reason: String) -> Failure { Failure(column: i + 1, reason: reason) }
 
@@ -42,7 +58,7 @@ public struct JSONParser {
     }
 
     private mutating func value(depth: Int) throws(Failure) -> JSONValue {
-        guard depth < 512 else { throw fail("nested too deeply") }
+        guard depth < maxDepth else { throw fail("nested too deeply") }
         guard i < bytes.count else { throw fail("unexpected end of line") }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try object(depth: depth)
@@ -52,7 +68,10 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        default: throw fail("unexpected character '\(Character(UnicodeScalar(bytes[i])))'")
+        default:
+            let b = bytes[i]
+            // Printable ASCII is shown; anything else by its byte value (never echo control bytes).
+            throw fail(b >= 0x20 && b < 0x7F ? "unexpected character '\(Character(UnicodeScalar(b)))'" : "unexpected byte 0x\(String(b, radix: 16))")
         }
     }
 
@@ -72,12 +91,18 @@ public struct JSONParser {
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let keyColumn = i + 1
             let k = try string()
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(k)\"") }
             i += 1
             skipSpace()
-            dict[k] = try value(depth: depth + 1)
+            let v = try value(depth: depth + 1)
+            // A repeated key (or one canonically equivalent to an earlier key, which a Swift
+            // dictionary would merge) is refused: which of the two values counts would be a guess.
+            guard dict.updateValue(v, forKey: k) == nil else {
+                throw Failure(column: keyColumn, reason: "duplicate key \(JSONValue.string(k))")
+            }
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of line inside an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -109,7 +134,7 @@ public struct JSONParser {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                let s = try text(UnsafeBufferPointer(rebasing: bytes[start..<i]), from: start)
                 i += 1
                 return s
             }
@@ -120,8 +145,9 @@ public struct JSONParser {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
+                let s = try out.withUnsafeBufferPointer { buf throws(Failure) in try text(buf, from: start) }
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                return s
             }
             if b < 0x20 { throw fail("control character inside a string") }
             if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
@@ -176,29 +202,49 @@ public struct JSONParser {
         return v
     }
 
-    private mutating func number() throws(Failure) -> JSONValue {
-        let start = i
-        var isInt = true
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) else {
-            throw fail("invalid number")
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
-                i += 1
-            } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-                || b == UInt8(ascii: "+") || (b == UInt8(ascii: "-") && !isInt)
-            {
-                isInt = false
-                i += 1
-            } else {
-                break
+    /// The string of UTF-8 bytes, refusing invalid UTF-8 (column of the string's first byte).
+    private func text(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) throws(Failure) -> String {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        var iterator = utf8.makeIterator()
+        var decoder = UTF8()
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: break decoding
+            case .error: throw Failure(column: start + 1, reason: "invalid UTF-8 in a string")
             }
         }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// A number by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    private mutating func number() throws(Failure) -> JSONValue {
+        let start = i
+        func digit(_ k: Int) -> Bool { k < bytes.count && bytes[k] >= UInt8(ascii: "0") && bytes[k] <= UInt8(ascii: "9") }
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard digit(i) else { throw fail("invalid number") }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+            if digit(i) { throw fail("invalid number (leading zero)") }
+        } else {
+            while digit(i) { i += 1 }
+        }
+        if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digit(i) else { throw fail("invalid number (no digit after '.')") }
+            while digit(i) { i += 1 }
+        }
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+            guard digit(i) else { throw fail("invalid number (no digit in the exponent)") }
+            while digit(i) { i += 1 }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        if isInt, let v = Int(text) { return .int(v) }
-        guard let d = Double(text) else { throw fail("invalid number '\(text)'") }
-        return .double(d)
+        do {
+            return try JSONNumber.value(of: Substring(text))
+        } catch {
+            throw Failure(column: start + 1, reason: "\(error.reason): \(text.prefix(40))")
+        }
     }
 }

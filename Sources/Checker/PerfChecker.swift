@@ -28,7 +28,7 @@ public struct PerfChecker: HistoryChecker {
         do { pairs = try pairedOps(history) } catch let e { return .unreadable(name, e.description) }
         guard !pairs.isEmpty else { return .unreadable(name, "the history has no client ops") }
         let faults = FaultTimeline(history)
-        var tally = WindowTally(width: Int64(windowSeconds * 1e9))
+        var tally = WindowTally(width: Int64(saturating: windowSeconds * 1e9))
         var byF: [String: [Op.Kind: Distribution]] = [:]
         var all = Distribution(unit: "ns")
         var counts: [String: Int] = ["ops": pairs.count, "ok": 0, "fail": 0, "info": 0]
@@ -53,6 +53,10 @@ public struct PerfChecker: HistoryChecker {
             "windows": tally.json(faults: faults), "faults": faults.json,
             "throughput_ok_per_second": .double(Double(counts["ok"]!) / span),
         ]
-        return Verdict(checker: name, valid: .valid, counts: counts, details: details)
+        let summary = PerfSummary(
+            outcomes: OutcomeCounts(ok: counts["ok"] ?? 0, fail: counts["fail"] ?? 0, info: counts["info"] ?? 0),
+            p50Ms: all.count == 0 ? nil : Double(all.percentile(50)) / 1e6, p99Ms: all.count == 0 ? nil : Double(all.percentile(99)) / 1e6,
+            timeline: OutcomeTimeline(tally, faults: faults))
+        return Verdict(checker: name, valid: .valid, counts: counts, details: details, summary: VerdictSummary(perf: summary))
     }
 }

@@ -119,7 +119,7 @@ public enum TrendsPage {
                     b += "<td class=\"mkc\"><span class=\"mk none\" title=\"not run on \(HTML.esc(c.nights[i].label))\">·</span></td>"
                     continue
                 }
-                var title = "\(c.nights[i].label): \(e.mark.label)\(e.regression ? " (regression)" : "") · verdict \(e.cell.verdict) · exit \(e.cell.exitStatus)"
+                var title = "\(c.nights[i].label): \(e.mark.label)\(e.regression ? " (regression)" : "") · verdict \(e.cell.verdictWord) · ending \(e.cell.ending.rawValue)"
                 if !e.anomalyKinds.isEmpty { title += "\nanomalies: " + e.anomalyKinds.joined(separator: ", ") }
                 if !e.cell.failures.isEmpty { title += "\n" + e.cell.failures.joined(separator: "\n") }
                 b += "<td class=\"mkc\">\(mark(e.mark, link: e.link, title: String(title.prefix(600)), regression: e.regression))</td>"

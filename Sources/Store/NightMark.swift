@@ -1,4 +1,5 @@
 // NightMark: how one cell of one night went, told apart: the system's fault or the harness's.
+import Checker
 import Foundation
 
 /// NightMark is what the trends page shows for a cell on a night. A harness failure (the system could
@@ -24,19 +25,19 @@ public enum NightMark: String, Sendable, CaseIterable {
 }
 
 extension CampaignCell {
-    /// Exit statuses that are the harness's, not a verdict on the system: 2 bad input, 4 could not
-    /// start, 130 interrupted (and any status outside 0, 1, 3).
+    /// Endings that are the harness's, not a verdict on the system: bad input, could not start,
+    /// interrupted (what an interrupted run recorded is partial), or no verdict written.
     public var isHarnessFailure: Bool {
-        verdict == "none" || ![0, 1, 3].contains(exitStatus)
+        ending != .checked || verdict == nil
     }
 
     public var mark: NightMark {
         if isHarnessFailure { return .harnessFailure }
         if !held { return .expectationFailed }
         switch verdict {
-        case "invalid": return .anomaly
-        case "unknown": return .unknown
-        default: return .valid
+        case .invalid: return .anomaly
+        case .unknown: return .unknown
+        case .valid, nil: return .valid
         }
     }
 }

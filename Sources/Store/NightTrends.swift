@@ -1,5 +1,6 @@
 // NightTrends: a campaign over its nights: each cell's mark and figures per night, regressions, and
 // when each kind of anomaly was first and last seen. What the trends page shows, computed from the store.
+import Checker
 import Foundation
 
 /// One cell of the matrix on one night.
@@ -65,13 +66,13 @@ public struct CampaignTrends: Sendable {
             var entries: [NightEntry?] = nights.map { n in
                 guard let c = n.cells[key] else { return nil }
                 // results.json alone (not test.yml): a 30-night page reads hundreds of runs.
-                let results = c.run.isEmpty ? nil : StoredRun.readResults(root + "/" + c.run + "/results.json")
+                let results = c.run.isEmpty ? nil : StoredRun.readResults(RunFolder(root + "/" + c.run).results)
                 let kinds = results?.verdicts.filter { $0.valid == .invalid }.map(\.checker) ?? []
                 var link: String? = nil
                 if !c.run.isEmpty && fm.fileExists(atPath: root + "/" + c.run) {
                     link = c.run + (fm.fileExists(atPath: root + "/" + c.run + "/report.html") ? "/report.html" : "/")
                 }
-                return NightEntry(cell: c, mark: c.mark, metrics: RunMetrics(results: results),
+                return NightEntry(cell: c, mark: c.mark, metrics: RunMetrics(summary: results?.summary ?? RunSummary()),
                                   anomalyKinds: c.mark == .harnessFailure ? [] : kinds, regression: false, link: link)
             }
             // Regression: failed tonight, held on the previous night that has a verdict (harness failures

@@ -69,11 +69,11 @@ enum NightsFixture {
                     """.utf8).write(to: URL(fileURLWithPath: runDir + "/test.yml"))
                 let story = outcome(pipeline: pipeline, nemesis: nemesis, back: back, seed: seed)
                 var cell = CampaignCell(pipeline: pipeline, workload: "register", nemesis: nemesis, seed: 1,
-                                        run: test + "/" + stamp(runStart), exitStatus: 0, verdict: "valid", held: true,
+                                        run: test + "/" + stamp(runStart), ending: .checked, verdict: .valid, held: true,
                                         failures: [], seconds: 21.5, ended: stamp(runStart.addingTimeInterval(22)))
                 if let harness = story.harness {
-                    cell.exitStatus = harness.0
-                    cell.verdict = "none"
+                    cell.ending = harness.0
+                    cell.verdict = nil
                     cell.held = false
                     cell.failures = [harness.1]
                     cells.append(cell)
@@ -90,12 +90,11 @@ enum NightsFixture {
                 var text = ""
                 for op in h.ops { text += op.jsonLine + "\n" }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: runDir + "/history.jsonl"))
-                let checkers = ["linearizable", "staleness", "availability", "perf"].compactMap { makeChecker(named: $0, options: [:]) }
-                let results = CheckerResults(history: h, checkers: checkers)
-                try RunFolder.writeResults(runDir: runDir, results: results)
-                RunFolder.linkLatest(runDir: runDir)
-                cell.verdict = results.valid.rawValue
-                cell.exitStatus = results.valid == .valid ? 0 : results.valid == .invalid ? 1 : 3
+                let results = try CheckerRegistry.check(h, checkers: ["linearizable", "staleness", "availability", "perf"], options: [:])
+                let folder = RunFolder(runDir)
+                try folder.writeResults(results)
+                _ = folder.linkLatest()
+                cell.verdict = results.valid
                 // ap's expectation allows stale reads; cp's and mixed's do not.
                 if pipeline != "ap", results.valid != .valid {
                     cell.held = false
@@ -116,10 +115,10 @@ enum NightsFixture {
         }
     }
 
-    /// The story: (harness failure: exit status and message) or whether a stale read is injected.
-    static func outcome(pipeline: String, nemesis: String, back: Int, seed: UInt64) -> (harness: (Int32, String)?, stale: Bool) {
-        if pipeline == "mixed" && back == 20 { return ((4, "cannot start the system under test: store-2 exited with status 1 before it was healthy"), false) }
-        if pipeline == "cp" && nemesis == "kill" && back == 11 { return ((130, "interrupted"), false) }
+    /// The story: (harness failure: how the run ended and its message) or whether a stale read is injected.
+    static func outcome(pipeline: String, nemesis: String, back: Int, seed: UInt64) -> (harness: (RunEnding, String)?, stale: Bool) {
+        if pipeline == "mixed" && back == 20 { return ((.cannotStart, "cannot start the system under test: store-2 exited with status 1 before it was healthy"), false) }
+        if pipeline == "cp" && nemesis == "kill" && back == 11 { return ((.interrupted, "interrupted"), false) }
         switch pipeline {
         case "ap":
             var r = SplitMix64(seed: seed)

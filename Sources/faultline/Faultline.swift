@@ -1,5 +1,8 @@
 import ArgumentParser
+import Checker
+import Controller
 import Foundation
+import InputFiles
 
 /// The `faultline` command: a root listing the subcommands, one file per subcommand.
 struct Faultline: AsyncParsableCommand {
@@ -16,7 +19,19 @@ struct Faultline: AsyncParsableCommand {
     )
 }
 
-/// Exit codes shared by every subcommand (docs/design.md "Commands").
+/// The exit status of every subcommand: the one place that chooses them. The libraries return outcomes
+/// (`Validity`, `RunOutcome`, `RunEnding`) or throw errors (`InputError`, `CannotStartError`); only
+/// this executable turns them into a number (docs/design.md "Commands").
+///
+/// | code | meaning                                                                 |
+/// |------|-------------------------------------------------------------------------|
+/// | 0    | valid (every checker valid; campaign: every expectation held)           |
+/// | 1    | an anomaly found (some checker invalid; campaign: an expectation failed) |
+/// | 2    | bad input or usage (one line on stderr names the file, line and field)  |
+/// | 3    | verdict unknown (some checker could not decide, none found an anomaly)  |
+/// | 4    | the system under test could not be started, or the run not recorded     |
+/// | 5    | campaign: every failed cell was a harness failure (no verdict on it)    |
+/// | 130  | interrupted (SIGINT/SIGTERM); what was recorded was still checked       |
 enum ExitStatus {
     static let valid: Int32 = 0
     static let anomaly: Int32 = 1
@@ -27,11 +42,29 @@ enum ExitStatus {
     /// no verdict): nothing was learnt about the system, which is not the same as "it failed" (1).
     static let harnessOnly: Int32 = 5
     static let interrupted: Int32 = 130
+
+    /// The status of a verdict.
+    static func of(_ validity: Validity) -> Int32 {
+        switch validity {
+        case .valid: return valid
+        case .invalid: return anomaly
+        case .unknown: return unknown
+        }
+    }
+
+    /// The status of a finished `faultline run`.
+    static func of(_ outcome: RunOutcome) -> Int32 {
+        switch outcome {
+        case .checked(_, let results): return of(results.valid)
+        case .interrupted: return interrupted
+        }
+    }
 }
 
-/// Prints a one-line error to stderr, prefixed with the program name.
+/// Prints an error to stderr, prefixed with the program name: each line escaped (input may hold control
+/// characters and terminal escapes) and capped in length.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("faultline: \(message)\n".utf8))
+    FileHandle.standardError.write(Data(InputText.lines("faultline: \(message)").appending("\n").utf8))
 }
 
 @main
@@ -48,7 +81,7 @@ enum Main {
         } catch {
             let code = Faultline.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((Faultline.fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((InputText.lines(Faultline.fullMessage(for: error)) + "\n").utf8))
                 exit(ExitStatus.badInput)
             }
             Faultline.exit(withError: error)

@@ -1,5 +1,6 @@
 // Nights: SHA-256 vectors, how a cell is marked, grouping records into nights, regressions and first-seen
 // anomalies, from records written by hand (no runs).
+import Checker
 import Foundation
 import Store
 import Testing
@@ -13,19 +14,20 @@ struct NightTrendsTests {
         #expect(SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
-    static func cell(_ p: String, night: Int, verdict: String, exit: Int32, held: Bool) -> CampaignCell {
-        CampaignCell(pipeline: p, workload: "register", nemesis: "none", seed: 1, run: "", exitStatus: exit, verdict: verdict,
+    static func cell(_ p: String, night: Int, verdict: Validity?, ending: RunEnding = .checked, held: Bool) -> CampaignCell {
+        CampaignCell(pipeline: p, workload: "register", nemesis: "none", seed: 1, run: "", ending: ending, verdict: verdict,
                      held: held, failures: held ? [] : ["x"], seconds: 1, ended: "2026110\(night)T000100Z")
     }
 
     @Test func harnessFailuresAreNeverAnomalies() {
-        #expect(Self.cell("cp", night: 1, verdict: "none", exit: 4, held: false).mark == .harnessFailure)
-        #expect(Self.cell("cp", night: 1, verdict: "none", exit: 2, held: false).mark == .harnessFailure)
-        #expect(Self.cell("cp", night: 1, verdict: "invalid", exit: 130, held: false).mark == .harnessFailure)
-        #expect(Self.cell("cp", night: 1, verdict: "invalid", exit: 1, held: false).mark == .expectationFailed)
-        #expect(Self.cell("ap", night: 1, verdict: "invalid", exit: 1, held: true).mark == .anomaly)
-        #expect(Self.cell("cp", night: 1, verdict: "unknown", exit: 3, held: true).mark == .unknown)
-        #expect(Self.cell("cp", night: 1, verdict: "valid", exit: 0, held: true).mark == .valid)
+        #expect(Self.cell("cp", night: 1, verdict: nil, ending: .cannotStart, held: false).mark == .harnessFailure)
+        #expect(Self.cell("cp", night: 1, verdict: nil, ending: .badInput, held: false).mark == .harnessFailure)
+        #expect(Self.cell("cp", night: 1, verdict: nil, held: false).mark == .harnessFailure)
+        #expect(Self.cell("cp", night: 1, verdict: .invalid, ending: .interrupted, held: false).mark == .harnessFailure)
+        #expect(Self.cell("cp", night: 1, verdict: .invalid, held: false).mark == .expectationFailed)
+        #expect(Self.cell("ap", night: 1, verdict: .invalid, held: true).mark == .anomaly)
+        #expect(Self.cell("cp", night: 1, verdict: .unknown, held: true).mark == .unknown)
+        #expect(Self.cell("cp", night: 1, verdict: .valid, held: true).mark == .valid)
     }
 
     static func record(_ night: Int, _ cells: [CampaignCell], label: String? = nil, shard: Int = 1, version: String = "1") -> CampaignRecord {
@@ -37,11 +39,11 @@ struct NightTrendsTests {
 
     @Test func regressionLooksPastHarnessFailuresAndShardsShareANight() throws {
         let records = [
-            Self.record(1, [Self.cell("cp", night: 1, verdict: "valid", exit: 0, held: true)]),
-            Self.record(1, [Self.cell("ap", night: 1, verdict: "valid", exit: 0, held: true)], shard: 2),
-            Self.record(2, [Self.cell("cp", night: 2, verdict: "none", exit: 4, held: false)]),
-            Self.record(3, [Self.cell("cp", night: 3, verdict: "invalid", exit: 1, held: false)], version: "2"),
-            Self.record(4, [Self.cell("cp", night: 4, verdict: "invalid", exit: 1, held: false)], version: "2"),
+            Self.record(1, [Self.cell("cp", night: 1, verdict: .valid, held: true)]),
+            Self.record(1, [Self.cell("ap", night: 1, verdict: .valid, held: true)], shard: 2),
+            Self.record(2, [Self.cell("cp", night: 2, verdict: nil, ending: .cannotStart, held: false)]),
+            Self.record(3, [Self.cell("cp", night: 3, verdict: .invalid, held: false)], version: "2"),
+            Self.record(4, [Self.cell("cp", night: 4, verdict: .invalid, held: false)], version: "2"),
         ]
         let nights = Night.group(records)
         #expect(nights.map(\.label) == ["n4", "n3", "n2", "n1"])

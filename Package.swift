@@ -86,6 +86,7 @@ let package = Package(
             "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report", "InputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
@@ -102,6 +103,14 @@ let package = Package(
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
         // Also writes a generated N-night results folder (bench/trends, ArchiveTests).
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History", "Generator", "Store"]),
+        // Native Kafka wire protocol client (Tansu and other Kafka-protocol brokers); swift-nio only.
+        .target(name: "KafkaProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // Acknowledged produces/s and fetched records/s against a real Tansu broker (bench/kafka).
+        .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -114,7 +123,24 @@ let package = Package(
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Checker", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets, one per parser (bench/fuzz). Only in the manifest when FAULTLINE_FUZZ=1,
+// because they need libFuzzer's runtime to link: bench/fuzz builds them in .build-fuzz with
+// `-sanitize=fuzzer`, and the everyday `swift build` never sees them.
+if Context.environment["FAULTLINE_FUZZ"] == "1" {
+    let fuzzers: [(String, [Target.Dependency])] = [
+        ("FuzzJSONL", ["History"]), ("FuzzEDN", ["History"]), ("FuzzEtcdLog", ["History"]),
+        ("FuzzYAML", ["Controller", "Nemesis"]), ("FuzzNodeJSON", ["JSON"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for (name, deps) in fuzzers {
+        package.targets.append(.executableTarget(name: name, dependencies: deps + ["CFuzzDriver"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

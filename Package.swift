@@ -44,9 +44,11 @@ let package = Package(
             "CSpawn",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The one YAML reader (limits, every problem with its line) and the one InputError.
+        .target(name: "InputFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Fault plans and their execution.
         .target(name: "Nemesis", dependencies: [
-            "History", "Net", "Supervisor",
+            "History", "Net", "Supervisor", "InputFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Seeded op and phase plans.
@@ -60,13 +62,13 @@ let package = Package(
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store",
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store", "InputFiles",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Run folders, results.json, the runs index, campaign records and JUnit files.
         .target(name: "Store", dependencies: [
-            "History", "Checker",
+            "History", "Checker", "InputFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         // HTML/SVG pages from a store alone: report.html per run, campaign comparison pages.
@@ -81,7 +83,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline", dependencies: [
-            "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report",
+            "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report", "InputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,14 +105,15 @@ let package = Package(
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "InputFilesTests", dependencies: ["InputFiles", "History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "Systems", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

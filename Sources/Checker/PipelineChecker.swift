@@ -111,7 +111,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
             case "count", "warehouse-count":
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let o = try ValueShape.object(done.value, history, done)
-                guard let key = o["key"]?.stringValue else { throw InputError(history, done, field: "value.key", "expected a key") }
+                guard let key = o["key"]?.stringValue else { throw UnreadableHistory(history, done, field: "value.key", "expected a key") }
                 let n = try ValueShape.int(o["count"] ?? .null, history, done, field: "value.count")
                 let source = o["source"]?.stringValue ?? "unknown"
                 let probe = c.f == "warehouse-count"

@@ -13,7 +13,7 @@ struct DemoShapeTests {
     /// The funnel (ingest → broker → store → warehouse) agrees with the lost count: what left the funnel
     /// between ingest and the warehouse is exactly what was lost.
     static func expectFunnelMatchesLosses(_ r: Run) throws {
-        let funnel = try #require(details(r)?["funnel"]?.arrayValue, "pipeline: \(String(describing: r.pipeline))")
+        let funnel = try #require(Self.details(r)?["funnel"]?.arrayValue, "pipeline: \(String(describing: r.pipeline))")
         let stages = funnel.compactMap { $0["stage"]?.stringValue }
         #expect(stages == ["ingest", "broker", "store", "warehouse"])
         let first = try #require(funnel.first?["events"]?.intValue)
@@ -33,16 +33,16 @@ struct DemoShapeTests {
             try Self.expectFunnelMatchesLosses(r)
             lost = max(0, r.count("lost"))
             if lost > 0 {
-                let hops = details(r)?["lost_by_hop"]?.objectValue ?? [:]
+                let hops = Self.details(r)?["lost_by_hop"]?.objectValue ?? [:]
                 #expect(hops.values.compactMap(\.intValue).reduce(0, +) == lost)
             }
             let cached = r.ops("count", .ok).filter { $0.value["source"] == .string("cache") }.count
             let probes = r.ops("warehouse-count", .ok).count
             if cached >= 10 && probes >= 10 && r.ops("ingest", .ok).count >= 50 {
-                #expect(r.count("stale-count") > 0, "cache answers \(cached), probes \(probes): \(String(describing: details(r)))")
-                #expect((details(r)?["stale_count_versions"]?["count"]?.intValue ?? 0) == r.count("stale-count"))
-                #expect((details(r)?["stale_count_versions"]?["min"]?.intValue ?? 0) >= 1)
-                #expect(!(details(r)?["stale_count_ns"]?["buckets"]?.arrayValue ?? []).isEmpty)
+                #expect(r.count("stale-count") > 0, "cache answers \(cached), probes \(probes): \(String(describing: Self.details(r)))")
+                #expect((Self.details(r)?["stale_count_versions"]?["count"]?.intValue ?? 0) == r.count("stale-count"))
+                #expect((Self.details(r)?["stale_count_versions"]?["min"]?.intValue ?? 0) >= 1)
+                #expect(!(Self.details(r)?["stale_count_ns"]?["buckets"]?.arrayValue ?? []).isEmpty)
             } else {
                 print("DemoShapeTests: AP seed \(seed) had \(cached) cached counts, \(probes) probes: staleness not required")
             }

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The one JSON value, parser and writer (exact numbers and strings). A leaf: History and Node share it.
@@ -55,7 +56,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis",
+            "History", "Contracts", "Nemesis", "RedisProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,6 +87,7 @@ let package = Package(
             "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report", "InputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
@@ -100,9 +102,35 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
-        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // Also writes a generated N-night results folder (bench/trends, ArchiveTests).
+        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History", "Generator", "Store"]),
+        // The Redis protocol (RESP2) over swift-nio: one connection per logical client, outcomes split into
+        // not sent / unknown. No Redis client is in the package mirror, and RESP is small.
+        .target(name: "RedisProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // A small S3 client (path-style, SigV4 or unsigned) on async-http-client: no S3 client is in the
+        // package mirror, and the store stage needs only PUT/GET/LIST and conditional PUTs.
+        .target(name: "S3Client", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Native Kafka wire protocol client (Tansu and other Kafka-protocol brokers); swift-nio only.
+        .target(name: "KafkaProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // Acknowledged produces/s and fetched records/s against a real Tansu broker (bench/kafka).
+        .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor"]),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "InputFilesTests", dependencies: ["InputFiles", "History"]),
@@ -112,8 +140,25 @@ let package = Package(
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
-        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
+        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Checker", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets, one per parser (bench/fuzz). Only in the manifest when FAULTLINE_FUZZ=1,
+// because they need libFuzzer's runtime to link: bench/fuzz builds them in .build-fuzz with
+// `-sanitize=fuzzer`, and the everyday `swift build` never sees them.
+if Context.environment["FAULTLINE_FUZZ"] == "1" {
+    let fuzzers: [(String, [Target.Dependency])] = [
+        ("FuzzJSONL", ["History"]), ("FuzzEDN", ["History"]), ("FuzzEtcdLog", ["History"]),
+        ("FuzzYAML", ["Controller", "Nemesis"]), ("FuzzNodeJSON", ["JSON"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for (name, deps) in fuzzers {
+        package.targets.append(.executableTarget(name: name, dependencies: deps + ["CFuzzDriver"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -1,6 +1,5 @@
 // FunnelChart: where a pipeline run's events went (acknowledged at ingest → each stage's final read),
 // and how stale the query API's answers were, from what the pipeline checker stored in results.json.
-import Checker
 import Foundation
 import Store
 
@@ -14,7 +13,7 @@ struct PipelineFigures {
     var staleVersions: JSONValue?
     var staleNs: JSONValue?
 
-    init?(_ results: CheckerResults?) {
+    init?(_ results: StoredResults?) {
         guard let d = results?.verdicts.first(where: { $0.checker == "pipeline" })?.details else { return nil }
         funnel = (d["funnel"]?.arrayValue ?? []).compactMap { s in
             guard let name = s["stage"]?.stringValue, let n = s["events"]?.intValue else { return nil }
@@ -84,7 +83,7 @@ enum FunnelChart {
     }
 
     /// The report's section: the funnel, the losses per hop and the staleness histograms.
-    static func section(_ results: CheckerResults?) -> String {
+    static func section(_ results: StoredResults?) -> String {
         guard let p = PipelineFigures(results) else { return "" }
         var b = "<h2 id=\"funnel\">Where the events went</h2>"
         b += "<p class=\"note\">Acknowledged events that can be judged (acknowledged before the warehouse's final read), and how many of them each stage's final read held after the drain.</p>"

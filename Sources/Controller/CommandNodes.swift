@@ -168,7 +168,7 @@ enum CommandNodes {
             guard supervisor.isRunning(n.name) else {
                 throw StartProblem(description: "\(n.name) exited before it was healthy\n\(supervisor.logTail(n.name))")
             }
-            let status = runOnce(exe, Array(argv.dropFirst()), timeout: 2)
+            let status = await runOnce(exe, Array(argv.dropFirst()), timeout: 2)
             if status == 0 { return }
             last = status.map { "exit status \($0)" } ?? "no exit within 2 s"
             try await Task.sleep(nanoseconds: 100_000_000)
@@ -177,21 +177,13 @@ enum CommandNodes {
     }
 
     /// Runs a health command to its end (killed after `timeout`); its exit status, nil when killed.
-    static func runOnce(_ exe: String, _ args: [String], timeout: Double) -> Int32? {
+    static func runOnce(_ exe: String, _ args: [String], timeout: Double) async -> Int32? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return 127 }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-            return nil
-        }
-        return p.terminationStatus
+        do { return try await ProcessRun.run(p, timeout: timeout) } catch { return 127 }
     }
 
     /// A command name looked up in PATH, or a path that must be executable.

@@ -34,7 +34,7 @@ struct BugDetectionTests {
     ]
 
     /// Runs one short test (no faults unless the case needs some) of `c` with or without its bug; returns exit status and results.json.
-    static func run(_ c: Case, bugOn: Bool) throws -> (Int32, JSONValue, String) {
+    static func run(_ c: Case, bugOn: Bool) async throws -> (Int32, JSONValue, String) {
         let dir = CLIRunner.tempDir("bug")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let pipeline = dir + "/pipeline.yml"
@@ -53,7 +53,7 @@ struct BugDetectionTests {
             nemesis = dir + "/nemesis.yml"
             CLIRunner.write(text, to: nemesis)
         }
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", c.workload, "--nemesis", nemesis,
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", c.workload, "--nemesis", nemesis,
                                    "--time-limit", "5", "--seed", "3", "--name", "bug", "--results", dir, "--quiet"],
                                   timeout: 120)
         let runDir = dir + "/bug/" + ((try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/bug/latest")) ?? "?")
@@ -61,8 +61,8 @@ struct BugDetectionTests {
         return (r.status, res, r.stderr)
     }
 
-    @Test(arguments: cases) func bugIsFoundByItsChecker(_ c: Case) throws {
-        let (status, res, stderr) = try Self.run(c, bugOn: true)
+    @Test(arguments: cases) func bugIsFoundByItsChecker(_ c: Case) async throws {
+        let (status, res, stderr) = try await Self.run(c, bugOn: true)
         let verdict = res["checkers"]?[c.checker]
         #expect(status == 1, "stderr: \(stderr.suffix(1500))")
         if let count = c.count {
@@ -75,8 +75,8 @@ struct BugDetectionTests {
         #expect(examples.values.contains { !($0.arrayValue ?? []).isEmpty }, "examples: \(examples)")
     }
 
-    @Test(arguments: cases) func sameTestWithoutTheBugIsValid(_ c: Case) throws {
-        let (status, res, stderr) = try Self.run(c, bugOn: false)
+    @Test(arguments: cases) func sameTestWithoutTheBugIsValid(_ c: Case) async throws {
+        let (status, res, stderr) = try await Self.run(c, bugOn: false)
         #expect(status == 0, "stderr: \(stderr.suffix(1500)) results: \(res)")
         #expect(res["valid"] == .bool(true))
         #expect(res["checkers"]?[c.checker]?["valid"] == .bool(true))

@@ -36,13 +36,13 @@ struct BuiltinSettingsTests {
     }
 
     /// Through the real executable: exit 2, one line, and nothing started (no run folder under --results).
-    @Test func runExits2BeforeAnythingStarts() throws {
+    @Test func runExits2BeforeAnythingStarts() async throws {
         let dir = CLIRunner.tempDir("settings-run")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (i, c) in Self.cases.enumerated() {
             let path = dir + "/p\(i).yml"
             CLIRunner.write(Self.pipeline(c.yaml), to: path)
-            let r = try CLIRunner.run(["run", "--pipeline", path, "--workload", "workloads/register.yml", "--nemesis", "none",
+            let r = try await CLIRunner.run(["run", "--pipeline", path, "--workload", "workloads/register.yml", "--nemesis", "none",
                                        "--time-limit", "2", "--seed", "1", "--results", dir + "/results", "--quiet"], timeout: 60)
             #expect(r.status == 2, "\(c.field): exit \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("\(path):\(c.line): field \(c.field): "), "\(r.stderr)")

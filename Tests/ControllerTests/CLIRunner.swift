@@ -16,8 +16,8 @@ enum CLIRunner {
 
     /// Runs `faultline args...` with the package root as working directory; kills it after `timeout` s.
     /// - Parameter signal: sent to the process `after` seconds, e.g. (SIGINT, 6).
-    static func run(_ args: [String], timeout: Double = 120, signal: (Int32, Double)? = nil) throws -> Result {
-        try CLIProcess.run(binary, args, cwd: root, timeout: timeout, signal: signal)
+    static func run(_ args: [String], timeout: Double = 120, signal: (Int32, Double)? = nil) async throws -> Result {
+        try await CLIProcess.run(binary, args, cwd: root, timeout: timeout, signal: signal)
     }
 
     static func tempDir(_ tag: String) -> String {

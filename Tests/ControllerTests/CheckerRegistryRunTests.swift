@@ -15,7 +15,7 @@ struct CheckerRegistryRunTests {
         functions: {read: 1}
         concurrency: 2
         rate: 40
-        op_timeout: 1s
+        op_timeout: 5s
         warmup: 0s
         recovery: 0s
         final_reads: false
@@ -29,11 +29,11 @@ struct CheckerRegistryRunTests {
         return res["checkers"]?["linearizable"]
     }
 
-    @Test func runHonoursTheWorkloadsLinearizableOptionsAndAgreesWithAnalyzeAndCheck() throws {
+    @Test func runHonoursTheWorkloadsLinearizableOptionsAndAgreesWithAnalyzeAndCheck() async throws {
         let dir = CLIRunner.tempDir("registry")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write(Self.readsWithInitialZero, to: dir + "/reads.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", dir + "/reads.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", dir + "/reads.yml",
                                    "--nemesis", "none", "--time-limit", "2", "--seed", "5",
                                    "--name", "reads", "--results", dir, "--quiet"], timeout: 120)
         let runDir = dir + "/reads/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/reads/latest"))
@@ -51,7 +51,7 @@ struct CheckerRegistryRunTests {
         #expect(r.status == 1, "stderr: \(r.stderr.suffix(1500))")
 
         // analyze: the same verdict from the stored folder.
-        let a = try CLIRunner.run(["analyze", runDir, "--quiet"])
+        let a = try await CLIRunner.run(["analyze", runDir, "--quiet"])
         #expect(a.status == 1, "stderr: \(a.stderr)")
         let analyzed = try #require(try Self.linearizable(runDir))
         // (counts of unchecked partitions may differ: keys are searched in parallel and the first invalid
@@ -60,12 +60,12 @@ struct CheckerRegistryRunTests {
         #expect(analyzed["counts"]?["ops"] == ran["counts"]?["ops"])
 
         // check: the same options on the same history give the same verdict; other options another one.
-        let c = try CLIRunner.run(["check", "--model", "register", "--initial", "0", "--json", runDir + "/history.jsonl"])
+        let c = try await CLIRunner.run(["check", "--model", "register", "--initial", "0", "--json", runDir + "/history.jsonl"])
         #expect(c.status == 1, "stderr: \(c.stderr)")
         let checked = try JSONParser.parse(c.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(checked["valid"] == ran["valid"])
         #expect(checked["ops"] == ran["counts"]?["ops"])
-        let plain = try CLIRunner.run(["check", "--model", "register", runDir + "/history.jsonl"])
+        let plain = try await CLIRunner.run(["check", "--model", "register", runDir + "/history.jsonl"])
         #expect(plain.status == 0, "stdout: \(plain.stdout) stderr: \(plain.stderr)")
     }
 
@@ -87,32 +87,32 @@ struct CheckerRegistryRunTests {
 
         """
 
-    @Test func analyzeAndCheckAgreeOnAHandMadeHistory() throws {
+    @Test func analyzeAndCheckAgreeOnAHandMadeHistory() async throws {
         let dir = CLIRunner.tempDir("agree")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = Self.handMadeRun(dir, history: Self.twoReads)
         // initial 0: reads of 0 are linearizable; with check's default (null) they are not.
-        let a = try CLIRunner.run(["analyze", run, "--quiet"])
+        let a = try await CLIRunner.run(["analyze", run, "--quiet"])
         #expect(a.status == 0, "stderr: \(a.stderr)")
         #expect(try Self.linearizable(run)?["valid"] == true)
-        let c = try CLIRunner.run(["check", "--model", "register", "--option", "initial=0", run + "/history.jsonl"])
+        let c = try await CLIRunner.run(["check", "--model", "register", "--option", "initial=0", run + "/history.jsonl"])
         #expect(c.status == 0, "stdout: \(c.stdout) stderr: \(c.stderr)")
-        let d = try CLIRunner.run(["check", "--model", "register", run + "/history.jsonl"])
+        let d = try await CLIRunner.run(["check", "--model", "register", run + "/history.jsonl"])
         #expect(d.status == 1, "stdout: \(d.stdout)")
     }
 
-    @Test func analyzeOfAnUnreadableHistoryKeepsTheStoredVerdict() throws {
+    @Test func analyzeOfAnUnreadableHistoryKeepsTheStoredVerdict() async throws {
         let dir = CLIRunner.tempDir("keep")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = Self.handMadeRun(dir, history: Self.twoReads)
-        let first = try CLIRunner.run(["analyze", run, "--quiet"])
+        let first = try await CLIRunner.run(["analyze", run, "--quiet"])
         #expect(first.status == 0, "stderr: \(first.stderr)")
         let results = try Data(contentsOf: URL(fileURLWithPath: run + "/results.json"))
         let report = try Data(contentsOf: URL(fileURLWithPath: run + "/report.html"))
         // A garbled line in the middle (not a truncated last line, which a crash leaves and is dropped).
         CLIRunner.write("{\"index\":0,\"time\":0,\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"key\":\"k1\",\"value\":null}\nnot json\n"
                         + Self.twoReads.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n", to: run + "/history.jsonl")
-        let second = try CLIRunner.run(["analyze", run])
+        let second = try await CLIRunner.run(["analyze", run])
         #expect(second.status == 2)
         let lines = second.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(second.stderr)")
@@ -121,13 +121,13 @@ struct CheckerRegistryRunTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/report.html")) == report)
         // Ops that do not pair up cannot be checked either: exit 2, nothing replaced.
         CLIRunner.write(Self.twoReads.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n", to: run + "/history.jsonl")
-        let third = try CLIRunner.run(["analyze", run])
+        let third = try await CLIRunner.run(["analyze", run])
         #expect(third.status == 2, "stderr: \(third.stderr)")
         #expect(third.stderr.contains("no open invocation"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/results.json")) == results)
     }
 
-    @Test func unknownOrOutOfRangeCheckerOptionInAWorkloadIsExit2WithItsLine() throws {
+    @Test func unknownOrOutOfRangeCheckerOptionInAWorkloadIsExit2WithItsLine() async throws {
         let dir = CLIRunner.tempDir("wlopt")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (options, field) in [("linearizable: {modle: register}", "checker_options.linearizable.modle"),
@@ -135,7 +135,7 @@ struct CheckerRegistryRunTests {
                                  ("availability: {window_seconds: 1e30}", "checker_options.availability.window_seconds")] {
             let w = Self.readsWithInitialZero.replacingOccurrences(of: "linearizable: {model: register, initial: 0}", with: options)
             CLIRunner.write(w, to: dir + "/w.yml")
-            let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", dir + "/w.yml",
+            let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", dir + "/w.yml",
                                        "--nemesis", "none", "--time-limit", "1", "--seed", "1", "--results", dir + "/res"])
             #expect(r.status == 2, "\(options): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")

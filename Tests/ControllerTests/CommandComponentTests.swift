@@ -145,11 +145,11 @@ struct CommandNodeStartTests {
     }
 
     /// A command that is not installed: exit 4 naming the node and the command.
-    @Test func missingCommandCannotStart() throws {
+    @Test func missingCommandCannotStart() async throws {
         let dir = CLIRunner.tempDir("cmd-missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("components:\n  store:\n    command: no-such-command-faultline\n    replicas: 1\n", to: dir + "/p.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml",
                                    "--nemesis", "none", "--time-limit", "2", "--seed", "1", "--results", dir, "--quiet"],
                                   timeout: 30)
         #expect(r.status == 4)

@@ -26,10 +26,10 @@ struct DemoShapeTests {
     /// events, attributed to a hop. In every run, the API's cache (1 s fresh TTL) keeps serving a count
     /// while events of that key keep arriving and the workload's warehouse-count reads see them: when the
     /// run had such cache answers, some are stale, with a distribution of how far behind.
-    @Test func apLosesEventsWithTheirHopAndServesStaleCounts() throws {
+    @Test func apLosesEventsWithTheirHopAndServesStaleCounts() async throws {
         var lost = 0
         for seed in 1...3 where lost == 0 {
-            let r = try PipelineRunTests.run("ap", timeLimit: 7, seed: seed, nemesisYAML: PipelineRunTests.brokerLeaderPartition)
+            let r = try await PipelineRunTests.run("ap", timeLimit: 7, seed: seed, nemesisYAML: PipelineRunTests.brokerLeaderPartition)
             try Self.expectFunnelMatchesLosses(r)
             lost = max(0, r.count("lost"))
             if lost > 0 {
@@ -53,8 +53,8 @@ struct DemoShapeTests {
 
     /// CP under the same partition: ingests refused or timed out, nothing lost, no count ever stale
     /// (every API answer is read from the warehouse leader).
-    @Test func cpRefusesAndLosesNothingStaleNothing() throws {
-        let r = try PipelineRunTests.run("cp", timeLimit: 7, nemesisYAML: PipelineRunTests.brokerLeaderPartition)
+    @Test func cpRefusesAndLosesNothingStaleNothing() async throws {
+        let r = try await PipelineRunTests.run("cp", timeLimit: 7, nemesisYAML: PipelineRunTests.brokerLeaderPartition)
         #expect(r.history.ops.contains { $0.f == "start-partition" })
         try Self.expectFunnelMatchesLosses(r)
         #expect(r.count("lost") == 0 && r.count("stale-count") == 0 && r.count("stale-answer") == 0,

@@ -19,11 +19,11 @@ struct EtcdCampaignTests {
         return path
     }
 
-    @Test func etcdCampaignComparesLinearizableAndSerializableReads() throws {
+    @Test func etcdCampaignComparesLinearizableAndSerializableReads() async throws {
         let dir = CLIRunner.tempDir("etcd-campaign")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = try Self.shortCampaign(dir: dir)
-        let r = try CLIRunner.run(["campaign", file, "--results", dir + "/results"], timeout: 600)
+        let r = try await CLIRunner.run(["campaign", file, "--results", dir + "/results"], timeout: 600)
         // Every expectation held: etcd-linearizable valid everywhere, etcd-serializable's staleness bounded.
         #expect(r.status == 0, "stdout: \(r.stdout.suffix(3000)) stderr: \(r.stderr.suffix(2000))")
 

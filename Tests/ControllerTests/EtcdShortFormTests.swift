@@ -8,7 +8,7 @@ import Testing
 
 @Suite(.serialized, .enabled(if: EtcdInstall.path != nil, "etcd not in PATH: install Debian's etcd-server (scripts/test does)"))
 struct EtcdShortFormTests {
-    @Test func shortFormRunsARegisterWorkload() throws {
+    @Test func shortFormRunsARegisterWorkload() async throws {
         let dir = CLIRunner.tempDir("etcd-short")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: etcd-short\ncomponents:\n  kv:\n    system: etcd\n    nodes: 3\n", to: dir + "/p.yml")
@@ -17,7 +17,7 @@ struct EtcdShortFormTests {
             .replacingOccurrences(of: "warmup: 2s", with: "warmup: 1s")
             .replacingOccurrences(of: "recovery: 3s", with: "recovery: 2s")
         CLIRunner.write(workload, to: dir + "/w.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", dir + "/w.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", dir + "/w.yml",
                                    "--nemesis", "partition-leader", "--time-limit", "6", "--seed", "5",
                                    "--name", "short", "--results", dir + "/results", "--quiet"], timeout: 120)
         let run = try InterruptTests.runDir(dir + "/results", "short")

@@ -38,9 +38,9 @@ struct EtcdTests {
 
     /// `faultline run` of the register workload against an etcd pipeline; returns (status, run folder).
     static func run(_ pipeline: String, nemesis: String, seed: Int, timeLimit: Int = 10, dir: String,
-                    signal: (Int32, Double)? = nil) throws -> (CLIRunner.Result, String) {
+                    signal: (Int32, Double)? = nil) async throws -> (CLIRunner.Result, String) {
         let name = "etcd-\(seed)"
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/register.yml",
                                    "--nemesis", nemesis, "--time-limit", "\(timeLimit)", "--concurrency", "12",
                                    "--seed", "\(seed)", "--name", name, "--results", dir, "--quiet"],
                                   timeout: 90, signal: signal)
@@ -175,10 +175,10 @@ struct EtcdTests {
 
     /// Linearizable reads, leader isolated: the history is linearizable, and no op the isolated member
     /// received during the partition succeeded (each failed or timed out).
-    @Test func linearizableReadsStayLinearizableUnderLeaderPartition() throws {
+    @Test func linearizableReadsStayLinearizableUnderLeaderPartition() async throws {
         let dir = CLIRunner.tempDir("etcd-lin")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (r, run) = try Self.run(Self.linearizable, nemesis: "partition-leader", seed: 1, dir: dir)
+        let (r, run) = try await Self.run(Self.linearizable, nemesis: "partition-leader", seed: 1, dir: dir)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let results = try RunTests.results(run)
         #expect(results["checkers"]?["linearizable"]?["valid"] == .bool(true))
@@ -207,13 +207,13 @@ struct EtcdTests {
 
     /// Serializable reads, leader isolated: Faultline reports stale reads (linearizable invalid, the
     /// staleness distribution non-empty). Seed 1 showed it in each of our runs; seed 2 is a second chance.
-    @Test func serializableReadsAreStaleUnderLeaderPartition() throws {
+    @Test func serializableReadsAreStaleUnderLeaderPartition() async throws {
         let dir = CLIRunner.tempDir("etcd-ser")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var found = false
         var seen: [String] = []
         for seed in [1, 2] where !found {
-            let (r, run) = try Self.run(Self.serializable, nemesis: "partition-leader", seed: seed, dir: dir)
+            let (r, run) = try await Self.run(Self.serializable, nemesis: "partition-leader", seed: seed, dir: dir)
             let results = try RunTests.results(run)
             let stale = results["checkers"]?["staleness"]?["counts"]?["stale-read"]?.intValue ?? 0
             let dist = results["checkers"]?["staleness"]?["details"]?["time_behind_stale_reads"]?["count"]?.intValue ?? 0
@@ -229,10 +229,10 @@ struct EtcdTests {
 
     /// SIGKILL of the controller (`faultline run`, a real process): the parent-death signal takes every
     /// etcd member down with it.
-    @Test func noEtcdSurvivesAKilledController() throws {
+    @Test func noEtcdSurvivesAKilledController() async throws {
         let dir = CLIRunner.tempDir("etcd-kill")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (r, run) = try Self.run(Self.linearizable, nemesis: "none", seed: 3, timeLimit: 30, dir: dir, signal: (SIGKILL, 4))
+        let (r, run) = try await Self.run(Self.linearizable, nemesis: "none", seed: 3, timeLimit: 30, dir: dir, signal: (SIGKILL, 4))
         #expect(r.status == 9 || r.status == 137)
         let pids = try InterruptTests.nodePids(run)
         #expect(pids.count == 3)
@@ -244,13 +244,13 @@ struct EtcdTests {
     /// The whole matrix of campaigns/etcd.yml, one seed (opt-in: FAULTLINE_SLOW=1, about 2.5 minutes).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FAULTLINE_SLOW"] == "1"),
           arguments: ["partition-leader", "partition-ring", "pause", "kill"])
-    func linearizableUnderEverySchedule(nemesis: String) throws {
+    func linearizableUnderEverySchedule(nemesis: String) async throws {
         let dir = CLIRunner.tempDir("etcd-matrix")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (r, run) = try Self.run(Self.linearizable, nemesis: nemesis, seed: 1, dir: dir)
+        let (r, run) = try await Self.run(Self.linearizable, nemesis: nemesis, seed: 1, dir: dir)
         #expect(r.status == 0, "\(nemesis): \(r.stderr.suffix(1500))")
         #expect(try RunTests.results(run)["checkers"]?["linearizable"]?["valid"] == .bool(true))
-        let (s, _) = try Self.run(Self.serializable, nemesis: nemesis, seed: 1, dir: dir)
+        let (s, _) = try await Self.run(Self.serializable, nemesis: nemesis, seed: 1, dir: dir)
         #expect(s.status == 0 || s.status == 1, "\(nemesis) serializable: exit \(s.status)")
     }
 }

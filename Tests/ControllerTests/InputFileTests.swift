@@ -44,16 +44,16 @@ struct InputFileTests {
     // Through the real executable: exit 2 and one line naming file, line and field.
 
     func runBad(pipeline: String = "pipelines/cp.yml", workload: String = "workloads/register.yml",
-                nemesis: String = "nemesis/none.yml", results: String) throws -> CLIRunner.Result {
-        try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", nemesis,
+                nemesis: String = "nemesis/none.yml", results: String) async throws -> CLIRunner.Result {
+        try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", nemesis,
                            "--time-limit", "2", "--seed", "1", "--results", results, "--quiet"], timeout: 60)
     }
 
-    @Test func badYAMLExits2() throws {
+    @Test func badYAMLExits2() async throws {
         let dir = CLIRunner.tempDir("badyaml")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: w\nkind: register\ntarget: [store\n", to: dir + "/w.yml")
-        let r = try runBad(workload: dir + "/w.yml", results: dir + "/results")
+        let r = try await runBad(workload: dir + "/w.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/w.yml:"))
         #expect(r.stderr.contains("field yaml"))
@@ -62,49 +62,49 @@ struct InputFileTests {
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func unknownFieldExits2() throws {
+    @Test func unknownFieldExits2() async throws {
         let dir = CLIRunner.tempDir("badfield")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: w\nkind: register\ntarget: store\nfunctions: {read: 1, delete: 1}\n", to: dir + "/w.yml")
-        let r = try runBad(workload: dir + "/w.yml", results: dir + "/results")
+        let r = try await runBad(workload: dir + "/w.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/w.yml:4: field functions.delete: unknown field"))
     }
 
-    @Test func workloadTargetOfTheWrongRoleExits2() throws {
+    @Test func workloadTargetOfTheWrongRoleExits2() async throws {
         let dir = CLIRunner.tempDir("role")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: w\nkind: register\nkeys: 2\ntarget: broker\n", to: dir + "/w.yml")
-        let r = try runBad(workload: dir + "/w.yml", results: dir + "/results")
+        let r = try await runBad(workload: dir + "/w.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/w.yml:4: field target: a register workload cannot run against 'broker' (role broker)"))
     }
 
-    @Test func missingFileExits2() throws {
+    @Test func missingFileExits2() async throws {
         let dir = CLIRunner.tempDir("missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try runBad(pipeline: dir + "/nope.yml", results: dir + "/results")
+        let r = try await runBad(pipeline: dir + "/nope.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/nope.yml:0: field file: no such file"))
     }
 
-    @Test func portInUseExits2() throws {
+    @Test func portInUseExits2() async throws {
         let dir = CLIRunner.tempDir("port")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (fd, port) = try Self.listen()
         defer { close(fd) }
         CLIRunner.write("name: p\ncomponents:\n  store:\n    role: store\n    replicas: 1\n    base_port: \(port)\n", to: dir + "/p.yml")
-        let r = try runBad(pipeline: dir + "/p.yml", results: dir + "/results")
+        let r = try await runBad(pipeline: dir + "/p.yml", results: dir + "/results")
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/p.yml:6: field components.store.base_port: port \(port) (for store-1) is already in use"))
     }
 
-    @Test func nodeThatCannotStartExits4() throws {
+    @Test func nodeThatCannotStartExits4() async throws {
         let dir = CLIRunner.tempDir("nostart")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // A node that exits at once (`false`) is never healthy, so the system cannot start.
         CLIRunner.write("name: p\ncomponents:\n  store:\n    command: \"false\"\n    replicas: 1\n    health: http://127.0.0.1:{port:client}/health\n", to: dir + "/p.yml")
-        let r = try runBad(pipeline: dir + "/p.yml", results: dir + "/results")
+        let r = try await runBad(pipeline: dir + "/p.yml", results: dir + "/results")
         #expect(r.status == 4)
         #expect(r.stderr.contains("cannot start the system under test"))
         #expect(r.stderr.contains("node store-1 did not become healthy"), "\(r.stderr)")

@@ -17,10 +17,10 @@ struct InterruptTests {
         return results + "/" + name + "/" + (try #require(stamps.sorted().last, "no run folder under \(results)/\(name)"))
     }
 
-    @Test func sigintStopsInOrderAndExits130() throws {
+    @Test func sigintStopsInOrderAndExits130() async throws {
         let dir = CLIRunner.tempDir("sigint")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                    "--nemesis", "partition-leader", "--time-limit", "30", "--seed", "3",
                                    "--name", "int", "--results", dir, "--quiet"], timeout: 60, signal: (SIGINT, 5))
         #expect(r.status == 130, "\(r.stderr.suffix(1500))")
@@ -33,10 +33,10 @@ struct InterruptTests {
         for pid in pids { #expect(kill(pid, 0) != 0, "node pid \(pid) still alive") }
     }
 
-    @Test func sigkillLeavesCheckableHistoryAndNoNode() throws {
+    @Test func sigkillLeavesCheckableHistoryAndNoNode() async throws {
         let dir = CLIRunner.tempDir("sigkill")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                    "--nemesis", "none", "--time-limit", "30", "--seed", "3",
                                    "--name", "kill", "--results", dir, "--quiet"], timeout: 60, signal: (SIGKILL, 5))
         #expect(r.status == 9 || r.status == 137)
@@ -47,7 +47,7 @@ struct InterruptTests {
         let deadline = Date().addingTimeInterval(5)
         while pids.contains(where: { kill($0, 0) == 0 }) && Date() < deadline { usleep(100_000) }
         for pid in pids { #expect(kill(pid, 0) != 0, "node pid \(pid) outlived the controller") }
-        let check = try CLIRunner.run(["check", "--model", "cas-register", run + "/history.jsonl"], timeout: 60)
+        let check = try await CLIRunner.run(["check", "--model", "cas-register", run + "/history.jsonl"], timeout: 60)
         #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
         #expect(check.stdout.contains("linearizable"))
     }

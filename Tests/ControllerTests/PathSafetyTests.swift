@@ -9,13 +9,13 @@ struct PathSafetyTests {
         Set(FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
     }
 
-    @Test func nameOptionWithPathPartsExits2() throws {
+    @Test func nameOptionWithPathPartsExits2() async throws {
         let base = CLIRunner.tempDir("name-opt")
         defer { try? FileManager.default.removeItem(atPath: base) }
         let results = base + "/deep/results"
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         for name in ["../../x", "a/b", "..", ".hidden", "tab\tname", "nl\nname", ""] {
-            let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+            let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                        "--nemesis", "none", "--time-limit", "1", "--seed", "1", "--name", name,
                                        "--results", results], timeout: 60)
             #expect(r.status == 2, "--name \(name.debugDescription): \(r.status) \(r.stderr)")
@@ -24,7 +24,7 @@ struct PathSafetyTests {
         #expect(Self.tree(base) == ["deep", "deep/results"], "nothing written anywhere: \(Self.tree(base))")
     }
 
-    @Test func pipelineNameWithPathPartsExits2NamingFileAndLine() throws {
+    @Test func pipelineNameWithPathPartsExits2NamingFileAndLine() async throws {
         let base = CLIRunner.tempDir("name-file")
         defer { try? FileManager.default.removeItem(atPath: base) }
         let results = base + "/a/b/c/results"
@@ -33,7 +33,7 @@ struct PathSafetyTests {
         let pipeline = base + "/evil.yml"
         CLIRunner.write(shipped.replacingOccurrences(of: "\nname: cp\n", with: "\nname: ../../../../tmp/x\n"), to: pipeline)
         let line = shipped.components(separatedBy: "\n").firstIndex(of: "name: cp").map { $0 + 1 } ?? -1
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/register.yml", "--nemesis", "none",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/register.yml", "--nemesis", "none",
                                    "--time-limit", "1", "--seed", "1", "--results", results], timeout: 60)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("\(pipeline):\(line): field name:"), "\(r.stderr)")
@@ -43,13 +43,13 @@ struct PathSafetyTests {
 
     /// `results/<name>/latest` that is a real folder (someone's data, not our link) survives a
     /// run into the same test folder, untouched, and the run says so.
-    @Test func realLatestFolderIsLeftAlone() throws {
+    @Test func realLatestFolderIsLeftAlone() async throws {
         let results = CLIRunner.tempDir("latest")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let latest = results + "/keep/latest"
         try FileManager.default.createDirectory(atPath: latest + "/inner", withIntermediateDirectories: true)
         CLIRunner.write("precious\n", to: latest + "/inner/data.txt")
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                    "--nemesis", "none", "--time-limit", "1", "--seed", "1", "--name", "keep",
                                    "--results", results, "--quiet"], timeout: 120)
         #expect(r.status == 0, "\(r.stderr)")

@@ -17,7 +17,7 @@ struct PipelineRunTests {
 
     /// Runs `faultline run` with the pipeline workload; `edit` may rewrite the pipeline file (bugs).
     static func run(_ pipeline: String, nemesis: String = "none", timeLimit: Int = 5, seed: Int = 1,
-                    edit: ((String) -> String)? = nil, nemesisYAML: String? = nil) throws -> Run {
+                    edit: ((String) -> String)? = nil, nemesisYAML: String? = nil) async throws -> Run {
         let dir = CLIRunner.tempDir("pipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var pipelinePath = "pipelines/\(pipeline).yml"
@@ -31,7 +31,7 @@ struct PipelineRunTests {
             nemesisArg = dir + "/nemesis.yml"
             CLIRunner.write(nemesisYAML, to: nemesisArg)
         }
-        let r = try CLIRunner.run(["run", "--pipeline", pipelinePath, "--workload", "workloads/pipeline.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipelinePath, "--workload", "workloads/pipeline.yml",
                                    "--nemesis", nemesisArg, "--time-limit", "\(timeLimit)", "--seed", "\(seed)",
                                    "--name", "pipe", "--results", dir, "--quiet"], timeout: 120)
         let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
@@ -75,8 +75,8 @@ struct PipelineRunTests {
         if late == 0 { print("PipelineRunTests: no query came 5 s after an ack in this run; the bounded-lag check had nothing to check") }
     }
 
-    @Test func cpPipelineLandsEveryAckedEventExactlyOnce() throws {
-        let r = try Self.run("cp")
+    @Test func cpPipelineLandsEveryAckedEventExactlyOnce() async throws {
+        let r = try await Self.run("cp")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
         Self.expectExactlyOnce(r)
         // CP answers come from the warehouse leader only.
@@ -84,16 +84,16 @@ struct PipelineRunTests {
         #expect(sources == ["warehouse"])
     }
 
-    @Test func apPipelineLandsEveryAckedEventExactlyOnce() throws {
-        let r = try Self.run("ap")
+    @Test func apPipelineLandsEveryAckedEventExactlyOnce() async throws {
+        let r = try await Self.run("ap")
         Self.expectExactlyOnce(r)
         #expect(r.ops("query", .ok).contains { $0.value["source"] == .string("cache") })
     }
 
     /// Issue 8's "bugs on" point for the pipeline: the loader's `skip_objects` loses events between
     /// the store and the warehouse, and the checker says so and names the hop.
-    @Test func loaderBugIsFlaggedWithItsHop() throws {
-        let r = try Self.run("cp") { $0.replacingOccurrences(of: "  loader:\n    role: loader\n", with: "  loader:\n    role: loader\n    bugs: [skip_objects]\n") }
+    @Test func loaderBugIsFlaggedWithItsHop() async throws {
+        let r = try await Self.run("cp") { $0.replacingOccurrences(of: "  loader:\n    role: loader\n", with: "  loader:\n    role: loader\n    bugs: [skip_objects]\n") }
         #expect(r.status == 1)
         #expect(r.count("lost") > 0)
         #expect((r.pipeline?["details"]?["lost_by_hop"]?["store->warehouse"]?.intValue ?? 0) == r.count("lost"))
@@ -107,11 +107,11 @@ struct PipelineRunTests {
     /// The store leader killed (writes refused during the election): the connector replays what it
     /// could not write, so nothing is lost; with `commit_before_write` it has already committed those
     /// batches and they are lost between the broker and the store.
-    @Test func connectorReplaysFailedWritesAndItsBugLosesThem() throws {
-        let ok = try Self.run("cp", timeLimit: 6, nemesisYAML: Self.storeLeaderKill)
+    @Test func connectorReplaysFailedWritesAndItsBugLosesThem() async throws {
+        let ok = try await Self.run("cp", timeLimit: 6, nemesisYAML: Self.storeLeaderKill)
         #expect(ok.history.ops.contains { $0.f == "start-kill" })
         #expect(ok.count("lost") == 0 && ok.count("duplicated") == 0, "pipeline: \(String(describing: ok.pipeline))")
-        let bug = try Self.run("cp", timeLimit: 6, edit: {
+        let bug = try await Self.run("cp", timeLimit: 6, edit: {
             $0.replacingOccurrences(of: "  connector:\n    role: connector\n", with: "  connector:\n    role: connector\n    bugs: [commit_before_write]\n")
         }, nemesisYAML: Self.storeLeaderKill)
         #expect(bug.count("lost") > 0)
@@ -124,8 +124,8 @@ struct PipelineRunTests {
         """
 
     /// CP: the broker leader cut from its replicas loses nothing and refuses some ingests.
-    @Test func cpBrokerLeaderPartitionLosesNothingAndRefuses() throws {
-        let r = try Self.run("cp", timeLimit: 7, nemesisYAML: Self.brokerLeaderPartition)
+    @Test func cpBrokerLeaderPartitionLosesNothingAndRefuses() async throws {
+        let r = try await Self.run("cp", timeLimit: 7, nemesisYAML: Self.brokerLeaderPartition)
         #expect(r.history.ops.contains { $0.f == "start-partition" })
         #expect(r.count("lost") == 0 && r.count("duplicated") == 0, "pipeline: \(String(describing: r.pipeline))")
         #expect(r.ops("ingest", .fail).count + r.ops("ingest", .info).count > 0)
@@ -134,10 +134,10 @@ struct PipelineRunTests {
 
     /// AP: the old broker leader keeps acknowledging its partitions' events and drops them when it
     /// rejoins: some seed (up to 3) loses acknowledged events end to end.
-    @Test func apBrokerLeaderPartitionLosesAckedEvents() throws {
+    @Test func apBrokerLeaderPartitionLosesAckedEvents() async throws {
         var lost = 0
         for seed in 1...3 where lost == 0 {
-            let r = try Self.run("ap", timeLimit: 7, seed: seed, nemesisYAML: Self.brokerLeaderPartition)
+            let r = try await Self.run("ap", timeLimit: 7, seed: seed, nemesisYAML: Self.brokerLeaderPartition)
             lost = max(0, r.count("lost"))
             if lost > 0 { #expect(r.status == 1) }
         }
@@ -158,14 +158,14 @@ struct PipelineRunTests {
 
     /// The warehouse leader isolated from every node: the AP API keeps answering, some from the cache
     /// (stale copies); the CP API errors (until it reaches a new leader) and never answers from cache.
-    @Test func warehouseLeaderPartitionAPServesCacheCPErrors() throws {
-        let ap = try Self.run("ap", timeLimit: 7, nemesisYAML: Self.warehouseLeaderPartition)
+    @Test func warehouseLeaderPartitionAPServesCacheCPErrors() async throws {
+        let ap = try await Self.run("ap", timeLimit: 7, nemesisYAML: Self.warehouseLeaderPartition)
         let apq = Self.queriesInFault(ap)
         #expect(!apq.isEmpty)
         #expect(apq.contains { $0.type == .ok && $0.value["source"] == .string("cache") })
         let apFailed = apq.filter { $0.type != .ok }.count
 
-        let cp = try Self.run("cp", timeLimit: 7, nemesisYAML: Self.warehouseLeaderPartition)
+        let cp = try await Self.run("cp", timeLimit: 7, nemesisYAML: Self.warehouseLeaderPartition)
         let cpq = Self.queriesInFault(cp)
         #expect(cpq.contains { $0.type != .ok })
         #expect(!cp.ops("query", .ok).contains { $0.value["source"] != .string("warehouse") })
@@ -181,7 +181,7 @@ struct PipelineRunTests {
     /// The warehouse leader and the API on the minority side (issue 6: "the CP API returns errors until
     /// heal"): once the old leader's lease has run out (an election timeout, 1 s; 2 s allowed here) no CP
     /// query succeeds until the heal, while the AP API keeps answering.
-    @Test func warehouseMinorityWithTheAPI() throws {
+    @Test func warehouseMinorityWithTheAPI() async throws {
         func window(_ r: Run) -> (ok: Int, failed: Int) {
             guard let start = r.history.ops.first(where: { $0.f == "start-partition" })?.time,
                   let stop = r.history.ops.first(where: { $0.f == "stop-partition" })?.time else { return (-1, -1) }
@@ -196,14 +196,14 @@ struct PipelineRunTests {
             }
             return (ok, failed)
         }
-        let cp = try Self.run("cp", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
+        let cp = try await Self.run("cp", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
         let cpw = window(cp)
         #expect(cp.history.ops.contains { $0.f == "start-partition" && ($0.value["cut"]?.arrayValue?.count ?? 0) >= 6 })
         #expect(cpw.failed > 0, "CP queries in the window: \(cpw)")
         #expect(cpw.ok == 0, "CP answered during the minority partition: \(cpw)")
         #expect(cp.count("lost") == 0)
 
-        let ap = try Self.run("ap", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
+        let ap = try await Self.run("ap", timeLimit: 7, nemesisYAML: Self.warehouseMinorityPartition)
         let apw = window(ap)
         #expect(apw.ok > 0, "AP queries in the window: \(apw)")
     }

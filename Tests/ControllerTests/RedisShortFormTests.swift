@@ -62,11 +62,11 @@ struct RedisShortFormTests {
         let history: History
     }
 
-    static func run(pipeline: String, workload: String, seed: Int, tag: String) throws -> Run {
+    static func run(pipeline: String, workload: String, seed: Int, tag: String) async throws -> Run {
         let dir = CLIRunner.tempDir("redis-\(tag)")
         CLIRunner.write(isolatePrimary, to: dir + "/n.yml")
         let name = "\(tag)-\(seed)"
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
                                    "--time-limit", "9", "--seed", "\(seed)", "--name", name,
                                    "--results", dir + "/results", "--quiet"], timeout: 240)
         let run = try InterruptTests.runDir(dir + "/results", name)
@@ -84,11 +84,11 @@ struct RedisShortFormTests {
     /// The default profile (asynchronous replication, Sentinel failover) loses acknowledged adds in at
     /// least one of three seeds: the isolated primary keeps accepting them from the clients bound to it,
     /// and Sentinel makes it a replica of the new primary when the partition heals.
-    @Test func sentinelFailoverLosesAcknowledgedWrites() throws {
+    @Test func sentinelFailoverLosesAcknowledgedWrites() async throws {
         var measured: [String] = []
         var lostSeen = false
         for seed in 1...3 {
-            let r = try Self.run(pipeline: "pipelines/redis-sentinel.yml", workload: "workloads/redis-set.yml", seed: seed, tag: "lost")
+            let r = try await Self.run(pipeline: "pipelines/redis-sentinel.yml", workload: "workloads/redis-set.yml", seed: seed, tag: "lost")
             defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
             let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
             let lost = set["counts"]?["lost"]?.intValue ?? 0
@@ -111,8 +111,8 @@ struct RedisShortFormTests {
     }
 
     /// Reads from replicas: the staleness checker measures stale reads; the figures are printed.
-    @Test func replicaReadsAreMeasuredStale() throws {
-        let r = try Self.run(pipeline: "pipelines/redis-replica-reads.yml", workload: "workloads/register.yml", seed: 3, tag: "stale")
+    @Test func replicaReadsAreMeasuredStale() async throws {
+        let r = try await Self.run(pipeline: "pipelines/redis-replica-reads.yml", workload: "workloads/register.yml", seed: 3, tag: "stale")
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let st = try #require(r.results["checkers"]?["staleness"], "\(r.stderr.suffix(1500))")
         let stale = st["counts"]?["stale-read"]?.intValue ?? 0
@@ -125,8 +125,8 @@ struct RedisShortFormTests {
 
     /// WAIT 2 500 after each write, min-replicas-to-write 1: while the primary is cut off, the writes it
     /// still accepts are ok with a note saying how few replicas acknowledged them.
-    @Test func waitProfileRecordsShortAcknowledgements() throws {
-        let r = try Self.run(pipeline: "pipelines/redis-wait.yml", workload: "workloads/redis-set.yml", seed: 1, tag: "wait")
+    @Test func waitProfileRecordsShortAcknowledgements() async throws {
+        let r = try await Self.run(pipeline: "pipelines/redis-wait.yml", workload: "workloads/redis-set.yml", seed: 1, tag: "wait")
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
         let noted = r.history.ops.filter { $0.type == .ok && $0.error?.hasPrefix("wait: ") == true }

@@ -14,15 +14,15 @@ struct RerunTests {
         }
     }
 
-    @Test func storedTestRerunsTheSameOpPlan() throws {
+    @Test func storedTestRerunsTheSameOpPlan() async throws {
         let dir = CLIRunner.tempDir("rerun")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let first = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                        "--nemesis", "none", "--time-limit", "4", "--seed", "11", "--rate", "80",
                                        "--name", "rerun", "--results", dir + "/a", "--quiet"], timeout: 90)
         #expect(first.status == 0, "\(first.stderr.suffix(1500))")
         let runA = dir + "/a/rerun/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/a/rerun/latest"))
-        let again = try CLIRunner.run(["run", "--test", runA + "/test.yml", "--results", dir + "/b", "--quiet"], timeout: 90)
+        let again = try await CLIRunner.run(["run", "--test", runA + "/test.yml", "--results", dir + "/b", "--quiet"], timeout: 90)
         #expect(again.status == 0, "\(again.stderr.suffix(1500))")
         let runB = dir + "/b/rerun/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/b/rerun/latest"))
         #expect(try String(contentsOfFile: runB + "/test.yml", encoding: .utf8).contains("seed: 11"))
@@ -48,10 +48,10 @@ struct RerunTests {
 
     /// `faultline run` with neither --seed nor --nemesis: no faults, a random seed that is printed and
     /// stored in test.yml, and `--test` on that file replays the same op plan.
-    @Test func runWithoutSeedOrNemesisPrintsItsSeedAndReplays() throws {
+    @Test func runWithoutSeedOrNemesisPrintsItsSeedAndReplays() async throws {
         let dir = CLIRunner.tempDir("noseed")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let first = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                        "--time-limit", "5", "--name", "noseed", "--results", dir + "/a"], timeout: 120)
         #expect(first.status == 0, "\(first.stderr.suffix(1500))")
         let seedLine = try #require(first.stdout.split(separator: "\n").first { $0.hasPrefix("seed: ") }, "\(first.stdout.prefix(500))")
@@ -63,7 +63,7 @@ struct RerunTests {
         let history = try HistoryLoader.load(path: runA + "/history.jsonl").history
         #expect(!history.ops.contains { $0.process == .nemesis && $0.f.hasPrefix("start-") }, "no faults by default")
 
-        let again = try CLIRunner.run(["run", "--test", runA + "/test.yml", "--results", dir + "/b", "--quiet"], timeout: 120)
+        let again = try await CLIRunner.run(["run", "--test", runA + "/test.yml", "--results", dir + "/b", "--quiet"], timeout: 120)
         #expect(again.status == 0, "\(again.stderr.suffix(1500))")
         #expect(!again.stdout.contains("seed: "), "a stored seed is not drawn again")
         let runB = dir + "/b/noseed/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/b/noseed/latest"))

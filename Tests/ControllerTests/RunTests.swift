@@ -40,10 +40,10 @@ struct RunTests {
         return try JSONParser.parse(text)
     }
 
-    @Test func cpRegisterUnderLeaderPartitionIsLinearizable() throws {
+    @Test func cpRegisterUnderLeaderPartitionIsLinearizable() async throws {
         let dir = CLIRunner.tempDir("cp")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                    "--nemesis", "partition-leader", "--time-limit", "20", "--seed", "7",
                                    "--name", "cp-test", "--results", dir], timeout: 120)
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(2000)) stdout: \(r.stdout.suffix(2000))")
@@ -62,10 +62,10 @@ struct RunTests {
         #expect(test.contains("time_limit: 20.0"))
     }
 
-    @Test func cpLogUnderLeaderPartitionLosesNothing() throws {
+    @Test func cpLogUnderLeaderPartitionLosesNothing() async throws {
         let dir = CLIRunner.tempDir("cplog")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/log.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/log.yml",
                                    "--nemesis", "partition-leader", "--time-limit", "10", "--seed", "2",
                                    "--name", "cp-log", "--results", dir, "--quiet"], timeout: 120)
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(2000))")
@@ -81,12 +81,12 @@ struct RunTests {
 
     /// The AP store under random-halves partitions: some seed (usually the first) shows a stale read
     /// or a lost write, so the run exits 1. Up to 3 seeds of 20 s each.
-    @Test func apRegisterUnderPartitionShowsAnomaly() throws {
+    @Test func apRegisterUnderPartitionShowsAnomaly() async throws {
         var found = false
         for seed in [1, 2, 3] where !found {
             let dir = CLIRunner.tempDir("ap")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let r = try CLIRunner.run(["run", "--pipeline", "pipelines/ap.yml", "--workload", "workloads/register.yml",
+            let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/ap.yml", "--workload", "workloads/register.yml",
                                        "--nemesis", "partition-halves", "--time-limit", "20", "--seed", "\(seed)",
                                        "--name", "ap-test", "--results", dir, "--quiet"], timeout: 180)
             let runDir = dir + "/ap-test/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/ap-test/latest"))

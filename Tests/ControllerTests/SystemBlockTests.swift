@@ -87,11 +87,11 @@ struct SystemBlockTests {
     }
 
     /// An unknown system through the real executable: exit 2, one line naming file, line and field.
-    @Test func unknownSystemExits2() throws {
+    @Test func unknownSystemExits2() async throws {
         let dir = CLIRunner.tempDir("sys-unknown")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: x\ncomponents:\n  store:\n    system: postgres\n", to: dir + "/p.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml", "--nemesis", "none",
+        let r = try await CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml", "--nemesis", "none",
                                    "--time-limit", "2", "--seed", "1", "--results", dir + "/results", "--quiet"], timeout: 60)
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/p.yml:4: field components.store.system: unknown system 'postgres'"), "\(r.stderr)")
@@ -99,7 +99,7 @@ struct SystemBlockTests {
 
     /// Setup steps run for real, with the node's template values; a failing step is a start problem
     /// whose output is kept in nodes/<n>/setup.log.
-    @Test func setupStepsRunWithTheNodesValues() throws {
+    @Test func setupStepsRunWithTheNodesValues() async throws {
         let p = try Self.load("    command: /bin/true\n    replicas: 2\n")
         let dir = CLIRunner.tempDir("sys-setup")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -111,8 +111,8 @@ struct SystemBlockTests {
                 SetupStep(when: .afterHealthy, kind: "member", argv: ["/bin/sh", "-c", "echo join $0 >> \"$1/../joined\"", "{name}", "{data_dir}"]),
             ]
         }
-        try CommandNodes.runSetupBeforeStart(nodes, all: nodes)
-        try CommandNodes.runSetupAfterHealthy(nodes)
+        try await CommandNodes.runSetupBeforeStart(nodes, all: nodes)
+        try await CommandNodes.runSetupAfterHealthy(nodes)
         for n in nodes {
             #expect(try String(contentsOfFile: n.dataDir + "/initdb", encoding: .utf8) == "init \(n.name)\n")
         }
@@ -122,7 +122,7 @@ struct SystemBlockTests {
 
         var bad = nodes[0]
         bad.command!.setup = [SetupStep(when: .beforeStart, kind: "member", argv: ["/bin/sh", "-c", "echo no disk >&2; exit 3"])]
-        #expect(throws: CommandNodes.StartProblem.self) { try CommandNodes.runSetupBeforeStart([bad], all: [bad]) }
+        await #expect(throws: CommandNodes.StartProblem.self) { try await CommandNodes.runSetupBeforeStart([bad], all: [bad]) }
         #expect(try String(contentsOfFile: bad.folder + "/setup.log", encoding: .utf8).contains("no disk"))
     }
 }

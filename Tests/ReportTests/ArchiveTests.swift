@@ -18,25 +18,25 @@ struct ArchiveTests {
     }
 
     /// A generated store of `nights` nights (the newest 2026-11-30) with every run's report.html.
-    static func store(_ dir: String, nights: Int) throws -> String {
+    static func store(_ dir: String, nights: Int) async throws -> String {
         let results = dir + "/results"
-        let g = try CLIProcess.run(CLIProcess.binary("faultline-bench"), ["nights", results, String(nights), "200"], cwd: root, timeout: 120)
+        let g = try await CLIProcess.run(CLIProcess.binary("faultline-bench"), ["nights", results, String(nights), "200"], cwd: root, timeout: 120)
         #expect(g.status == 0, "\(g.stderr)")
-        let r = try CLIProcess.run(CLIProcess.binary("faultline"), ["report", "--runs", results], cwd: root, timeout: 120)
+        let r = try await CLIProcess.run(CLIProcess.binary("faultline"), ["report", "--runs", results], cwd: root, timeout: 120)
         #expect(r.status == 0, "\(r.stderr)")
         return results
     }
 
-    @Test func archiveRoundTripsWithWorkingLinks() throws {
+    @Test func archiveRoundTripsWithWorkingLinks() async throws {
         let dir = TestSupport.tempDir("archive")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let results = try Self.store(dir, nights: 3)
+        let results = try await Self.store(dir, nights: 3)
         // The results folder itself has no broken link either.
         let own = PageLinks.check(root: results)
         #expect(own.broken.isEmpty && own.external.isEmpty, "\(own.broken.prefix(5)) \(own.external.prefix(5))")
 
         let out = dir + "/n.tar.gz"
-        let a = try CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "2026-11-29", "--results", results, "--out", out], cwd: Self.root, timeout: 120)
+        let a = try await CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "2026-11-29", "--results", results, "--out", out], cwd: Self.root, timeout: 120)
         #expect(a.status == 0, "\(a.stdout) \(a.stderr)")
         #expect(a.stdout.contains("night 2026-11-29: ") && a.stdout.contains("(12 runs"))
         let unpacked = dir + "/unpacked"
@@ -60,7 +60,7 @@ struct ArchiveTests {
         #expect(NightStore.labels(results: results).count == 3)
 
         // --before with --remove: the two older nights leave; the pages are rebuilt without them.
-        let b = try CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "--before", "2026-11-30", "--results", results, "--remove"], cwd: Self.root, timeout: 120)
+        let b = try await CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "--before", "2026-11-30", "--results", results, "--remove"], cwd: Self.root, timeout: 120)
         #expect(b.status == 0, "\(b.stdout) \(b.stderr)")
         #expect(FileManager.default.fileExists(atPath: results + "/archive/night-2026-11-28.tar.gz"))
         #expect(FileManager.default.fileExists(atPath: results + "/archive/night-2026-11-29.tar.gz"))
@@ -70,7 +70,7 @@ struct ArchiveTests {
         let html = try String(contentsOfFile: results + "/trends.html", encoding: .utf8)
         #expect(html.contains("href=\"archive/night-2026-11-28.tar.gz\""))
 
-        let missing = try CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "1999-01-01", "--results", results], cwd: Self.root, timeout: 30)
+        let missing = try await CLIProcess.run(CLIProcess.binary("faultline"), ["archive", "1999-01-01", "--results", results], cwd: Self.root, timeout: 30)
         #expect(missing.status == 2 && missing.stderr.contains("no night '1999-01-01'"))
     }
 }

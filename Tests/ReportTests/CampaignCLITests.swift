@@ -42,13 +42,13 @@ struct CampaignCLITests {
         return lines.sorted()
     }
 
-    @Test func campaignShardsAndReportMerge() throws {
+    @Test func campaignShardsAndReportMerge() async throws {
         let dir = TestSupport.tempDir("campaign")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = Self.campaignFile(dir, name: "mini", expect: "  cp: {valid: true}\n  cp2: {linearizable: valid, availability.ok_ratio: {min: 0.5}}")
         // Unsharded.
         let whole = dir + "/whole"
-        let r = try CLIProcess.run(Self.faultline, ["campaign", file, "--results", whole], cwd: Self.root, timeout: 120)
+        let r = try await CLIProcess.run(Self.faultline, ["campaign", file, "--results", whole], cwd: Self.root, timeout: 120)
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr.suffix(2000))")
         let page = whole + "/campaigns/mini/comparison.html"
         let html = try String(contentsOfFile: page, encoding: .utf8)
@@ -65,8 +65,8 @@ struct CampaignCLITests {
 
         // Two shards into two folders, copied into one, merged by `faultline report`.
         let a = dir + "/a", b = dir + "/b"
-        let s1 = try CLIProcess.run(Self.faultline, ["campaign", file, "--results", a, "--shard", "1/2"], cwd: Self.root, timeout: 120)
-        let s2 = try CLIProcess.run(Self.faultline, ["campaign", file, "--results", b, "--shard", "2/2"], cwd: Self.root, timeout: 120)
+        let s1 = try await CLIProcess.run(Self.faultline, ["campaign", file, "--results", a, "--shard", "1/2"], cwd: Self.root, timeout: 120)
+        let s2 = try await CLIProcess.run(Self.faultline, ["campaign", file, "--results", b, "--shard", "2/2"], cwd: Self.root, timeout: 120)
         #expect(s1.status == 0 && s2.status == 0, "\(s1.stderr.suffix(800)) \(s2.stderr.suffix(800))")
         #expect(ResultsTree.scan(a).runs.count == 1 && ResultsTree.scan(b).runs.count == 1)
         let cp = Process()
@@ -74,7 +74,7 @@ struct CampaignCLITests {
         cp.arguments = ["-R", b + "/.", a + "/"]
         try cp.run()
         cp.waitUntilExit()
-        let rep = try CLIProcess.run(Self.faultline, ["report", a], cwd: Self.root, timeout: 60)
+        let rep = try await CLIProcess.run(Self.faultline, ["report", a], cwd: Self.root, timeout: 60)
         #expect(rep.status == 0, "\(rep.stderr)")
         #expect(Self.summary(a) == Self.summary(whole))
         #expect(Self.summary(a).count == 2 + 1 + 2)
@@ -84,12 +84,12 @@ struct CampaignCLITests {
         #expect(mergedIndex.contains("2/2"))
     }
 
-    @Test func failedExpectationExits1WithAFailedCase() throws {
+    @Test func failedExpectationExits1WithAFailedCase() async throws {
         let dir = TestSupport.tempDir("campaign-fail")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // At most one op: certainly broken. Only cp runs (--shard 1/2 takes the first cell).
         let file = Self.campaignFile(dir, name: "strict", expect: "  cp: {perf.ops: {max: 1}}")
-        let r = try CLIProcess.run(Self.faultline, ["campaign", file, "--results", dir + "/r", "--shard", "1/2"], cwd: Self.root, timeout: 120)
+        let r = try await CLIProcess.run(Self.faultline, ["campaign", file, "--results", dir + "/r", "--shard", "1/2"], cwd: Self.root, timeout: 120)
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr.suffix(1500))")
         #expect(r.stdout.contains("FAILED cp"))
         let junit = try String(contentsOfFile: dir + "/r/campaigns/strict/junit.xml", encoding: .utf8)
@@ -99,19 +99,19 @@ struct CampaignCLITests {
         #expect(html.contains("above max 1"))
     }
 
-    @Test func badCampaignFileExits2NamingTheField() throws {
+    @Test func badCampaignFileExits2NamingTheField() async throws {
         let dir = TestSupport.tempDir("campaign-bad")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = Self.campaignFile(dir, name: "bad", expect: "  ap: {valid: true}")
-        let r = try CLIProcess.run(Self.faultline, ["campaign", file, "--results", dir + "/r"], cwd: Self.root, timeout: 30)
+        let r = try await CLIProcess.run(Self.faultline, ["campaign", file, "--results", dir + "/r"], cwd: Self.root, timeout: 30)
         #expect(r.status == 2)
         #expect(r.stderr.contains("bad.yml:") && r.stderr.contains("field expect.ap"), "\(r.stderr)")
     }
 
-    @Test func analyzeReportsARunWhoseControllerWasKilled() throws {
+    @Test func analyzeReportsARunWhoseControllerWasKilled() async throws {
         let dir = TestSupport.tempDir("analyze-kill")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CLIProcess.run(Self.faultline, ["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
+        let r = try await CLIProcess.run(Self.faultline, ["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml",
                                                     "--nemesis", "partition-leader", "--time-limit", "30", "--seed", "5",
                                                     "--name", "killed", "--results", dir, "--quiet"],
                                    cwd: Self.root, timeout: 60, signal: (SIGKILL, 6))
@@ -126,7 +126,7 @@ struct CampaignCLITests {
         }
         #expect(pids.count == 3)
         #expect(TestSupport.waitDead(pids, timeout: 5).isEmpty, "a node outlived its controller")
-        let a = try CLIProcess.run(Self.faultline, ["analyze", run], cwd: Self.root, timeout: 90)
+        let a = try await CLIProcess.run(Self.faultline, ["analyze", run], cwd: Self.root, timeout: 90)
         #expect([0, 1, 3].contains(a.status), "\(a.stdout) \(a.stderr)")
         #expect(a.stdout.contains("report: "))
         let html = try String(contentsOfFile: run + "/report.html", encoding: .utf8)

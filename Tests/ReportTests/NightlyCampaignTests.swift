@@ -44,23 +44,23 @@ struct NightlyCampaignTests {
         return dir + "/nights.yml"
     }
 
-    static func night(_ file: String, _ results: String, _ label: String, extra: [String] = []) throws -> CLIProcess.Result {
-        try CLIProcess.run(faultline, ["campaign", file, "--results", results, "--night", label] + extra, cwd: root, timeout: 180)
+    static func night(_ file: String, _ results: String, _ label: String, extra: [String] = []) async throws -> CLIProcess.Result {
+        try await CLIProcess.run(faultline, ["campaign", file, "--results", results, "--night", label] + extra, cwd: root, timeout: 180)
     }
 
-    @Test func threeNightsThenARegressionThenAHarnessFailure() throws {
+    @Test func threeNightsThenARegressionThenAHarnessFailure() async throws {
         let dir = TestSupport.tempDir("nights")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let results = dir + "/results"
         let file = Self.campaign(dir)
         Self.writePipeline(dir, bug: false, version: "store-1.0")
         for label in ["night-1", "night-2"] {
-            let r = try Self.night(file, results, label)
+            let r = try await Self.night(file, results, label)
             #expect(r.status == 0, "\(label): \(r.stdout)\n\(r.stderr.suffix(1500))")
         }
         // Night 3: the store acknowledges writes it never stored.
         Self.writePipeline(dir, bug: true, version: "store-1.1")
-        let r3 = try Self.night(file, results, "night-3")
+        let r3 = try await Self.night(file, results, "night-3")
         #expect(r3.status == 1, "\(r3.stdout)\n\(r3.stderr.suffix(1500))")
         #expect(r3.stdout.contains("trends: "))
 
@@ -99,7 +99,7 @@ struct NightlyCampaignTests {
 
             """
         _ = FileManager.default.createFile(atPath: dir + "/cp.yml", contents: Data(broken.utf8))
-        let r4 = try Self.night(file, results, "night-4", extra: ["--keep-nights", "3"])
+        let r4 = try await Self.night(file, results, "night-4", extra: ["--keep-nights", "3"])
         #expect(r4.status == 5, "\(r4.stdout)\n\(r4.stderr.suffix(1500))")
         #expect(r4.stdout.contains("HARNESS FAILURE cp") && r4.stdout.contains("only harness failures"))
         t = try #require(CampaignTrends.all(results: results).first)

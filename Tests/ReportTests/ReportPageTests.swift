@@ -27,11 +27,11 @@ struct ReportPageTests {
     static let root = CLIProcess.packageRoot()
     static var faultline: String { CLIProcess.binary("faultline") }
 
-    @Test func analyzeWritesReportWithVerdictsCountsExamplesEscaped() throws {
+    @Test func analyzeWritesReportWithVerdictsCountsExamplesEscaped() async throws {
         let results = TestSupport.tempDir("report")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let dir = KnownRun.write(results: results)
-        let r = try CLIProcess.run(Self.faultline, ["analyze", dir], cwd: Self.root, timeout: 60)
+        let r = try await CLIProcess.run(Self.faultline, ["analyze", dir], cwd: Self.root, timeout: 60)
         #expect(r.status == 1, "the stale read makes the run invalid: \(r.stdout) \(r.stderr)")
         let run = try StoredRun.load(dir: dir)
         let results1 = try #require(run.results)
@@ -66,25 +66,25 @@ struct ReportPageTests {
         #expect(externalReferences(index).isEmpty)
     }
 
-    @Test func analyzeKeepsWhatATruncatedHistoryHolds() throws {
+    @Test func analyzeKeepsWhatATruncatedHistoryHolds() async throws {
         let results = TestSupport.tempDir("report-trunc")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let dir = KnownRun.write(results: results, truncated: true)
-        let r = try CLIProcess.run(Self.faultline, ["analyze", dir], cwd: Self.root, timeout: 60)
+        let r = try await CLIProcess.run(Self.faultline, ["analyze", dir], cwd: Self.root, timeout: 60)
         #expect(r.status == 1, "\(r.stderr)")
         let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         #expect(html.contains("truncated"))
         #expect(FileManager.default.fileExists(atPath: results + "/known/latest/results.json"))
     }
 
-    @Test func comparisonPageShowsPipelinesSideBySide() throws {
+    @Test func comparisonPageShowsPipelinesSideBySide() async throws {
         let results = TestSupport.tempDir("compare")
         defer { try? FileManager.default.removeItem(atPath: results) }
         // Two runs of the known history, checked for real, then recorded as the AP and CP cells of a campaign.
         var cells: [CampaignCell] = []
         for (p, stamp) in [("ap", "20261125T010000Z"), ("cp", "20261125T010100Z")] {
             let dir = KnownRun.write(results: results, test: "c-register-\(p)-none-s1", stamp: stamp)
-            _ = try CLIProcess.run(Self.faultline, ["analyze", "--quiet", dir], cwd: Self.root, timeout: 60)
+            _ = try await CLIProcess.run(Self.faultline, ["analyze", "--quiet", dir], cwd: Self.root, timeout: 60)
             let run = try StoredRun.load(dir: dir)
             cells.append(CampaignCell(pipeline: p, workload: "register", nemesis: "none", seed: 1,
                                       run: "c-register-\(p)-none-s1/\(stamp)", ending: .checked,

@@ -5,16 +5,16 @@ import Testing
 
 struct ServeTests {
     /// GET with curl (HTTP/1.1, closes after one response): (status, body).
-    static func get(_ port: Int, _ path: String) throws -> (Int, String) {
-        let r = try CLIProcess.run("/usr/bin/curl", ["-s", "--path-as-is", "--max-time", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"],
+    static func get(_ port: Int, _ path: String) async throws -> (Int, String) {
+        let r = try await CLIProcess.run("/usr/bin/curl", ["-s", "--path-as-is", "--max-time", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"],
                                    cwd: CLIProcess.packageRoot(), timeout: 10)
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
     /// GET with curl: (status, headers lower-cased, body).
-    static func getWithHeaders(_ port: Int, _ path: String) throws -> (Int, [String: String], String) {
-        let r = try CLIProcess.run("/usr/bin/curl", ["-s", "--path-as-is", "--max-time", "5", "-D", "-", "http://127.0.0.1:\(port)\(path)"],
+    static func getWithHeaders(_ port: Int, _ path: String) async throws -> (Int, [String: String], String) {
+        let r = try await CLIProcess.run("/usr/bin/curl", ["-s", "--path-as-is", "--max-time", "5", "-D", "-", "http://127.0.0.1:\(port)\(path)"],
                                    cwd: CLIProcess.packageRoot(), timeout: 10)
         let parts = r.stdout.components(separatedBy: "\r\n\r\n")
         let head = parts.first ?? ""
@@ -56,7 +56,7 @@ struct ServeTests {
     /// Real symlinks planted in the served folder (to a file and to a folder outside it), `..`
     /// in every spelling and `%00`: nothing outside the folder is ever served. Links that stay
     /// inside are fine. Every file has an explicit type, nosniff, and a sandboxing CSP.
-    @Test func neverServesOutsideTheFolderAndLabelsEveryFile() throws {
+    @Test func neverServesOutsideTheFolderAndLabelsEveryFile() async throws {
         let results = TestSupport.tempDir("serve-hostile")
         let outside = TestSupport.tempDir("serve-outside")
         defer {
@@ -84,7 +84,7 @@ struct ServeTests {
                      "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/t/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
                      "/t/run/..%2f..%2f..%2f..%2fetc%2fpasswd", "/index.html%00.log", "/t/run/node.log%00",
                      "/t/run/%00/../../../etc/passwd", "/%5c..%5c..%5cetc%5cpasswd"] {
-            let (status, headers, body) = try Self.getWithHeaders(port, path)
+            let (status, headers, body) = try await Self.getWithHeaders(port, path)
             #expect(status == 400 || status == 404, "\(path): \(status)")
             #expect(!body.contains("root:") && !body.contains("SECRET-OUTSIDE"), "\(path) leaked: \(body.prefix(80))")
             #expect(headers["x-content-type-options"] == "nosniff", "\(path)")
@@ -93,7 +93,7 @@ struct ServeTests {
         for (path, type) in [("/t/run/nodes/n1/node.log", "text/plain; charset=utf-8"), ("/t/run/history.jsonl", "text/plain; charset=utf-8"),
                              ("/t/run/test.yml", "text/plain; charset=utf-8"), ("/t/latest/history.jsonl", "text/plain; charset=utf-8"),
                              ("/index.html", "text/html; charset=utf-8"), ("/", "text/html; charset=utf-8")] {
-            let (status, headers, _) = try Self.getWithHeaders(port, path)
+            let (status, headers, _) = try await Self.getWithHeaders(port, path)
             #expect(status == 200, "\(path): \(status)")
             #expect(headers["content-type"] == type, "\(path): \(headers)")
             #expect(headers["x-content-type-options"] == "nosniff", "\(path)")
@@ -105,7 +105,7 @@ struct ServeTests {
     }
 
     /// A port already in use: one clean line, exit 2, and no "serving" line (nothing was served).
-    @Test func busyPortIsOneLineAndExit2() throws {
+    @Test func busyPortIsOneLineAndExit2() async throws {
         let results = TestSupport.tempDir("serve-busy")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let (first, port) = try Self.startServe(results)
@@ -113,7 +113,7 @@ struct ServeTests {
             if first.isRunning { kill(first.processIdentifier, SIGKILL) }
             first.waitUntilExit()
         }
-        let r = try CLIProcess.run(CLIProcess.binary("faultline"), ["serve", results, "--port", String(port)],
+        let r = try await CLIProcess.run(CLIProcess.binary("faultline"), ["serve", results, "--port", String(port)],
                                    cwd: CLIProcess.packageRoot(), timeout: 30)
         #expect(r.status == 2, "\(r.status) \(r.stderr)")
         #expect(!r.stdout.contains("serving"), "\(r.stdout)")
@@ -121,11 +121,11 @@ struct ServeTests {
         #expect(lines.count == 1 && r.stderr.contains("in use") && r.stderr.contains(String(port)), "\(r.stderr)")
     }
 
-    @Test func servesIndexAndRunFilesOnLoopback() throws {
+    @Test func servesIndexAndRunFilesOnLoopback() async throws {
         let results = TestSupport.tempDir("serve")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let run = KnownRun.write(results: results)
-        let a = try CLIProcess.run(CLIProcess.binary("faultline"), ["analyze", "--quiet", run], cwd: CLIProcess.packageRoot(), timeout: 60)
+        let a = try await CLIProcess.run(CLIProcess.binary("faultline"), ["analyze", "--quiet", run], cwd: CLIProcess.packageRoot(), timeout: 60)
         #expect(a.status == 1)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLIProcess.binary("faultline"))
@@ -148,13 +148,13 @@ struct ServeTests {
         }
         let text = String(decoding: line, as: UTF8.self)
         let port = try #require(text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }, "\(text)")
-        let index = try Self.get(port, "/index.html")
+        let index = try await Self.get(port, "/index.html")
         #expect(index.0 == 200)
         #expect(index.1.contains("Faultline results"))
-        let report = try Self.get(port, "/known/20261125T010203Z/report.html")
+        let report = try await Self.get(port, "/known/20261125T010203Z/report.html")
         #expect(report.0 == 200)
         #expect(report.1.contains("INVALID"))
-        let missing = try Self.get(port, "/%2e%2e/%2e%2e/etc/passwd")
+        let missing = try await Self.get(port, "/%2e%2e/%2e%2e/etc/passwd")
         #expect(missing.0 != 200)
         #expect(!missing.1.contains("root:"))
         kill(p.processIdentifier, SIGTERM)

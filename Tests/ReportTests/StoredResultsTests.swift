@@ -23,12 +23,12 @@ struct StoredResultsTests {
 
         """
 
-    @Test func reportShadesTheFaultWindowsStoredInResults() throws {
+    @Test func reportShadesTheFaultWindowsStoredInResults() async throws {
         let results = TestSupport.tempDir("stored")
         defer { try? FileManager.default.removeItem(atPath: results) }
         let dir = KnownRun.write(results: results)
         _ = FileManager.default.createFile(atPath: RunFolder(dir).history, contents: Data(Self.jepsenHistory.utf8))
-        let r = try CLIProcess.run(Self.faultline, ["analyze", "--quiet", dir], cwd: Self.root, timeout: 60)
+        let r = try await CLIProcess.run(Self.faultline, ["analyze", "--quiet", dir], cwd: Self.root, timeout: 60)
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         let run = try StoredRun.load(dir: dir)
         let timeline = try #require(run.results?.summary.timeline)

@@ -222,6 +222,12 @@ public final class TestRunner: @unchecked Sendable {
         if isPipeline && phases.finalReads && !interrupted {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
             await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+        } else if phases.finalReads && !interrupted && workload.kind == .kafka {
+            // Jepsen's final polls: a fresh process, every key assigned, reads each partition from its
+            // first offset to the end the broker reports when the poll starts.
+            let p = nextProcess.get()
+            await pool.perform(PlannedOp(f: "poll", key: nil, value: [[.string("poll")]]), process: p,
+                               node: nodes[p % nodes.count], final: true)
         } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {

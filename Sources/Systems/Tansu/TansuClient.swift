@@ -1,0 +1,424 @@
+// TansuClient: one logical client of Jepsen's Kafka workload (send, txn, poll, assign, final poll) on a
+// Kafka-protocol broker, with the history's values in Jepsen's shape.
+import Foundation
+import History
+import KafkaProtocol
+import NIOCore
+
+/// TansuClient is one logical client (Jepsen's process): a producer and a consumer on one connection.
+///
+/// Values (docs/history-conventions.md "kafka"): `send` and `txn` invoke `[["send", k, v], ...]` and
+/// complete ok as `[["send", k, [offset, v]], ...]`; `poll` invokes `[["poll"]]` and completes ok as
+/// `[["poll", {"k": [[offset, v], ...]}]]`; `assign` carries its keys. Key k is partition k of topic
+/// `faultline`; a record's value is the decimal text of v.
+///
+/// Outcomes: `fail` only when the records certainly were not appended (the connection was refused
+/// before anything was sent; every partition answered with a refusal code); a lost answer, a timeout,
+/// an error code that does not say, or a send where some partitions appended and others did not, is
+/// `info`. Polls and assigns change no log: one that gets no answer is `fail`.
+actor TansuClient: SystemClient {
+    let node: SystemNode
+    let settings: TansuClientSettings
+    let process: Int
+    private var client: KafkaClient?
+    /// Whether this client knows the topic exists (created, or found); a memory broker restarted
+    /// empty no longer has it, and a refusal with UNKNOWN_TOPIC_OR_PARTITION sets this back.
+    private var topicReady = false
+    private var assigned: [Int32]
+    private var positions: [Int32: Int64] = [:]
+    private var producer: (producerId: Int64, epoch: Int16)?
+    private var sequences: [Int32: Int32] = [:]
+    private var txnProducer: (producerId: Int64, epoch: Int16)?
+    private var txnSequences: [Int32: Int32] = [:]
+
+    init(node: SystemNode, settings: TansuClientSettings, process: Int, client: KafkaClient) {
+        self.node = node
+        self.settings = settings
+        self.process = process
+        self.client = client
+        // Until an assign says otherwise, the consumer reads every partition.
+        assigned = (0..<Int32(settings.keys)).map { $0 }
+    }
+
+    var timeout: TimeAmount { .milliseconds(Int64(settings.opTimeout * 1000)) }
+    var topic: String { TansuClientSettings.topic }
+
+    func perform(_ op: ClientOperation) async -> ClientOutcome {
+        switch op.f {
+        case "send": return await send(op.value, transactional: false)
+        case "txn": return await send(op.value, transactional: true)
+        case "poll": return await poll()
+        case "final-poll": return await finalPoll()
+        case "assign": return await assign(op.value)
+        default: return .fail("the tansu client has no operation '\(op.f)'")
+        }
+    }
+
+    func close() async {
+        if let c = client { await c.close() }
+        client = nil
+    }
+
+    // MARK: connection and topic
+
+    /// The connection, reconnected when lost, with the topic created when this client has not seen it.
+    /// Everything here happens before the op's own request: any error means the op sent nothing.
+    private func ready() async throws -> KafkaClient {
+        if let c = client, !c.bootstrap.isActive {
+            await c.close()
+            client = nil
+            // A new connection may be to a restarted broker: its producer ids and topic may be gone.
+            producer = nil
+            txnProducer = nil
+            topicReady = false
+        }
+        let c: KafkaClient
+        if let existing = client { c = existing } else {
+            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            client = c
+        }
+        if !topicReady {
+            do {
+                try await c.createTopic(topic, partitions: Int32(settings.keys))
+            } catch KafkaClientError.broker(let code, _) where code == .topicAlreadyExists {
+            }
+            topicReady = true
+        }
+        return c
+    }
+
+    // MARK: send and txn
+
+    /// The micro-ops of a send: (key, value) in the order given.
+    static func sends(_ value: JSONValue) -> [(key: Int32, value: Int)]? {
+        guard let mops = value.arrayValue else { return nil }
+        var out: [(key: Int32, value: Int)] = []
+        for m in mops {
+            guard let p = m.arrayValue, p.count == 3, p[0].stringValue == "send", let k = p[1].intValue, let v = p[2].intValue,
+                  let key = Int32(exactly: k) else { return nil }
+            out.append((key, v))
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    private func send(_ value: JSONValue, transactional: Bool) async -> ClientOutcome {
+        guard let mops = Self.sends(value) else { return .fail("expected [[\"send\", key, value], ...], got \(value)") }
+        if let bad = mops.first(where: { $0.key < 0 || $0.key >= Int32(settings.keys) }) {
+            return .fail("key \(bad.key) is not a partition of \(topic) (0..<\(settings.keys))")
+        }
+        // Records per partition, in the order the op names them; one batch per partition.
+        var order: [Int32] = []
+        var records: [Int32: [Int]] = [:]
+        for m in mops {
+            if records[m.key] == nil { order.append(m.key) }
+            records[m.key, default: []].append(m.value)
+        }
+        let c: KafkaClient
+        do { c = try await ready() } catch { return .fail("not sent: \(error)") }
+        if transactional { return await transaction(c, mops: mops, order: order, records: records) }
+        if settings.acks == .none { return await sendUnacknowledged(c, order: order, records: records) }
+        if settings.idempotence && producer == nil {
+            do { producer = try await c.initProducerId() } catch { return .fail("not sent: InitProducerId: \(error)") }
+        }
+        let outcomes = await produce(c, order: order, records: records, txn: nil)
+        return Self.completion(mops: mops, order: order, outcomes: outcomes)
+    }
+
+    /// acks 0: the broker never answers, so no send is known to have landed (nor known not to have).
+    private func sendUnacknowledged(_ c: KafkaClient, order: [Int32], records: [Int32: [Int]]) async -> ClientOutcome {
+        let request = produceRequest(order: order, records: records, producer: nil, transactional: nil)
+        do {
+            try await c.bootstrap.sendWithoutResponse(request)
+        } catch KafkaClientError.notSent(let why) {
+            return .fail("not sent: \(why)")
+        } catch {
+            return .info("\(error)")
+        }
+        return .info("acks=0: sent, no acknowledgement exists")
+    }
+
+    private func produceRequest(order: [Int32], records: [Int32: [Int]], producer: (producerId: Int64, epoch: Int16)?,
+                                transactional: String?) -> ProduceRequest {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let seqs = transactional != nil ? txnSequences : sequences
+        let parts = order.map { p in
+            let batch = RecordBatch.make(records[p]!.map { (key: Array(String(p).utf8), value: Array(String($0).utf8), headers: []) },
+                                         timestamp: now, producerId: producer?.producerId ?? -1, producerEpoch: producer?.epoch ?? -1,
+                                         baseSequence: producer == nil ? -1 : seqs[p, default: 0], transactional: transactional != nil)
+            return ProduceRequest.PartitionData(index: p, records: batch.encoded)
+        }
+        let acks: Int16 = settings.acks == .none ? 0 : settings.acks == .leader ? 1 : -1
+        return ProduceRequest(transactionalId: transactional, acks: acks, timeoutMs: Int32(settings.opTimeout * 1000),
+                              topics: [.init(name: topic, partitions: parts)])
+    }
+
+    /// Sends the partitions' batches in one request, again (up to `retries` times) for the partitions
+    /// whose answer was lost or a retriable refusal. A partition that ever had a lost answer stays
+    /// `unknown` unless a later answer says appended or already written: a refusal of the retry does
+    /// not undo the first copy.
+    private func produce(_ c: KafkaClient, order: [Int32], records: [Int32: [Int]], txn: String?) async -> [Int32: PartitionOutcome] {
+        var outcomes: [Int32: PartitionOutcome] = [:]
+        var maybeWritten = Set<Int32>()
+        var pending = order
+        var conn = c
+        for attempt in 0...settings.retries {
+            if attempt > 0 {
+                try? await Task.sleep(for: .milliseconds(50))
+                // The retry needs a working connection; if none can be had, the pending parts stay as they are.
+                guard let again = try? await reconnectForRetry() else { break }
+                conn = again
+            }
+            let request = produceRequest(order: pending, records: records, producer: txn != nil ? txnProducer : producer, transactional: txn)
+            do {
+                let r = try await conn.bootstrap.send(request)
+                let parts = r.topics.first { $0.name == topic }?.partitions ?? []
+                for p in pending {
+                    guard let answer = parts.first(where: { $0.index == p }) else {
+                        outcomes[p] = .unknown("no answer for partition \(p)")
+                        continue
+                    }
+                    outcomes[p] = answer.errorCode == 0 ? .appended(answer.baseOffset) : .of(code: answer.errorCode, message: answer.errorMessage)
+                    if answer.errorCode == 3 { topicReady = false }
+                }
+            } catch KafkaClientError.notSent(let why) {
+                for p in pending where outcomes[p] == nil { outcomes[p] = .refused("not sent: \(why)", retriable: true) }
+            } catch {
+                for p in pending {
+                    outcomes[p] = .unknown("\(error)")
+                    maybeWritten.insert(p)
+                }
+            }
+            // Whatever is written (or refused for good) is settled; the batch numbers move on.
+            for p in pending {
+                switch outcomes[p] {
+                case .appended?, .alreadyWritten?: advanceSequence(p, by: records[p]!.count, txn: txn != nil)
+                default: break
+                }
+            }
+            pending = pending.filter { p in
+                switch outcomes[p] {
+                case .refused(_, true)?, .unknown?: return true
+                default: return false
+                }
+            }
+            if pending.isEmpty { break }
+        }
+        for p in maybeWritten {
+            if case .refused(let why, _)? = outcomes[p] { outcomes[p] = .unknown("an earlier attempt's answer was lost; the retry got \(why)") }
+        }
+        return outcomes
+    }
+
+    private func reconnectForRetry() async throws -> KafkaClient {
+        if let c = client, c.bootstrap.isActive { return c }
+        if let c = client { await c.close() }
+        client = nil
+        let c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+        client = c
+        return c
+    }
+
+    private func advanceSequence(_ p: Int32, by n: Int, txn: Bool) {
+        if txn { txnSequences[p, default: 0] &+= Int32(n) } else if producer != nil { sequences[p, default: 0] &+= Int32(n) }
+    }
+
+    /// The op's completion from its partitions' outcomes.
+    static func completion(mops: [(key: Int32, value: Int)], order: [Int32], outcomes: [Int32: PartitionOutcome]) -> ClientOutcome {
+        var bases: [Int32: Int64] = [:]
+        var refusals: [String] = []
+        var unknowns: [String] = []
+        for p in order {
+            switch outcomes[p] ?? .unknown("no outcome") {
+            case .appended(let base): bases[p] = base
+            case .refused(let why, _): refusals.append("partition \(p): \(why)")
+            case .alreadyWritten: unknowns.append("partition \(p): written by an earlier attempt, offset not given (DUPLICATE_SEQUENCE_NUMBER)")
+            case .unknown(let why): unknowns.append("partition \(p): \(why)")
+            }
+        }
+        if bases.count == order.count {
+            var next = bases
+            let done: [JSONValue] = mops.map { m in
+                let o = next[m.key]!
+                next[m.key] = o + 1
+                return [.string("send"), .int(Int(m.key)), [.int(Int(o)), .int(m.value)]]
+            }
+            return .ok(.array(done))
+        }
+        if bases.isEmpty && unknowns.isEmpty { return .fail(refusals.joined(separator: "; ")) }
+        let applied = bases.keys.sorted().map { "partition \($0) appended at \(bases[$0]!)" }
+        return .info((applied + refusals + unknowns).joined(separator: "; "))
+    }
+
+    /// A transaction of sends: InitProducerId (once per process), AddPartitionsToTxn, one
+    /// transactional produce, EndTxn commit. Refusals before the produce fail the op; a refused
+    /// produce is aborted (fail when the abort is acknowledged); anything unanswered is info.
+    private func transaction(_ c: KafkaClient, mops: [(key: Int32, value: Int)], order: [Int32], records: [Int32: [Int]]) async -> ClientOutcome {
+        let tid = "faultline-\(process)"
+        if txnProducer == nil {
+            do {
+                txnProducer = try await c.initProducerId(transactionalId: tid, transactionTimeoutMs: 60_000)
+                txnSequences = [:]
+            } catch { return .fail("not sent: InitProducerId(\(tid)): \(error)") }
+        }
+        let pid = txnProducer!
+        do {
+            try await c.addPartitionsToTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, topic: topic, partitions: order)
+        } catch {
+            // No record was sent. A lost answer may have left a transaction open: start over with a
+            // new InitProducerId next time (it fences and ends the old one).
+            txnProducer = nil
+            return .fail("no record sent: AddPartitionsToTxn: \(error)")
+        }
+        let outcomes = await produce(c, order: order, records: records, txn: tid)
+        let done = Self.completion(mops: mops, order: order, outcomes: outcomes)
+        switch done {
+        case .ok:
+            do {
+                try await c.endTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, commit: true)
+                return done
+            } catch {
+                txnProducer = nil
+                return .info("records appended; EndTxn(commit): \(error)")
+            }
+        case .fail(let why):
+            do {
+                try await c.endTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, commit: false)
+                return .fail("\(why); aborted")
+            } catch {
+                txnProducer = nil
+                return .info("\(why); EndTxn(abort): \(error)")
+            }
+        default:
+            txnProducer = nil
+            return done
+        }
+    }
+
+    // MARK: poll and assign
+
+    private var isolation: IsolationLevel { settings.readCommitted ? .readCommitted : .readUncommitted }
+
+    /// One Fetch of every assigned partition from the consumer's positions.
+    private func poll() async -> ClientOutcome {
+        let c: KafkaClient
+        do { c = try await ready() } catch { return .fail("not sent: \(error)") }
+        if assigned.isEmpty { return .ok([[.string("poll"), .object([:])]]) }
+        do {
+            for p in assigned where positions[p] == nil { positions[p] = try await startPosition(c, p) }
+            let read = try await fetch(c, partitions: assigned)
+            if settings.autoCommit && !read.isEmpty {
+                // Kafka's auto-commit is asynchronous and best effort: a failed commit changes no poll.
+                try? await c.commitOffsets(group: TansuClientSettings.group, topic: topic, offsets: positions.filter { assigned.contains($0.key) })
+            }
+            return .ok(Self.pollValue(read))
+        } catch {
+            return .fail("poll: \(error)")
+        }
+    }
+
+    /// Where a newly assigned partition starts: the group's committed offset with auto_commit, else the
+    /// partition's first offset (Kafka's auto.offset.reset=earliest).
+    private func startPosition(_ c: KafkaClient, _ p: Int32) async throws -> Int64 {
+        if settings.autoCommit, let committed = try await c.fetchOffsets(group: TansuClientSettings.group, topic: topic, partitions: [p])[p],
+           committed >= 0 {
+            return committed
+        }
+        return try await c.listOffset(topic: topic, partition: p, timestamp: ListOffsetsRequest.earliest, isolation: isolation)
+    }
+
+    /// Fetches `partitions` once from their positions and moves the positions past what it read, only
+    /// once the whole answer is read (a poll that fails part way must not skip what it did not record).
+    /// OFFSET_OUT_OF_RANGE (the log is shorter than the position: a broker that lost its log) moves the
+    /// position back to the first offset, as Kafka's consumer with auto.offset.reset=earliest does.
+    private func fetch(_ c: KafkaClient, partitions: [Int32]) async throws -> [Int32: [(Int64, JSONValue)]] {
+        let maxWait: Int32 = 50
+        let request = FetchRequest(maxWaitMs: maxWait, minBytes: 1, maxBytes: 1 << 20, isolationLevel: isolation,
+                                   topics: [.init(topic: topic, partitions: partitions.map {
+                                       .init(partition: $0, fetchOffset: positions[$0] ?? 0, partitionMaxBytes: 1 << 20)
+                                   })])
+        let r = try await c.bootstrap.send(request, timeout: timeout + .milliseconds(Int64(maxWait)))
+        if r.errorCode != 0 { throw KafkaClientError.broker(ErrorCode(r.errorCode), "Fetch") }
+        var out: [Int32: [(Int64, JSONValue)]] = [:]
+        var moved: [Int32: Int64] = [:]
+        for part in r.responses.first(where: { $0.topic == topic })?.partitions ?? [] where partitions.contains(part.partitionIndex) {
+            let p = part.partitionIndex
+            let from = positions[p] ?? 0
+            if part.errorCode == ErrorCode.offsetOutOfRange.rawValue {
+                moved[p] = try await c.listOffset(topic: topic, partition: p, timestamp: ListOffsetsRequest.earliest, isolation: isolation)
+                continue
+            }
+            if part.errorCode == ErrorCode.unknownTopicOrPartition.rawValue { topicReady = false; continue }
+            if part.errorCode != 0 { throw KafkaClientError.broker(ErrorCode(part.errorCode), "Fetch \(topic)/\(p)") }
+            let batches: [RecordBatch]
+            do { batches = try RecordBatch.decodeAll(part.records ?? []) } catch {
+                throw KafkaClientError.malformedResponse("Fetch \(topic)/\(p): \(error)")
+            }
+            let result = FetchResult.make(batches: batches, from: from, isolation: isolation, partition: part)
+            var next = from
+            for rec in result.records {
+                let text = rec.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                out[p, default: []].append((rec.offset, Int(text).map { .int($0) } ?? .string(text)))
+                next = max(next, rec.offset + 1)
+            }
+            // Control batches (transaction markers) and aborted batches hold no records for the
+            // consumer, but the position must move past them.
+            for b in batches { next = max(next, b.baseOffset + Int64(b.lastOffsetDelta) + 1) }
+            moved[p] = next
+        }
+        for (p, o) in moved { positions[p] = o }
+        return out
+    }
+
+    static func pollValue(_ read: [Int32: [(Int64, JSONValue)]]) -> JSONValue {
+        var byKey: [String: JSONValue] = [:]
+        for (p, recs) in read where !recs.isEmpty {
+            byKey[String(p)] = .array(recs.map { [.int(Int($0.0)), $0.1] })
+        }
+        return [[.string("poll"), .object(byKey)]]
+    }
+
+    /// The final poll after the heal: every partition, from its first offset, fetched until the
+    /// consumer reaches the end the broker reported when the poll began (empty answers below that end
+    /// happen: fetch again). Read-only: one that cannot finish is `fail`.
+    private func finalPoll() async -> ClientOutcome {
+        let deadline = ContinuousClock.now + .seconds(max(20, 10 * settings.opTimeout))
+        var lastError = "no answer"
+        while ContinuousClock.now < deadline {
+            do {
+                let c = try await ready()
+                let all = (0..<Int32(settings.keys)).map { $0 }
+                var ends: [Int32: Int64] = [:]
+                positions = [:]
+                for p in all {
+                    positions[p] = try await c.listOffset(topic: topic, partition: p, timestamp: ListOffsetsRequest.earliest, isolation: isolation)
+                    ends[p] = try await c.listOffset(topic: topic, partition: p, timestamp: ListOffsetsRequest.latest, isolation: isolation)
+                }
+                var read: [Int32: [(Int64, JSONValue)]] = [:]
+                while ContinuousClock.now < deadline {
+                    let behind = all.filter { positions[$0]! < ends[$0]! }
+                    if behind.isEmpty { return .ok(Self.pollValue(read)) }
+                    for (p, recs) in try await fetch(c, partitions: behind) { read[p, default: []] += recs }
+                }
+                lastError = "did not reach the end of every partition in time"
+            } catch {
+                lastError = "\(error)"
+                await close()
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        return .fail("final poll: \(lastError)")
+    }
+
+    /// Assigns `keys` (Jepsen's :assign): positions of partitions no longer assigned are forgotten; a
+    /// newly assigned one starts where `startPosition` says at its first poll.
+    private func assign(_ value: JSONValue) async -> ClientOutcome {
+        let keys = (value.arrayValue ?? []).compactMap { $0.intValue.flatMap { Int32(exactly: $0) } }
+        guard let ks = value.arrayValue, keys.count == ks.count, keys.allSatisfy({ $0 >= 0 && $0 < Int32(settings.keys) }) else {
+            return .fail("expected a list of keys in 0..<\(settings.keys), got \(value)")
+        }
+        let kept = Set(keys)
+        positions = positions.filter { kept.contains($0.key) }
+        assigned = keys.sorted()
+        return .ok(value)
+    }
+}

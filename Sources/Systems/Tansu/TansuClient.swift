@@ -114,11 +114,11 @@ actor TansuClient: SystemClient {
             records[m.key, default: []].append(m.value)
         }
         let c: KafkaClient
-        do { c = try await ready() } catch { return .fail("not sent: \(error)") }
+        do { c = try await ready() } catch { return .fail("before sending: \(error)") }
         if transactional { return await transaction(c, mops: mops, order: order, records: records) }
         if settings.acks == .none { return await sendUnacknowledged(c, order: order, records: records) }
         if settings.idempotence && producer == nil {
-            do { producer = try await c.initProducerId() } catch { return .fail("not sent: InitProducerId: \(error)") }
+            do { producer = try await c.initProducerId() } catch { return .fail("before sending: InitProducerId: \(error)") }
         }
         let outcomes = await produce(c, order: order, records: records, txn: nil)
         return Self.completion(mops: mops, order: order, outcomes: outcomes)
@@ -206,15 +206,33 @@ actor TansuClient: SystemClient {
         for p in maybeWritten {
             if case .refused(let why, _)? = outcomes[p] { outcomes[p] = .unknown("an earlier attempt's answer was lost; the retry got \(why)") }
         }
+        // The broker no longer knows this producer (a restarted memory broker, a newer epoch): Kafka's
+        // producer starts over with a new id, and so does this one at its next send.
+        if outcomes.values.contains(where: { if case .refused(let why, _) = $0 { Self.producerGone.contains { why.hasPrefix($0) } } else { false } }) {
+            if txn != nil { txnProducer = nil; txnSequences = [:] } else { producer = nil; sequences = [:] }
+        }
         return outcomes
     }
 
+    static let producerGone = ["OUT_OF_ORDER_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED"]
+
+    /// A working connection for a retry. The producer keeps its id and sequence numbers (that is what
+    /// makes the retry idempotent); the topic is created again if the broker lost it.
     private func reconnectForRetry() async throws -> KafkaClient {
-        if let c = client, c.bootstrap.isActive { return c }
-        if let c = client { await c.close() }
-        client = nil
-        let c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
-        client = c
+        if let c = client, c.bootstrap.isActive, topicReady { return c }
+        if let c = client, !c.bootstrap.isActive {
+            await c.close()
+            client = nil
+        }
+        let c: KafkaClient
+        if let existing = client { c = existing } else {
+            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            client = c
+        }
+        if !topicReady {
+            do { try await c.createTopic(topic, partitions: Int32(settings.keys)) } catch KafkaClientError.broker(let code, _) where code == .topicAlreadyExists {}
+            topicReady = true
+        }
         return c
     }
 
@@ -258,7 +276,7 @@ actor TansuClient: SystemClient {
             do {
                 txnProducer = try await c.initProducerId(transactionalId: tid, transactionTimeoutMs: 60_000)
                 txnSequences = [:]
-            } catch { return .fail("not sent: InitProducerId(\(tid)): \(error)") }
+            } catch { return .fail("before sending: InitProducerId(\(tid)): \(error)") }
         }
         let pid = txnProducer!
         do {
@@ -301,7 +319,7 @@ actor TansuClient: SystemClient {
     /// One Fetch of every assigned partition from the consumer's positions.
     private func poll() async -> ClientOutcome {
         let c: KafkaClient
-        do { c = try await ready() } catch { return .fail("not sent: \(error)") }
+        do { c = try await ready() } catch { return .fail("before sending: \(error)") }
         if assigned.isEmpty { return .ok([[.string("poll"), .object([:])]]) }
         do {
             for p in assigned where positions[p] == nil { positions[p] = try await startPosition(c, p) }

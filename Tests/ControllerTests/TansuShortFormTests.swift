@@ -85,11 +85,11 @@ struct TansuShortFormTests {
     }
 
     /// One fault of 3 s on the broker, 1 s into the fault phase.
-    static func run(fault: String, seed: Int) throws -> Run {
+    static func run(fault: String, seed: Int, pipeline: String = "pipelines/tansu-memory.yml") throws -> Run {
         let dir = CLIRunner.tempDir("tansu-\(fault)")
         CLIRunner.write("name: \(fault)\nevents:\n  - {at: 1s, duration: 3s, fault: \(fault), target: queue-1}\n", to: dir + "/n.yml")
         let name = "tansu-\(fault)-\(seed)"
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/tansu-memory.yml", "--workload", "workloads/kafka.yml",
+        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/kafka.yml",
                                    "--nemesis", dir + "/n.yml", "--time-limit", "7", "--seed", "\(seed)", "--name", name,
                                    "--results", dir + "/results", "--quiet"], timeout: 240)
         let run = try InterruptTests.runDir(dir + "/results", name)
@@ -154,5 +154,21 @@ struct TansuShortFormTests {
         // Sends went on after the restart: the clients re-created the topic.
         let restart = try #require(r.history.ops.first { $0.f == "stop-kill" })
         #expect(r.history.ops.contains { $0.f == "send" && $0.type == .ok && $0.time > restart.time }, "no send succeeded after the restart")
+    }
+}
+
+extension TansuShortFormTests {
+    /// The same pause with the at-least-once profile (no idempotence, 3 retries): a send whose answer
+    /// was late is sent again, the broker appends every copy when it resumes, and the analysis says
+    /// `duplicate`, with the value's offsets.
+    @Test func pauseWithoutIdempotenceDuplicates() throws {
+        let r = try Self.run(fault: "pause", seed: 1, pipeline: "pipelines/tansu-memory-at-least-once.yml")
+        defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
+        let log = try #require(r.results["checkers"]?["log"], "\(r.stderr.suffix(1500))")
+        print("tansu-memory-at-least-once kafka under a 3 s pause: \(Self.figures(r.history)); log \(log["valid"] ?? .null) \(log["counts"]?["duplicate"] ?? .null) duplicates")
+        try Self.checkShape(r.history)
+        let dup = try #require(log["examples"]?["duplicate"]?.arrayValue?.first, "no duplicate found: \(log["counts"] ?? .null)")
+        #expect((dup["offsets"]?.arrayValue?.count ?? 0) >= 2 && dup["value"]?.intValue != nil, "\(dup)")
+        #expect(log["valid"] == false && r.status == 1)
     }
 }

@@ -23,7 +23,6 @@ struct TansuSettingsTests {
         let cases: [(String, Int, String, String)] = [
             ("    system: tansu\n    nodes: 3\n", 5, "components.kv.nodes", "nodes must be 1"),
             ("    system: tansu\n    nodes: 1\n    settings:\n      storage: disk\n", 7, "components.kv.settings.storage", "memory or s3"),
-            ("    system: tansu\n    nodes: 1\n    settings:\n      storage: s3\n", 7, "components.kv.settings.storage", "not supported yet"),
             ("    system: tansu\n    nodes: 1\n    settings:\n      acks: 2\n", 7, "components.kv.settings.acks", "0, 1 or all"),
             ("    system: tansu\n    nodes: 1\n    settings:\n      retries: 11\n", 7, "components.kv.settings.retries", "0...10"),
             ("    system: tansu\n    nodes: 1\n    settings:\n      isolation: serializable\n", 7, "components.kv.settings.isolation", "read_committed"),
@@ -45,6 +44,21 @@ struct TansuSettingsTests {
         #expect(cmd.client == "tansu" && cmd.peerPort == nil && cmd.clientPort == "client")
         #expect(cmd.args.contains("tcp://127.0.0.1:{port:client}") && cmd.args.contains("memory://tansu/"))
         #expect(cmd.clientSettings == ["acks": 1, "isolation": "read_committed"])
+    }
+
+    /// storage s3: a SeaweedFS kind first (its S3 port dialed through the proxies), then the brokers,
+    /// the kind clients talk to, each given the S3 node by name.
+    @Test func s3BlockIsSeaweedThenBrokers() throws {
+        let p = try SystemBlockTests.load("    system: tansu\n    nodes: 3\n    settings: {storage: s3}\n")
+        let c = try #require(p.component(named: "kv"))
+        #expect(c.replicas == 3)
+        let kinds = c.kinds.map(\.name)
+        #expect(kinds == ["s3", "broker"], "kinds \(kinds)")
+        let broker = try #require(c.kinds.first { $0.name == "broker" })
+        #expect(broker.isClientKind && broker.count == 3)
+        #expect(broker.command.args.contains("{peers:s3:s3}"))
+        let s3 = try #require(c.kinds.first { $0.name == "s3" })
+        #expect(s3.count == 1 && s3.command.args.contains("server"))
     }
 
     /// The kafka workload's ops have Jepsen's shapes: sends of unique values to keys 0..<keys.

@@ -22,11 +22,11 @@ struct TansuS3Tests {
     /// A killed broker loses nothing: the log is in S3. Sends acknowledged by queue-2 before its kill
     /// are read by the final polls, which run on every broker; whatever the analysis reports comes
     /// with example ops.
-    @Test func killedBrokerLosesNothingOfTheSharedLog() throws {
+    @Test func killedBrokerLosesNothingOfTheSharedLog() async throws {
         let dir = CLIRunner.tempDir("tansu-s3")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: kill-broker\nevents:\n  - {at: 1s, duration: 3s, fault: kill, target: queue-2}\n", to: dir + "/n.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/tansu-s3.yml", "--workload", "workloads/kafka.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/tansu-s3.yml", "--workload", "workloads/kafka.yml",
                                    "--nemesis", dir + "/n.yml", "--time-limit", "7", "--seed", "1", "--name", "s3-kill",
                                    "--results", dir + "/results", "--quiet"], timeout: 300)
         #expect(r.status == 0 || r.status == 1, "the run did not reach a verdict (\(r.status)): \(r.stderr.suffix(1500))")

@@ -99,11 +99,11 @@ struct TansuShortFormTests {
     }
 
     /// One fault of 3 s on the broker, 1 s into the fault phase.
-    static func run(fault: String, seed: Int, pipeline: String = "pipelines/tansu-memory.yml") throws -> Run {
+    static func run(fault: String, seed: Int, pipeline: String = "pipelines/tansu-memory.yml") async throws -> Run {
         let dir = CLIRunner.tempDir("tansu-\(fault)")
         CLIRunner.write("name: \(fault)\nevents:\n  - {at: 1s, duration: 3s, fault: \(fault), target: queue-1}\n", to: dir + "/n.yml")
         let name = "tansu-\(fault)-\(seed)"
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/kafka.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/kafka.yml",
                                    "--nemesis", dir + "/n.yml", "--time-limit", "7", "--seed", "\(seed)", "--name", name,
                                    "--results", dir + "/results", "--quiet"], timeout: 240)
         let run = try InterruptTests.runDir(dir + "/results", name)
@@ -135,8 +135,8 @@ struct TansuShortFormTests {
 
     /// A paused broker keeps its log: answers only come late (sends end `info` or `fail`), and the
     /// log checker finds nothing.
-    @Test func pausedBrokerKeepsItsLog() throws {
-        let r = try Self.run(fault: "pause", seed: 1)
+    @Test func pausedBrokerKeepsItsLog() async throws {
+        let r = try await Self.run(fault: "pause", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let log = try #require(r.results["checkers"]?["log"], "\(r.stderr.suffix(1500))")
         print("tansu-memory kafka under a 3 s pause: \(Self.figures(r.history)); log \(log["valid"] ?? .null) \(log["details"]?["error_types"] ?? .null)")
@@ -150,8 +150,8 @@ struct TansuShortFormTests {
 
     /// A killed memory broker restarts with an empty log: sends acknowledged before the kill are gone
     /// and later sends reuse their offsets. The Kafka analysis names it, with example ops.
-    @Test func killedMemoryBrokerLosesItsLog() throws {
-        let r = try Self.run(fault: "kill", seed: 1)
+    @Test func killedMemoryBrokerLosesItsLog() async throws {
+        let r = try await Self.run(fault: "kill", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let log = try #require(r.results["checkers"]?["log"], "\(r.stderr.suffix(1500))")
         let counts = try #require(log["counts"]?.objectValue)
@@ -175,8 +175,8 @@ extension TansuShortFormTests {
     /// The same pause with the at-least-once profile (no idempotence, 3 retries): a send whose answer
     /// was late is sent again, the broker appends every copy when it resumes, and the analysis says
     /// `duplicate`, with the value's offsets.
-    @Test func pauseWithoutIdempotenceDuplicates() throws {
-        let r = try Self.run(fault: "pause", seed: 1, pipeline: "pipelines/tansu-memory-at-least-once.yml")
+    @Test func pauseWithoutIdempotenceDuplicates() async throws {
+        let r = try await Self.run(fault: "pause", seed: 1, pipeline: "pipelines/tansu-memory-at-least-once.yml")
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let log = try #require(r.results["checkers"]?["log"], "\(r.stderr.suffix(1500))")
         print("tansu-memory-at-least-once kafka under a 3 s pause: \(Self.figures(r.history)); log \(log["valid"] ?? .null) \(log["counts"]?["duplicate"] ?? .null) duplicates")

@@ -55,8 +55,17 @@ struct PostgresAdapter: SystemAdapter {
     /// One connection to the node per logical client to start with; a refused connection throws (the op fails).
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
         cluster.learn([node])
-        let c = try await PostgresWire.connect(host: node.host, port: node.port, timeout: settings.opTimeout)
-        return PostgresClient(node: node, cluster: cluster, settings: settings, own: c)
+        do {
+            let c = try await PostgresWire.connect(host: node.host, port: node.port, timeout: settings.opTimeout)
+            return PostgresClient(node: node, cluster: cluster, settings: settings, own: c)
+        } catch {
+            throw NotConnected(description: PostgresOutcome.describe(error))
+        }
+    }
+
+    /// postgres-nio hides an error's details from `description`; the history wants them.
+    struct NotConnected: Error, CustomStringConvertible {
+        let description: String
     }
 
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery {

@@ -70,7 +70,9 @@ struct PostgresBootstrap: SystemBootstrap {
             ports: ["client"], clientPort: "client", peerPort: "client",
             health: .command(["sh", "-c", Self.literal(Self.healthScript), "{name}", "{port:client}"]),
             // SIGINT is Postgres' fast shutdown (SIGTERM waits for every client to leave); crashes are SIGKILL.
-            stopSignal: SIGINT, stopGrace: 5)
+            stopSignal: SIGINT, stopGrace: 5,
+            // initdb, or a base backup over the proxy, on a loaded 2-core machine (a fresh-clone CI run).
+            startTimeout: 60)
         // The workloads' tables, once on the primary when every node streams (with synchronous standbys
         // this commit waits for them like any other).
         // The workloads' tables, once on the primary when every node streams, then a wait until every

@@ -27,11 +27,10 @@ actor PostgresClient: SystemClient {
     /// The failover epoch the primary connection was made in: a newer one means the address moved.
     private var primaryEpoch = -1
 
-    init(node: SystemNode, cluster: PostgresCluster, settings: PostgresClientSettings, own: PostgresConnection) {
+    init(node: SystemNode, cluster: PostgresCluster, settings: PostgresClientSettings) {
         self.node = node
         self.cluster = cluster
         self.settings = settings
-        conns[node.name] = own
     }
 
     func perform(_ op: ClientOperation) async -> ClientOutcome {

@@ -52,20 +52,12 @@ struct PostgresAdapter: SystemAdapter {
     let promotes: Bool
     let cluster: PostgresCluster
 
-    /// One connection to the node per logical client to start with; a refused connection throws (the op fails).
+    /// A client bound to `node`. It connects when an op needs a node (its own, the published primary
+    /// or a standby, by `reads`): a process bound to a paused or dead node still reaches the new
+    /// primary after a failover. A connection not made is an op not sent: `fail`.
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
         cluster.learn([node])
-        do {
-            let c = try await PostgresWire.connect(host: node.host, port: node.port, timeout: settings.opTimeout)
-            return PostgresClient(node: node, cluster: cluster, settings: settings, own: c)
-        } catch {
-            throw NotConnected(description: PostgresOutcome.describe(error))
-        }
-    }
-
-    /// postgres-nio hides an error's details from `description`; the history wants them.
-    struct NotConnected: Error, CustomStringConvertible {
-        let description: String
+        return PostgresClient(node: node, cluster: cluster, settings: settings)
     }
 
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery {

@@ -18,13 +18,25 @@ enum PostgresWire {
     }
 
     /// A connection to `host:port` as user postgres (trust authentication on loopback, no TLS).
-    /// Throws when none was made: nothing was sent.
+    /// Throws when none was made within `timeout`: nothing was sent. postgres-nio's own connect timeout
+    /// covers the TCP connect only, and a paused server accepts that (its kernel does) and then never
+    /// answers the startup message, so the whole handshake races our deadline; losing cancels it,
+    /// which closes its channel.
     static func connect(host: String, port: Int, timeout: Double) async throws -> PostgresConnection {
         var config = PostgresConnection.Configuration(host: host, port: port, username: "postgres", password: nil,
                                                       database: "postgres", tls: .disable)
         config.options.connectTimeout = .milliseconds(Int64(max(timeout, 0.05) * 1000))
         let id = nextID.withLockedValue { $0 += 1; return $0 }
-        return try await PostgresConnection.connect(configuration: config, id: id, logger: quiet)
+        return try await withThrowingTaskGroup(of: PostgresConnection?.self) { group in
+            group.addTask { try await PostgresConnection.connect(configuration: config, id: id, logger: quiet) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let c = first else { throw Timeout(seconds: timeout) }
+            return c
+        }
     }
 
     /// Runs `query` and collects its rows. When `timeout` passes first the connection is closed (which

@@ -34,8 +34,14 @@ enum PostgresWire {
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let c = first else { throw Timeout(seconds: timeout) }
-            return c
+            if let first = try await group.next(), let c = first { return c }
+            // The deadline won. A connection that still completes must be closed, never dropped (an
+            // unclosed PostgresConnection is a leaked socket, and an assertion in debug builds).
+            group.cancelAll()
+            while let late = try? await group.next() {
+                if let c = late { try? await c.close() }
+            }
+            throw Timeout(seconds: timeout)
         }
     }
 

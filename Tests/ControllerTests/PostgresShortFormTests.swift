@@ -102,6 +102,14 @@ struct PostgresShortFormTests {
         return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
     }
 
+    /// Removes the run's whole temporary folder (`<tmp>/faultline-ctl-pg-*/results/<name>/<stamp>`).
+    static func remove(_ r: Run) {
+        let top = ((r.dir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let dir = (top as NSString).deletingLastPathComponent
+        guard (dir as NSString).lastPathComponent.hasPrefix("faultline-ctl-pg-") else { return }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     static func okRate(_ h: History) -> String {
         let ok = h.ops.filter { $0.type == .ok }.count
         let info = h.ops.filter { $0.type == .info && $0.process != .nemesis }.count
@@ -121,14 +129,14 @@ struct PostgresShortFormTests {
     @Test func synchronousProfileKeepsAcknowledgedWrites() throws {
         var measured: [String] = []
         let s = try Self.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/postgres-set.yml", nemesis: Self.killPrimary, seed: 1, tag: "sync-kill-set")
-        defer { try? FileManager.default.removeItem(atPath: (s.dir as NSString).deletingLastPathComponent) }
+        defer { Self.remove(s) }
         let set = try #require(s.results["checkers"]?["set"], "\(s.stderr.suffix(1500))")
         let promoted = try Self.promoted(s.history)
         measured.append("sync-kill set: lost \(set["counts"]?["lost"] ?? .null), \(Self.okRate(s.history)), promoted \(promoted)")
         #expect(set["valid"] == .bool(true), "\(set)")
         #expect(set["counts"]?["lost"]?.intValue ?? 0 == 0)
         let r = try Self.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/register.yml", nemesis: Self.partitionPrimary, seed: 1, tag: "sync-part-reg")
-        defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
+        defer { Self.remove(r) }
         let lin = try #require(r.results["checkers"]?["linearizable"], "\(r.stderr.suffix(1500))")
         _ = try Self.promoted(r.history)
         measured.append("sync-part register: linearizable \(lin["valid"] ?? .null), \(Self.okRate(r.history))")
@@ -144,7 +152,7 @@ struct PostgresShortFormTests {
         var lostSeen = false
         for seed in 1...3 {
             let r = try Self.run(pipeline: "pipelines/postgres-async.yml", workload: "workloads/postgres-set.yml", nemesis: Self.partitionPrimary, seed: seed, tag: "async-lost")
-            defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
+            defer { Self.remove(r) }
             let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
             let lost = set["counts"]?["lost"]?.intValue ?? 0
             _ = try Self.promoted(r.history)
@@ -164,7 +172,7 @@ struct PostgresShortFormTests {
     /// checker measures how many versions and how long behind those reads were.
     @Test func standbyReadsAreMeasuredStale() throws {
         let r = try Self.run(pipeline: "pipelines/postgres-async.yml", workload: "workloads/register.yml", nemesis: Self.partitionPrimary, seed: 3, tag: "async-stale")
-        defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
+        defer { Self.remove(r) }
         let st = try #require(r.results["checkers"]?["staleness"], "\(r.stderr.suffix(1500))")
         let stale = st["counts"]?["stale-read"]?.intValue ?? 0
         print("postgres-async register under primary partition + promote: stale reads \(stale), staleness \(st["details"] ?? .null), \(Self.okRate(r.history))")

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The one JSON value, parser and writer (exact numbers and strings). A leaf: History and Node share it.
@@ -54,12 +55,15 @@ let package = Package(
         ]),
         // Seeded op and phase plans.
         .target(name: "Generator", dependencies: ["History"]),
-        // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
+        // The systems under test, one folder each (Builtin/, Etcd/, Redis/, Postgres/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
             "History", "Contracts", "Nemesis", "RedisProtocol", "KafkaProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [

@@ -184,6 +184,7 @@ public final class TestRunner: @unchecked Sendable {
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
         let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
+                                       failover: adapter.failover(nodes.map(\.systemNode)),
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
         let dispenser = OpDispenser(mix: mix, rate: rate)

@@ -57,6 +57,8 @@ public enum FaultSpec: Sendable, Equatable {
     case bandwidth(bytesPerSecond: Int, target: Target)
     /// Reset every connection (open and new) on links touching the targets.
     case reset(Target)
+    /// The system's orchestrator fails over (FailoverControl); nothing is undone at the end.
+    case failover
 
     /// The history name of the fault (`start-<name>` / `stop-<name>`).
     public var name: String {
@@ -68,6 +70,7 @@ public enum FaultSpec: Sendable, Equatable {
         case .loss: return "loss"
         case .bandwidth: return "bandwidth"
         case .reset: return "reset"
+        case .failover: return "failover"
         }
     }
 }

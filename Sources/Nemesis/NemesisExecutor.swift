@@ -12,14 +12,17 @@ public final class NemesisExecutor: @unchecked Sendable {
     public let net: ProxyNetwork?
     public let history: HistoryWriter
     public let leader: LeaderDiscovery?
+    /// The system's orchestrator, for `failover` faults (nil: the system has none).
+    public let failover: FailoverControl?
     private let logger: Logger
 
     public init(nodes: NodeControl, net: ProxyNetwork?, history: HistoryWriter, leader: LeaderDiscovery?,
-                logger: Logger = Logger(label: "faultline.nemesis")) {
+                failover: FailoverControl? = nil, logger: Logger = Logger(label: "faultline.nemesis")) {
         self.nodes = nodes
         self.net = net
         self.history = history
         self.leader = leader
+        self.failover = failover
         self.logger = logger
     }
 
@@ -99,6 +102,11 @@ public final class NemesisExecutor: @unchecked Sendable {
             let links = try await links(touching: t)
             try await modify(links) { $0.mode = .reset }
             return ActiveFault(action: action, nodes: [], links: links, startValue: ["links": pairs(links)])
+        case .failover(let among):
+            guard let failover else { throw NoFailover() }
+            let live = (among ?? nodes.nodeNames).filter { nodes.isRunning($0) && !nodes.isPaused($0) }
+            let did = try await failover.failover(among: live)
+            return ActiveFault(action: action, nodes: [], links: [], startValue: did)
         }
     }
 
@@ -135,6 +143,9 @@ public final class NemesisExecutor: @unchecked Sendable {
             case .reset:
                 try await modify(a.links) { $0.mode = .up }
                 value = ["links": pairs(a.links)]
+            case .failover:
+                // A failover is a decision, not a condition: the new primary stays.
+                value = ["undone": .bool(false)]
             }
         } catch {
             logger.warning("nemesis could not fully stop \(a.action.name): \(error)")
@@ -177,6 +188,9 @@ public final class NemesisExecutor: @unchecked Sendable {
 
     struct NoLeader: Error, CustomStringConvertible {
         var description: String { "no leader found (GET /status of every node)" }
+    }
+    struct NoFailover: Error, CustomStringConvertible {
+        var description: String { "this system has no failover orchestrator (its settings choose none)" }
     }
     struct NoNet: Error, CustomStringConvertible {
         var description: String { "this test has no link proxies, so link faults cannot apply" }

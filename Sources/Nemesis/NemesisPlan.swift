@@ -21,6 +21,8 @@ public enum FaultAction: Sendable, Equatable {
     case loss(probability: Double, ResolvedTarget?)
     case bandwidth(bytesPerSecond: Int, ResolvedTarget?)
     case reset(ResolvedTarget?)
+    /// The system's own failover among these nodes (nil: every node of the test).
+    case failover(among: [String]?)
 
     public var name: String {
         switch self {
@@ -31,6 +33,7 @@ public enum FaultAction: Sendable, Equatable {
         case .loss: return "loss"
         case .bandwidth: return "bandwidth"
         case .reset: return "reset"
+        case .failover: return "failover"
         }
     }
 }
@@ -163,6 +166,7 @@ public enum NemesisPlan {
         case .latency(let d, let j, let t): return .latency(delayMs: d, jitterMs: j, try linkTarget(t))
         case .loss(let p, let t): return .loss(probability: p, try linkTarget(t))
         case .bandwidth(let b, let t): return .bandwidth(bytesPerSecond: b, try linkTarget(t))
+        case .failover: return .failover(among: nil)
         case .partition(let shape):
             switch shape {
             case .halves: return .partition(shape: shape.name, .grudge(.halves(nodes)))
@@ -197,6 +201,7 @@ public enum NemesisPlan {
         case .loss(let p, let r): return .loss(probability: p, lt(r))
         case .bandwidth(let b, let r): return .bandwidth(bytesPerSecond: b, lt(r))
         case .reset(let r): return .reset(lt(r))
+        case .failover: return .failover(among: own)
         case .partition(let shape, let plan):
             switch plan {
             case .isolate(let r) where !companions.isEmpty:

@@ -147,6 +147,7 @@ final class ScheduleParser {
         "latency": ["delay_ms", "jitter_ms", "target"],
         "loss": ["probability", "target"],
         "bandwidth": ["bytes_per_second", "target"],
+        "failover": [],
     ]
 
     func fault(_ node: Node, field: String, extraKeys: [String]) -> FaultSpec? {
@@ -169,6 +170,7 @@ final class ScheduleParser {
         case "kill": return .kill(target ?? .random)
         case "pause": return .pause(target ?? .random)
         case "reset": return .reset(target ?? .all)
+        case "failover": return .failover
         case "latency":
             let d = required(map, "delay_ms", field) { self.number($0, "\(field).delay_ms", min: 0, max: 3_600_000) }
             let j = map["jitter_ms"].flatMap { number($0, "\(field).jitter_ms", min: 0, max: 3_600_000) } ?? 0

@@ -117,7 +117,8 @@ public final class Supervisor: @unchecked Sendable {
 
     // MARK: signals
 
-    /// SIGKILL to the node's process group; returns the pid killed after it has been reaped.
+    /// SIGKILL to the node's process group and its processes outside it; returns the pid killed after
+    /// it has been reaped.
     @discardableResult
     public func kill(_ name: String) throws -> Int32 {
         let pid: Int32 = try withNode(name) { m in
@@ -125,7 +126,7 @@ public final class Supervisor: @unchecked Sendable {
             m.expectingExit = true
             return p
         }
-        Glibc.kill(-pid, SIGKILL)
+        ProcessTree.signal(group: pid, SIGKILL)
         _ = waitExit(name, pid: pid, timeout: 5)
         logger.info("killed node", metadata: ["node": "\(name)", "pid": "\(pid)"])
         return pid
@@ -139,14 +140,15 @@ public final class Supervisor: @unchecked Sendable {
             return (p, m.spec.stopSignal, m.spec.stopGrace)
         }) else { return }
         Glibc.kill(-pid, sig)
-        Glibc.kill(-pid, SIGCONT)  // a paused node cannot handle SIGTERM
+        ProcessTree.signal(group: pid, SIGCONT)  // a paused node (and its children) cannot handle SIGTERM
         if !waitExit(name, pid: pid, timeout: own ?? grace) {
-            Glibc.kill(-pid, SIGKILL)
+            ProcessTree.signal(group: pid, SIGKILL)
             _ = waitExit(name, pid: pid, timeout: 5)
         }
     }
 
-    /// SIGSTOP to the node's group: it keeps its sockets but answers nothing.
+    /// SIGSTOP to the node's group and its processes outside it (ProcessTree): it keeps its sockets but
+    /// answers nothing.
     @discardableResult
     public func pause(_ name: String) throws -> Int32 {
         let pid: Int32 = try withNode(name) { m in
@@ -154,11 +156,11 @@ public final class Supervisor: @unchecked Sendable {
             m.state = .paused(pid: p)
             return p
         }
-        Glibc.kill(-pid, SIGSTOP)
+        ProcessTree.signal(group: pid, SIGSTOP)
         return pid
     }
 
-    /// SIGCONT to the node's group.
+    /// SIGCONT to the node's group and its processes outside it.
     @discardableResult
     public func resume(_ name: String) throws -> Int32 {
         let pid: Int32 = try withNode(name) { m in
@@ -166,7 +168,7 @@ public final class Supervisor: @unchecked Sendable {
             m.state = .running(pid: p)
             return p
         }
-        Glibc.kill(-pid, SIGCONT)
+        ProcessTree.signal(group: pid, SIGCONT)
         return pid
     }
 

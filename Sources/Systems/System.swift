@@ -77,6 +77,13 @@ public protocol SystemAdapter: Sendable {
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery
     /// Releases what the adapter shares between its clients (an HTTP pool, an event loop group).
     func shutdown() async
+    /// The orchestrator the nemesis' `failover` fault calls among `nodes`; nil (the default) when the
+    /// system has none, and such a fault then does not apply.
+    func failover(_ nodes: [SystemNode]) -> (any FailoverControl)?
+}
+
+extension SystemAdapter {
+    public func failover(_ nodes: [SystemNode]) -> (any FailoverControl)? { nil }
 }
 
 /// What an adapter is made from: the component's settings and the workload's client options.

@@ -26,7 +26,7 @@ struct SystemBlockTests {
     }
 
     @Test func registryNamesEverySystemOnce() throws {
-        #expect(SystemRegistry.names == ["builtin", "etcd", "redis", "tansu"])
+        #expect(SystemRegistry.names == ["builtin", "etcd", "redis", "tansu", "postgres"])
         #expect(Set(SystemRegistry.names).count == SystemRegistry.all.count)
         let etcd = try #require(SystemRegistry.named("etcd"))
         #expect(etcd.operations(workload: "register", role: nil) == ["read", "write", "cas"])
@@ -36,7 +36,7 @@ struct SystemBlockTests {
         #expect(builtin.operations(workload: "log", role: .broker) != nil)
         #expect(builtin.operations(workload: "log", role: .store) == nil)
         #expect(builtin.bootstrap == nil)
-        #expect(SystemRegistry.named("postgres") == nil)
+        #expect(SystemRegistry.named("cassandra") == nil)
     }
 
     /// `system: etcd` becomes the same member command, ports, peers and health the long form spells out.
@@ -71,7 +71,7 @@ struct SystemBlockTests {
 
     @Test func badSystemBlocksNameLineAndField() {
         let cases: [(String, Int, String, String)] = [
-            ("    system: nosuch\n", 4, "components.kv.system", "unknown system 'nosuch' (one of builtin, etcd, redis, tansu)"),
+            ("    system: nosuch\n", 4, "components.kv.system", "unknown system 'nosuch' (one of builtin, etcd, redis, tansu, postgres)"),
             ("    system: builtin\n", 4, "components.kv.system", "does not start builtin itself"),
             ("    system: etcd\n    nodes: 12\n", 5, "components.kv.nodes", "between 1 and 9"),
             ("    system: etcd\n    replicas: 3\n", 5, "components.kv.replicas", "unknown field"),
@@ -90,11 +90,11 @@ struct SystemBlockTests {
     @Test func unknownSystemExits2() async throws {
         let dir = CLIRunner.tempDir("sys-unknown")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        CLIRunner.write("name: x\ncomponents:\n  store:\n    system: postgres\n", to: dir + "/p.yml")
+        CLIRunner.write("name: x\ncomponents:\n  store:\n    system: cassandra\n", to: dir + "/p.yml")
         let r = try await CLIRunner.run(["run", "--pipeline", dir + "/p.yml", "--workload", "workloads/register.yml", "--nemesis", "none",
                                    "--time-limit", "2", "--seed", "1", "--results", dir + "/results", "--quiet"], timeout: 60)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("\(dir)/p.yml:4: field components.store.system: unknown system 'postgres'"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(dir)/p.yml:4: field components.store.system: unknown system 'cassandra'"), "\(r.stderr)")
     }
 
     /// Setup steps run for real, with the node's template values; a failing step is a start problem

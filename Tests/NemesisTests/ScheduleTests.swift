@@ -17,6 +17,26 @@ struct ScheduleTests {
         #expect(name == "none" ? plan.isEmpty : plan.count >= 5)
     }
 
+    /// `fault: failover` (the system's orchestrator) takes no target; scoped to a component it fails
+    /// over among that component's nodes.
+    @Test func failoverParsesAndTakesNoTarget() throws {
+        let s = try NemesisSchedule.parse(yaml: """
+            events:
+              - {at: 1s, duration: 1s, fault: failover}
+              - {at: 2s, duration: 1s, fault: failover, component: db}
+            """, file: "f.yml")
+        let plan = try NemesisPlan.make(s, nodes: nodes, seed: 1, timeLimit: 10, components: ["db": ["n4", "n5"]])
+        #expect(plan.map(\.action) == [.failover(among: nil), .failover(among: ["n4", "n5"])])
+        #expect(throws: InputError.self) {
+            _ = try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: failover, target: n1}\n", file: "f.yml")
+        }
+        // The shipped fault-then-failover schedules: the fault on the leader, the failover 2 s into it.
+        for name in ["kill-primary-failover", "partition-primary-failover", "pause-primary-failover"] {
+            let shipped = try NemesisPlan.make(try NemesisSchedule.load(path: "\(Self.dir)/\(name).yml"), nodes: nodes, seed: 1, timeLimit: 12)
+            #expect(shipped.map(\.at) == [2, 4] && shipped.last?.action == .failover(among: nil), "\(name): \(shipped)")
+        }
+    }
+
     @Test func fixedEventsParse() throws {
         let s = try NemesisSchedule.parse(yaml: """
             name: t

@@ -108,6 +108,39 @@ import Testing
         #expect(TestSupport.liveMembers(ofGroup: pid) == [])
     }
 
+    /// A child that left the node's group (PostgreSQL's postmaster setsid()s every backend) is still
+    /// the node's: a pause freezes it, a resume wakes it, a kill ends it.
+    @Test func childrenOutsideTheGroupArePausedAndKilledWithTheNode() throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("tree")
+        try sup.start(NodeSpec(name: "tree", executable: "sh",
+                               arguments: ["-c", "setsid sleep 60 & echo $! > child.pid; wait"], workingDirectory: dir))
+        func childPid() -> Int32? {
+            (try? String(contentsOfFile: dir + "/child.pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        /// The child's state letter (R, S, T...), nil when it is gone or a zombie.
+        func state(_ pid: Int32) -> Character? {
+            guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = s.lastIndex(of: ")") else { return nil }
+            let c = s[s.index(close, offsetBy: 2)]
+            return c == "Z" ? nil : c
+        }
+        func wait(_ cond: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while !cond() && Date() < deadline { usleep(20_000) }
+            return cond()
+        }
+        #expect(wait { childPid() != nil })
+        let child = try #require(childPid())
+        #expect(wait { state(child) != nil && getpgid(child) == child }, "the child did not leave the group")
+        try sup.pause("tree")
+        #expect(wait { state(child) == "T" }, "a pause left the child outside the group running")
+        try sup.resume("tree")
+        #expect(wait { state(child) != "T" }, "a resume left the child stopped")
+        try sup.kill("tree")
+        #expect(wait { state(child) == nil }, "a kill left the child outside the group alive")
+    }
+
     @Test func portsNeverCollide() throws {
         let ports = try PortAllocator.shared.allocate(30)
         #expect(Set(ports).count == 30)

@@ -23,6 +23,7 @@ struct RedisSettingsTests {
             ("    system: redis\n    settings:\n      failover: raft\n", 6, "components.kv.settings.failover", "none or sentinel"),
             ("    system: redis\n    settings:\n      sentinels: 3\n", 6, "components.kv.settings.sentinels", "needs failover: sentinel"),
             ("    system: redis\n    settings:\n      reads: any\n", 6, "components.kv.settings.reads", "primary or replicas"),
+            ("    system: redis\n    settings:\n      ttl_ms: 0\n", 6, "components.kv.settings.ttl_ms", "1...86400000"),
             ("    system: redis\n    settings:\n      wait: {replicas: 2, timeout_ms: 0}\n", 6, "components.kv.settings.wait", "timeout_ms"),
             ("    system: redis\n    settings:\n      appendfsync: sometimes\n", 6, "components.kv.settings.appendfsync", "always or everysec or no"),
         ]

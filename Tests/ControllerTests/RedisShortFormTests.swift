@@ -122,6 +122,9 @@ struct RedisShortFormTests {
         // Reads went to replicas (a read's node is its process' node, any role) and some of them succeeded.
         #expect(r.history.ops.contains { $0.f == "read" && $0.type == .ok && $0.node != "store-1" })
         #expect(stale > 0, "no stale read measured: \(st)")
+        // With example ops, and a distribution of how far behind the stale reads were.
+        #expect(st["examples"]?["stale-read"]?.arrayValue?.isEmpty == false, "stale reads without example ops")
+        #expect(st["details"]?["time_behind_stale_reads"]?["count"]?.intValue == stale, "the distribution counts every stale read")
     }
 
     /// WAIT 2 500 after each write, min-replicas-to-write 1: while the primary is cut off, the writes it

@@ -92,6 +92,14 @@ final class HistoryTape: @unchecked Sendable {
             await tape.perform(expiring, 2, node: "cache-2", "read", key: "short").value == .null
         }
 
+        // A cas sets with the same expiry (the Lua script's SET ... PX).
+        #expect(await tape.perform(expiring, 2, node: "cache-2", "write", key: "c", .int(1)).type == .ok)
+        let cas = await tape.perform(expiring, 2, node: "cache-2", "cas", key: "c", [.int(1), .int(2)])
+        #expect(cas.type == .ok && cas.error == "ttl_ms: 1500", "\(cas)")
+        if case .integer(let pttl) = try await rawP.send(["PTTL", "c"]) {
+            #expect(pttl <= 1500 && (pttl > 0 || pttl == -2), "PTTL \(pttl): the cas set an expiry")
+        } else { Issue.record("PTTL gave no integer") }
+
         // Failover: v1 reaches the replica, the replica is promoted, the old primary (still a primary
         // to the client bound to it) acknowledges v2 and a new key, then is made a replica of the new one.
         #expect(await tape.perform(onPrimary, 0, node: "cache-1", "write", key: "k", .int(1)).type == .ok)

@@ -24,7 +24,8 @@ import History
 /// the read began, invoked less than t before the read ended): then the cache lost that write
 /// (`lost-write`, invalid). A read of a value whose every write was acknowledged with a ttl and had
 /// certainly expired before the read began is `expired-read` (invalid). Both judgements keep a margin
-/// of `ttlMarginNs` for the server's clock against the history's.
+/// of `ttlMarginNs` for the server's clock against the history's. Those two counts and `misses`
+/// appear only when the history has a ttl-noted write: a plain register's lost writes are not measured.
 public struct StalenessChecker: HistoryChecker, GuardedChecker {
     public let name = "staleness"
     let initial: JSONValue
@@ -101,7 +102,10 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["stale-read", "unexpected", "beyond-bound", "lost-write", "expired-read"])
+        // The cache anomalies are declared (zero counts shown) only for a cache's history: a plain
+        // register's lost writes are not measured here, and a zero would read as "none lost".
+        let isCache = writes.values.contains { $0.values.contains { $0.contains { $0.ttl != nil } } }
+        var a = Anomalies(names: ["stale-read", "unexpected", "beyond-bound"] + (isCache ? ["lost-write", "expired-read"] : []))
         var misses = 0
         var versions = Distribution(unit: "versions")
         var lag = Distribution(unit: "ns")
@@ -177,8 +181,9 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
         }
         var details: [String: JSONValue] = [
             "reads": .int(readCount), "versions_behind": versions.json, "time_behind": lag.json,
-            "time_behind_stale_reads": staleLag.json, "misses": .int(misses),
+            "time_behind_stale_reads": staleLag.json,
         ]
+        if isCache { details["misses"] = .int(misses) }
         details["max_versions"] = maxVersions.map { .int($0) } ?? .null
         details["max_seconds"] = maxSeconds.map { .double($0) } ?? .null
         let valid: Validity

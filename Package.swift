@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
-        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor", "Systems", "Checker", "History"]),
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),

@@ -16,6 +16,16 @@ import History
 /// have written, or written only after the read completed: invalid), `beyond-bound` (staler than
 /// `max_versions` or `max_seconds`: invalid, so a campaign can expect "stale, but never staler than …").
 /// Unknown when there is no ok read.
+///
+/// Caches: an ok write or cas noted `ttl_ms: t` (in the op's `error`, docs/history-conventions.md)
+/// expires t ms after the server applied it, somewhere between its invocation and its acknowledgement.
+/// On a key with such writes a null read is a `miss` (counted in `details.misses`, neither stale nor an
+/// error) unless an acknowledged write was certainly alive all through the read (acknowledged before
+/// the read began, invoked less than t before the read ended): then the cache lost that write
+/// (`lost-write`, invalid). A read of a value whose every write was acknowledged with a ttl and had
+/// certainly expired before the read began is `expired-read` (invalid). Both judgements keep a margin
+/// of `ttlMarginNs` for the server's clock against the history's. Those two counts and `misses`
+/// appear only when the history has a ttl-noted write: a plain register's lost writes are not measured.
 public struct StalenessChecker: HistoryChecker, GuardedChecker {
     public let name = "staleness"
     let initial: JSONValue
@@ -42,6 +52,22 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
         var invoke: Int64
         var done: Int64  // .max when indeterminate
         var op: Int
+        /// Expiry after the server applied it, ns (an ok write noted `ttl_ms: t`); nil: never expires or unknown.
+        var ttl: Int64?
+    }
+
+    /// Slack for the server's expiry clock against the history's clock (both on one machine).
+    static let ttlMarginNs: Int64 = 100_000_000
+
+    /// The expiry an ok write's note declares (`ttl_ms: t`, among notes joined by "; "), in ns.
+    static func ttl(_ completion: Op?) -> Int64? {
+        guard let c = completion, c.type == .ok, let note = c.error else { return nil }
+        for part in note.split(separator: ";") {
+            let p = part.drop { $0 == " " }
+            if p.hasPrefix("ttl_ms:"), let ms = Int64(String(p.dropFirst("ttl_ms:".count).filter { $0 != " " })),
+               ms > 0, ms < 1_000_000_000_000 { return ms * 1_000_000 }
+        }
+        return nil
     }
 
     private struct Read {
@@ -63,12 +89,12 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
             let op = c.completionIndex ?? c.invokeIndex
             switch c.f {
             case "write":
-                writes[c.key, default: [:]][c.invoke.value, default: []].append(Write(invoke: c.invoke.time, done: done, op: op))
+                writes[c.key, default: [:]][c.invoke.value, default: []].append(Write(invoke: c.invoke.time, done: done, op: op, ttl: Self.ttl(c.completion)))
             case "cas":
                 guard let pair = c.invoke.value.arrayValue, pair.count == 2 else {
                     throw UnreadableHistory(history, c.invoke, field: "value", "expected [expected, new] for a cas, got \(c.invoke.value)")
                 }
-                writes[c.key, default: [:]][pair[1], default: []].append(Write(invoke: c.invoke.time, done: done, op: op))
+                writes[c.key, default: [:]][pair[1], default: []].append(Write(invoke: c.invoke.time, done: done, op: op, ttl: Self.ttl(c.completion)))
             case "read":
                 guard c.outcome == .ok else { continue }
                 reads[c.key, default: []].append(Read(invoke: c.invoke.time, done: done, value: c.completion!.value, op: op))
@@ -76,7 +102,11 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["stale-read", "unexpected", "beyond-bound"])
+        // The cache anomalies are declared (zero counts shown) only for a cache's history: a plain
+        // register's lost writes are not measured here, and a zero would read as "none lost".
+        let isCache = writes.values.contains { $0.values.contains { $0.contains { $0.ttl != nil } } }
+        var a = Anomalies(names: ["stale-read", "unexpected", "beyond-bound"] + (isCache ? ["lost-write", "expired-read"] : []))
+        var misses = 0
         var versions = Distribution(unit: "versions")
         var lag = Distribution(unit: "ns")
         var staleLag = Distribution(unit: "ns")
@@ -102,11 +132,25 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
                 }
                 return lo
             }
+            let expiring = acked.filter { $0.ttl != nil }
             for r in reads[key]!.sorted(by: { $0.invoke < $1.invoke }) {
                 readCount += 1
                 while added < byAck.count && byAck[added].done < r.invoke {
                     tree.add(rank(byAck[added].invoke) - 1)
                     added += 1
+                }
+                if !expiring.isEmpty && r.value.isNull {
+                    // A cache's empty answer: a miss, unless an acknowledged write was certainly still alive.
+                    if let live = expiring.first(where: { $0.done < r.invoke && $0.invoke + $0.ttl! - Self.ttlMarginNs > r.done }) {
+                        a.add("lost-write", ["write": ex(live.op), "read": ex(r.op)])
+                    } else {
+                        misses += 1
+                    }
+                    continue
+                }
+                if let ws = byValue[r.value], !ws.isEmpty, ws.allSatisfy({ $0.ttl != nil }),
+                   let gone = ws.map({ $0.done + $0.ttl! }).max(), gone + Self.ttlMarginNs < r.invoke {
+                    a.add("expired-read", ["seconds_past_expiry": seconds(r.invoke - gone), "read": ex(r.op)])
                 }
                 // The source write: the latest-completing write of this value invoked before the read completed.
                 var source: Int64?
@@ -139,11 +183,12 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
             "reads": .int(readCount), "versions_behind": versions.json, "time_behind": lag.json,
             "time_behind_stale_reads": staleLag.json,
         ]
+        if isCache { details["misses"] = .int(misses) }
         details["max_versions"] = maxVersions.map { .int($0) } ?? .null
         details["max_seconds"] = maxSeconds.map { .double($0) } ?? .null
         let valid: Validity
         var error: String?
-        if a.count("unexpected") + a.count("beyond-bound") > 0 {
+        if a.count("unexpected") + a.count("beyond-bound") + a.count("lost-write") + a.count("expired-read") > 0 {
             valid = .invalid
         } else if readCount == 0 {
             valid = .unknown

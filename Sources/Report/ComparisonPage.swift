@@ -4,8 +4,9 @@ import Store
 
 /// ComparisonPage renders `results/campaigns/<name>/comparison.html` from the campaign's records and the
 /// runs they name: one table per workload × nemesis, one column per pipeline (and seed), rows for the
-/// verdict, the expectation, anomalies found, lost and stale counts, availability, longest gap, slowest
-/// recovery and latency percentiles; each column links to its run's report.
+/// verdict, the expectation, anomalies found, lost and stale counts, ops by outcome (ok, fail = refused,
+/// info = unknown), ok ops per second, availability, longest gap, slowest recovery and latency
+/// percentiles; each column links to its run's report.
 public enum ComparisonPage {
     public static func render(_ campaign: CampaignView, results root: String) -> String {
         let up = "../../"
@@ -63,6 +64,10 @@ public enum ComparisonPage {
                     return "\(p.staleAnswers)" + (v.map { " (\($0) versions, \(HTML.num(Double(s ?? 0) / 1e9, 2)) s)" } ?? "")
                 }
             }
+            row("ops ok · fail · info") { i in
+                metrics[i].outcomes.map { "\($0.ok) · \($0.fail) · \($0.info)" } ?? "<span class=\"muted\">–</span>"
+            }
+            row("ok ops/s") { i in HTML.num(metrics[i].okPerSecond, 1) }
             row("availability (ok share)") { i in HTML.num(metrics[i].okRatio, 3) }
             row("longest gap") { i in HTML.num(metrics[i].longestGap, 2, unit: " s") }
             row("slowest recovery") { i in HTML.num(metrics[i].recovery, 3, unit: " s") + (metrics[i].noRecovery > 0 ? " (\(metrics[i].noRecovery) never)" : "") }
@@ -76,7 +81,7 @@ public enum ComparisonPage {
             }
             b += "</table>"
         }
-        b += "<p class=\"note\">lost: acknowledged writes or events missing at the end; stale: stale reads or API answers; longest gap: the longest time a function went without an ok op; slowest recovery: fault end to the first ok op.</p>"
+        b += "<p class=\"note\">lost: acknowledged writes or events missing at the end; stale: stale reads or API answers; ops: client ops by outcome (fail: certainly no effect, e.g. refused; info: outcome unknown); ok ops/s: ok ops over the seconds ops ran, faults included; longest gap: the longest time a function went without an ok op; slowest recovery: fault end to the first ok op.</p>"
         return HTML.page(title: "Campaign \(campaign.name) – Faultline", body: b)
     }
 

@@ -23,6 +23,10 @@ public struct RunMetrics: Sendable, Equatable {
     /// Latency percentiles of all completed ops, in milliseconds.
     public var p50: Double?
     public var p99: Double?
+    /// Client ops by outcome: ok, fail (refused: certainly no effect), info (outcome unknown).
+    public var outcomes: OutcomeCounts?
+    /// Ok ops per second over the measured windows (the run's throughput, faults included).
+    public var okPerSecond: Double?
 
     public init(results: CheckerResults?) {
         self.init(summary: results?.summary ?? RunSummary())
@@ -39,6 +43,11 @@ public struct RunMetrics: Sendable, Equatable {
         noRecovery = s.availability?.noRecovery ?? 0
         p50 = s.perf?.p50Ms
         p99 = s.perf?.p99Ms
+        outcomes = s.perf?.outcomes ?? s.availability.map { $0.inFault + $0.outsideFault }
+        if let t = s.timeline, let first = t.windows.first, let last = t.windows.last, let o = outcomes {
+            let seconds = last.start + t.windowSeconds - first.start
+            if seconds > 0 { okPerSecond = Double(o.ok) / seconds }
+        }
     }
 
     /// The figure a campaign expectation `<checker>.<name>` reads: the verdict's count `name` if it has

@@ -19,6 +19,11 @@ struct HistoryBuilder {
         op(type, process, f, result ?? value, at: to, key: key)
     }
 
+    /// Sets the `error` note of the last op (an ok completion's note, e.g. a cache write's `ttl_ms: t`).
+    mutating func noteLast(_ note: String) {
+        ops[ops.count - 1].error = note
+    }
+
     /// Appends a nemesis op.
     mutating func nemesis(_ f: String, at ms: Int64, _ value: JSONValue = [:]) {
         ops.append(Op(index: ops.count, time: ms * 1_000_000, process: .nemesis, type: .info, f: f, value: value))

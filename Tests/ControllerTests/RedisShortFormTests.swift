@@ -23,6 +23,7 @@ struct RedisSettingsTests {
             ("    system: redis\n    settings:\n      failover: raft\n", 6, "components.kv.settings.failover", "none or sentinel"),
             ("    system: redis\n    settings:\n      sentinels: 3\n", 6, "components.kv.settings.sentinels", "needs failover: sentinel"),
             ("    system: redis\n    settings:\n      reads: any\n", 6, "components.kv.settings.reads", "primary or replicas"),
+            ("    system: redis\n    settings:\n      ttl_ms: 0\n", 6, "components.kv.settings.ttl_ms", "1...86400000"),
             ("    system: redis\n    settings:\n      wait: {replicas: 2, timeout_ms: 0}\n", 6, "components.kv.settings.wait", "timeout_ms"),
             ("    system: redis\n    settings:\n      appendfsync: sometimes\n", 6, "components.kv.settings.appendfsync", "always or everysec or no"),
         ]
@@ -121,6 +122,9 @@ struct RedisShortFormTests {
         // Reads went to replicas (a read's node is its process' node, any role) and some of them succeeded.
         #expect(r.history.ops.contains { $0.f == "read" && $0.type == .ok && $0.node != "store-1" })
         #expect(stale > 0, "no stale read measured: \(st)")
+        // With example ops, and a distribution of how far behind the stale reads were.
+        #expect(st["examples"]?["stale-read"]?.arrayValue?.isEmpty == false, "stale reads without example ops")
+        #expect(st["details"]?["time_behind_stale_reads"]?["count"]?.intValue == stale, "the distribution counts every stale read")
     }
 
     /// WAIT 2 500 after each write, min-replicas-to-write 1: while the primary is cut off, the writes it

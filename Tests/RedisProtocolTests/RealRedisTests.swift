@@ -11,7 +11,7 @@ import Testing
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Starts one redis-server (a replica of `primary` when given) and waits until it answers PING.
-    private func startRedis(_ supervisor: Supervisor, name: String, dir: String, primary: Int? = nil) async throws -> Int {
+    static func startRedis(_ supervisor: Supervisor, name: String, dir: String, primary: Int? = nil) async throws -> Int {
         let port = try PortAllocator.shared.allocate()
         var args = ["--bind", "127.0.0.1", "--port", "\(port)", "--save", "", "--appendonly", "no",
                     "--dir", dir, "--repl-diskless-sync-delay", "0", "--protected-mode", "no"]
@@ -38,7 +38,7 @@ import Testing
         let supervisor = Supervisor()
         defer { supervisor.shutdown(grace: 2) }
         let dir = TestSupport.tempDir("redis-cmds")
-        let port = try await startRedis(supervisor, name: "redis-1", dir: dir)
+        let port = try await Self.startRedis(supervisor, name: "redis-1", dir: dir)
         let c = try await RedisConnection.connect(port: port)
         #expect(try await c.send(["SET", "k", "1"]) == .simpleString("OK"))
         #expect(try await c.send(["GET", "k"]).string == "1")
@@ -73,7 +73,7 @@ import Testing
     func pausedServerGivesUnknownOutcome() async throws {
         let supervisor = Supervisor()
         defer { supervisor.shutdown(grace: 2) }
-        let port = try await startRedis(supervisor, name: "redis-p", dir: TestSupport.tempDir("redis-pause"))
+        let port = try await Self.startRedis(supervisor, name: "redis-p", dir: TestSupport.tempDir("redis-pause"))
         let c = try await RedisConnection.connect(port: port)
         _ = try supervisor.pause("redis-p")
         do {
@@ -107,8 +107,8 @@ import Testing
         let supervisor = Supervisor()
         defer { supervisor.shutdown(grace: 2) }
         let base = TestSupport.tempDir("redis-repl")
-        let primary = try await startRedis(supervisor, name: "primary", dir: base + "/p")
-        let replica = try await startRedis(supervisor, name: "replica", dir: base + "/r", primary: primary)
+        let primary = try await Self.startRedis(supervisor, name: "primary", dir: base + "/p")
+        let replica = try await Self.startRedis(supervisor, name: "replica", dir: base + "/r", primary: primary)
         let c = try await RedisConnection.connect(port: primary)
         // Wait (up to a generous deadline) until the replica is attached, then WAIT must see it.
         let deadline = Date().addingTimeInterval(30)

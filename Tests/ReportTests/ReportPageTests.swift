@@ -106,6 +106,9 @@ struct ReportPageTests {
         #expect(html.contains("INVALID"))
         #expect(html.contains("linearizable:<br>"), "anomalies found, with counts")
         #expect(html.contains("<th>stale</th><td class=\"n\">1</td>"), "the stale read counted")
+        #expect(html.contains("<th>ops ok · fail · info</th><td class=\"n\">5 · 1 · 0</td>"), "ops by outcome: the failed write counted")
+        // 5 ok ops over the two 1 s windows the history spans (0 to 1.6 s).
+        #expect(html.contains("<th>ok ops/s</th><td class=\"n\">2.5</td>"), "ok ops per second")
         #expect(html.contains("held") && html.contains("failed"))
         #expect(html.contains("../../c-register-ap-none-s1/20261125T010000Z/report.html"))
         #expect(!html.contains(KnownRun.hostile))

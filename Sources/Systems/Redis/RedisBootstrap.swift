@@ -6,7 +6,7 @@ import History
 
 /// A `system: redis` block starts `nodes` redis-server processes (node 1 the primary, the others
 /// replicas of it) and, with `failover: sentinel`, `sentinels` more nodes running redis-sentinel
-/// (nodes `nodes+1 ...`). The controller starts plans of one process kind, so all are one kind whose
+/// (nodes `nodes+1 ...`). Written before plans could hold several process kinds, all are one kind whose
 /// command is a small sh script choosing the server by the node's number; the nemesis sees every
 /// node, Sentinels included (they are processes that can be killed, paused and cut off too).
 ///

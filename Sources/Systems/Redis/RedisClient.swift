@@ -12,6 +12,8 @@ struct RedisClientSettings: Sendable {
     var wait: (replicas: Int, timeoutMs: Int)?
     /// Reads from the process' own node even when it is a replica (stale reads possible).
     var replicaReads: Bool
+    /// `ttl_ms`: the deployment is a cache; register writes expire after this many milliseconds.
+    var ttlMs: Int? = nil
     /// Deadline of one command, seconds.
     var opTimeout: Double
 }
@@ -24,6 +26,10 @@ struct RedisClientSettings: Sendable {
 ///
 /// Operations: register read = GET, write = SET, cas = a Lua script that sets only when the current
 /// value equals the expected one (atomic on the server); set add = SADD, read = SMEMBERS.
+/// As a cache (`ttl_ms: t`, the pipeline's cache role): write = `SET k v PX t`, cas sets with the same
+/// expiry, and every ok write carries the note `ttl_ms: t`, so the history itself says when a value
+/// may expire: a read of an absent key (null) is then a miss the staleness checker tells apart from a
+/// lost write (docs/history-conventions.md "register").
 ///
 /// Outcomes: an error reply (NOREPLICAS, READONLY, anything else) means Redis refused the command:
 /// `fail`. A command that could not be sent (refused connection) is `fail`. A write whose reply did not
@@ -42,6 +48,13 @@ actor RedisClient: SystemClient {
     static let casScript = """
         local v = redis.call('GET', KEYS[1])
         if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end
+        return 0
+        """
+
+    /// The cache's cas: sets with the expiry ARGV[3] (ms).
+    static let casTTLScript = """
+        local v = redis.call('GET', KEYS[1])
+        if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
         return 0
         """
 
@@ -66,14 +79,17 @@ actor RedisClient: SystemClient {
                 return elems.count == items.count ? .array(elems.sorted().map { .int($0) }) : nil
             }
         case "write":
-            return await write(["SET", key, RedisValues.encode(op.value)], result: op.value) { $0.string == "OK" }
+            let expiry = settings.ttlMs.map { ["PX", String($0)] } ?? []
+            return await write(["SET", key, RedisValues.encode(op.value)] + expiry, result: op.value) { $0.string == "OK" }
         case "add":
             guard let e = op.value.intValue else { return .fail("add needs an integer element") }
             // SADD answers 0 when the element was already there: still ok, the set holds it.
             return await write(["SADD", key, String(e)], result: op.value) { if case .integer = $0 { true } else { false } }
         case "cas":
             guard let pair = op.value.arrayValue, pair.count == 2 else { return .fail("cas value must be [expected, new]") }
-            let args = ["EVAL", Self.casScript, "1", key, RedisValues.encode(pair[0]), RedisValues.encode(pair[1])]
+            var args = ["EVAL", settings.ttlMs == nil ? Self.casScript : Self.casTTLScript, "1", key,
+                        RedisValues.encode(pair[0]), RedisValues.encode(pair[1])]
+            if let t = settings.ttlMs { args.append(String(t)) }
             return await write(args, result: op.value, mismatch: .integer(0)) { $0 == .integer(1) }
         default:
             return .fail("the redis client has no operation '\(op.f)'")
@@ -113,8 +129,11 @@ actor RedisClient: SystemClient {
         if let code = reply.errorCode { return refused(reply, code: code) }
         if let mismatch, reply == mismatch { return .fail("cas mismatch") }
         guard accepted(reply) else { return .info("unexpected reply to \(args[0]): \(reply)") }
-        guard let wait = settings.wait, let note = await waitNote(conn, wait) else { return .ok(result) }
-        return .okNoted(result, note: note)
+        // Only register writes expire (a set's SADD never carries an expiry).
+        let expiring = settings.ttlMs != nil && (args[0] == "SET" || args[0] == "EVAL")
+        var notes = expiring ? ["ttl_ms: \(settings.ttlMs!)"] : []
+        if let wait = settings.wait, let note = await waitNote(conn, wait) { notes.append(note) }
+        return notes.isEmpty ? .ok(result) : .okNoted(result, note: notes.joined(separator: "; "))
     }
 
     /// WAIT after an applied write: nil when enough replicas acknowledged it, else a note saying how many did.

@@ -19,8 +19,10 @@ public struct RedisSystem: System {
     }
 
     /// `wait: {replicas: k, timeout_ms: t}` sends WAIT k t after each write; `reads: primary` (default)
-    /// or `replicas` (a process reads from its own node, replica or not: stale reads possible).
-    public var clientSettings: [String] { ["wait", "reads"] }
+    /// or `replicas` (a process reads from its own node, replica or not: stale reads possible);
+    /// `ttl_ms: t` makes the deployment a cache (the pipeline's cache role): every register write is a
+    /// SET with an expiry of t ms, and a read of an absent key is a miss.
+    public var clientSettings: [String] { ["wait", "reads", "ttl_ms"] }
 
     public func checkClientSettings(_ settings: [String: JSONValue]) -> SettingsError? {
         if let w = settings["wait"] {
@@ -34,6 +36,9 @@ public struct RedisSystem: System {
                 return SettingsError(field: "wait", message: "timeout_ms must be an integer in 1...60000 (0, wait forever, would hang a client)")
             }
         }
+        if let t = settings["ttl_ms"], t.intValue.map({ (1...86_400_000).contains($0) }) != true {
+            return SettingsError(field: "ttl_ms", message: "must be an integer in 1...86400000 (a day)")
+        }
         if let r = settings["reads"], r.stringValue != "primary" && r.stringValue != "replicas" {
             return SettingsError(field: "reads", message: "expected primary or replicas")
         }
@@ -46,7 +51,7 @@ public struct RedisSystem: System {
             wait = (k, t)
         }
         return RedisClientSettings(wait: wait, replicaReads: context.settings["reads"]?.stringValue == "replicas",
-                                   opTimeout: context.opTimeout)
+                                   ttlMs: context.settings["ttl_ms"]?.intValue, opTimeout: context.opTimeout)
     }
 
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The one JSON value, parser and writer (exact numbers and strings). A leaf: History and Node share it.
@@ -98,9 +99,26 @@ let package = Package(
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
         .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // The Redis protocol (RESP2) over swift-nio: one connection per logical client, outcomes split into
+        // not sent / unknown. No Redis client is in the package mirror, and RESP is small.
+        .target(name: "RedisProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // A small S3 client (path-style, SigV4 or unsigned) on async-http-client: no S3 client is in the
+        // package mirror, and the store stage needs only PUT/GET/LIST and conditional PUTs.
+        .target(name: "S3Client", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor"]),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),

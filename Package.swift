@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis",
+            "History", "Contracts", "Nemesis", "S3Client",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -118,7 +118,7 @@ let package = Package(
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor"]),
-        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor"]),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor", "Systems", "History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),

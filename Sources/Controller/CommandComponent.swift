@@ -19,6 +19,7 @@ import Yams
 ///       peer_names: hosts                # hosts (default) | addresses
 ///       client: etcd                     # a system of the registry (Systems/SystemRegistry.swift)
 ///       client_settings: {serializable: true}   # that system's client settings
+///       start_timeout: 60s               # how long a node may take to be healthy (default 15s; at most 600s)
 ///
 /// Placeholders: `{name}`, `{host}` (the name peers know this node by), `{data_dir}`, `{port:NAME}`,
 /// `{peers}` (the other nodes' `host:PEERPORT`, comma-separated) and `{cluster}` (every node as
@@ -61,9 +62,12 @@ public struct CommandComponent: Sendable, Equatable {
     public var setup: [SetupStep] = []
     /// Seconds from the stop signal to SIGKILL, when the system says (else the controller's).
     public var stopGrace: Double? = nil
+    /// Seconds a node may take from its start to healthy (nil: the controller's default). Some systems
+    /// (SeaweedFS on a loaded machine) need a minute before they accept a write.
+    public var startTimeout: Double? = nil
 
     public static let fields = ["command", "replicas", "ports", "peer_port", "client_port", "args", "env", "health",
-                                "stop_signal", "peer_names", "client", "client_settings"]
+                                "stop_signal", "peer_names", "client", "client_settings", "start_timeout"]
     static let signals: [String: Int32] = ["TERM": SIGTERM, "INT": SIGINT, "QUIT": SIGQUIT, "HUP": SIGHUP,
                                            "KILL": SIGKILL, "USR1": SIGUSR1, "USR2": SIGUSR2]
 
@@ -172,8 +176,15 @@ public struct CommandComponent: Sendable, Equatable {
                 throw y.fail(sm[e.field] ?? sn, "\(f).client_settings.\(e.field)", e.message)
             }
         }
-        return CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,
-                                clientPort: clientPort, health: health, stopSignal: stop, peerNames: peerNames,
-                                client: client, clientSettings: settings)
+        var startTimeout: Double?
+        if let t = try y.duration(m, "start_timeout", f) {
+            guard (1...600).contains(t) else { throw y.fail(m["start_timeout"], "\(f).start_timeout", "must be between 1s and 600s") }
+            startTimeout = t
+        }
+        var component = CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,
+                                         clientPort: clientPort, health: health, stopSignal: stop, peerNames: peerNames,
+                                         client: client, clientSettings: settings)
+        component.startTimeout = startTimeout
+        return component
     }
 }

@@ -164,7 +164,9 @@ enum CommandNodes {
     /// A command name looked up in PATH, or a path that must be executable.
     static func resolve(_ command: String, node: String) throws -> String {
         if command.contains("/") {
-            if access(command, X_OK) == 0 { return command }
+            // A relative path (`.tools/bin/weed`) is the controller's: the node starts in its own folder.
+            let absolute = URL(fileURLWithPath: command).standardizedFileURL.path
+            if access(absolute, X_OK) == 0 { return absolute }
             throw StartProblem(description: "\(node): '\(command)' is not an executable file")
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

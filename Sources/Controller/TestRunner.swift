@@ -138,7 +138,7 @@ public final class TestRunner: @unchecked Sendable {
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
             try CommandNodes.runSetupBeforeStart(nodes)
             for s in specs { try supervisor.start(s) }
-            for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: 15) }
+            for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: n.command?.startTimeout ?? 15) }
             try CommandNodes.runSetupAfterHealthy(nodes)
             let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
             let deadline = ContinuousClock.now + .seconds(10)

@@ -32,6 +32,7 @@ let package = Package(
         ]),
         // Link proxies between nodes.
         .target(name: "Net", dependencies: [
+            "History",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

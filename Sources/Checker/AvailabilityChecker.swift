@@ -96,6 +96,7 @@ public struct AvailabilityChecker: HistoryChecker {
         allOk.sort()
         var recovery: [JSONValue] = []
         var recoveryDist = Distribution(unit: "ns")
+        var slowest: Int64?
         for h in faults.heals {
             var lo = 0
             var hi = allOk.count
@@ -105,6 +106,7 @@ public struct AvailabilityChecker: HistoryChecker {
             }
             if lo < allOk.count {
                 recoveryDist.record(allOk[lo] - h.time)
+                slowest = max(slowest ?? 0, allOk[lo] - h.time)
                 recovery.append(["f": .string(h.f), "at": .int(Int(h.time)), "seconds_to_first_ok": seconds(allOk[lo] - h.time)])
             } else {
                 a.add("no-recovery", ex(h.index))
@@ -125,6 +127,13 @@ public struct AvailabilityChecker: HistoryChecker {
         var broken: [String] = []
         if let m = minOkRatio, outsideRatio < m { broken.append("ok ratio outside faults \(outsideRatio) is below min_ok_ratio \(m)") }
         if let g = maxGapSeconds, Double(worstGap) / 1e9 > g { broken.append("longest gap \(Double(worstGap) / 1e9) s exceeds max_gap_seconds \(g)") }
-        return a.verdict(name, broken.isEmpty ? .valid : .invalid, details: details, error: broken.isEmpty ? nil : broken.joined(separator: "; "))
+        let summary = AvailabilitySummary(
+            inFault: OutcomeCounts(ok: inside.ok, fail: inside.fail, info: inside.info),
+            outsideFault: OutcomeCounts(ok: outside.ok, fail: outside.fail, info: outside.info),
+            longestGapSeconds: firstInvoke.isEmpty ? nil : Double(worstGap) / 1e9, slowestRecoverySeconds: slowest.map { Double($0) / 1e9 },
+            noRecovery: a.count("no-recovery"), timeline: OutcomeTimeline(tally, faults: faults))
+        var v = a.verdict(name, broken.isEmpty ? .valid : .invalid, details: details, error: broken.isEmpty ? nil : broken.joined(separator: "; "))
+        v.summary = VerdictSummary(availability: summary)
+        return v
     }
 }

@@ -4,7 +4,8 @@ import History
 /// CheckerResults is the content of a run's `results.json`:
 ///
 ///     {"valid": true|false|"unknown",            // the most severe of the verdicts below
-///      "checkers": {"set": <Verdict.json>, "availability": <Verdict.json>, …}}
+///      "checkers": {"set": <Verdict.json>, "availability": <Verdict.json>, …},
+///      "summary": <RunSummary>}                  // typed figures, derived from the verdicts
 ///
 /// Each verdict has the shape of `Verdict.json` (docs/history-conventions.md "results.json").
 public struct CheckerResults: Sendable {
@@ -20,10 +21,15 @@ public struct CheckerResults: Sendable {
     /// Invalid if any checker found an anomaly, else unknown if any could not decide, else valid.
     public var valid: Validity { Validity.merge(verdicts.map(\.valid)) }
 
+    /// The figures these verdicts add up to (what results.json stores as "summary").
+    public var summary: RunSummary { RunSummary(verdicts: verdicts) }
+
     public var json: JSONValue {
         var o: [String: JSONValue] = [:]
         for v in verdicts { o[v.checker] = v.json }
-        return ["valid": valid.json, "checkers": .object(o)]
+        var top: [String: JSONValue] = ["valid": valid.json, "checkers": .object(o)]
+        if let s = JSONValue(encoding: summary) { top["summary"] = s }
+        return .object(top)
     }
 
     /// Reads results.json back; nil when it does not have this shape.
@@ -35,20 +41,5 @@ public struct CheckerResults: Sendable {
             vs.append(v)
         }
         verdicts = vs
-    }
-}
-
-/// The checkers a workload's history is checked with by default (names for `makeChecker`): its
-/// safety checker(s), then availability and perf, which read any history. "linearizable" for
-/// registers is built by the linearizability module's entry in `makeChecker`.
-public func defaultCheckerNames(forWorkload workload: String) -> [String] {
-    let common = ["availability", "perf"]
-    switch workload {
-    case "set": return ["set"] + common
-    case "queue": return ["queue"] + common
-    case "log": return ["log"] + common
-    case "pipeline": return ["pipeline"] + common
-    case "register": return ["linearizable", "staleness"] + common
-    default: return common
     }
 }

@@ -84,7 +84,7 @@ enum ValueShape {
     }
 }
 
-/// Options given to a checker by name (`makeChecker(named:options:)`), read with type checks. A bad
+/// Options given to a checker by name (`CheckerRegistry`, which validates them first), read with type checks. A bad
 /// option is remembered and makes every verdict of that checker `unknown`, naming the option.
 struct OptionReader {
     let checker: String

@@ -53,6 +53,10 @@ public struct PerfChecker: HistoryChecker {
             "windows": tally.json(faults: faults), "faults": faults.json,
             "throughput_ok_per_second": .double(Double(counts["ok"]!) / span),
         ]
-        return Verdict(checker: name, valid: .valid, counts: counts, details: details)
+        let summary = PerfSummary(
+            outcomes: OutcomeCounts(ok: counts["ok"] ?? 0, fail: counts["fail"] ?? 0, info: counts["info"] ?? 0),
+            p50Ms: all.count == 0 ? nil : Double(all.percentile(50)) / 1e6, p99Ms: all.count == 0 ? nil : Double(all.percentile(99)) / 1e6,
+            timeline: OutcomeTimeline(tally, faults: faults))
+        return Verdict(checker: name, valid: .valid, counts: counts, details: details, summary: VerdictSummary(perf: summary))
     }
 }

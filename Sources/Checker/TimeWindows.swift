@@ -51,3 +51,18 @@ extension FaultTimeline {
         windows.contains { $0.start <= to && $0.end >= from }
     }
 }
+
+extension OutcomeTimeline {
+    /// The typed form of a tally and the fault windows it was measured against (stored in results.json).
+    init(_ tally: WindowTally, faults: FaultTimeline) {
+        var ws: [OutcomeWindow] = []
+        ws.reserveCapacity(tally.count)
+        for w in 0..<tally.count {
+            let start = Int64(w) * tally.width
+            ws.append(OutcomeWindow(start: Double(start) / 1e9, counts: OutcomeCounts(ok: tally.ok[w], fail: tally.fail[w], info: tally.info[w]),
+                                    fault: faults.overlaps(start, start + tally.width - 1)))
+        }
+        self.init(windowSeconds: Double(tally.width) / 1e9, windows: ws,
+                  faults: faults.windows.map { FaultSpan(fault: $0.fault, start: $0.start, end: $0.end, endedBy: $0.endedBy) })
+    }
+}

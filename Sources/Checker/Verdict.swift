@@ -2,7 +2,7 @@ import History
 
 /// Validity is a checker's answer: valid, invalid, or unknown (the checker could not decide,
 /// e.g. it ran out of time). Never a guess: when in doubt, `unknown`.
-public enum Validity: String, Sendable, Hashable, Comparable {
+public enum Validity: String, Sendable, Hashable, Comparable, Codable {
     case valid, unknown, invalid
 
     /// JSON form, as Jepsen's `:valid?`: `true`, `false` or `"unknown"`.
@@ -45,7 +45,7 @@ public enum Validity: String, Sendable, Hashable, Comparable {
 ///
 /// Its JSON shape (in results.json and `faultline check --json`):
 /// `{"checker": name, "valid": true|false|"unknown", "counts": {anomaly: n},
-///   "examples": {anomaly: [op or object, …]}, "details": {…}, "error": "…"?}`
+///   "examples": {anomaly: [op or object, …]}, "details": {…}, "error": "…"?, "summary": VerdictSummary?}`
 public struct Verdict: Sendable {
     public var checker: String
     public var valid: Validity
@@ -54,11 +54,14 @@ public struct Verdict: Sendable {
     public var details: [String: JSONValue]
     /// Why the verdict is unknown, when it is.
     public var error: String?
+    /// Typed figures (availability, perf) that readers of results.json use instead of `details`.
+    public var summary: VerdictSummary?
 
     public init(
         checker: String, valid: Validity, counts: [String: Int] = [:], examples: [String: [JSONValue]] = [:],
-        details: [String: JSONValue] = [:], error: String? = nil
+        details: [String: JSONValue] = [:], error: String? = nil, summary: VerdictSummary? = nil
     ) {
+        self.summary = summary
         self.checker = checker
         self.valid = valid
         self.counts = counts
@@ -76,6 +79,7 @@ public struct Verdict: Sendable {
             "details": .object(details),
         ]
         if let error { o["error"] = .string(error) }
+        if let summary, let s = JSONValue(encoding: summary) { o["summary"] = s }
         return .object(o)
     }
 
@@ -90,6 +94,8 @@ public struct Verdict: Sendable {
         self.examples = (o["examples"]?.objectValue ?? [:]).compactMapValues(\.arrayValue)
         self.details = o["details"]?.objectValue ?? [:]
         self.error = o["error"]?.stringValue
+        self.summary = nil
+        self.summary = o["summary"]?.decoded(as: VerdictSummary.self) ?? VerdictSummary(legacy: self)
     }
 }
 

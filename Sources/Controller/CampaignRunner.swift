@@ -54,40 +54,38 @@ public final class CampaignRunner: @unchecked Sendable {
             let runner = TestRunner(spec: spec, resultsDir: resultsDir, verbosity: .quiet)
             setCurrent(runner)
             let t0 = Date()
-            var status: Int32
+            var ending = RunEnding.cannotStart
             var runDir = ""
             var results: CheckerResults?
             var failures: [String] = []
             do {
                 let o = try await runner.run()
-                status = o.exitStatus
+                ending = o.interrupted ? .interrupted : .checked
                 runDir = o.runDir
                 results = o.results
             } catch let e as InputError {
-                status = 2
+                ending = .badInput
                 failures.append("bad input: \(e)")
             } catch let e as CannotStartError {
-                status = 4
                 failures.append("\(e)")
                 runDir = newestRun(test: test) ?? ""
             } catch {
-                status = 4
                 failures.append("cannot run: \(error)")
             }
             setCurrent(nil)
             if !runDir.isEmpty { afterRun(runDir) }
-            if status == 130 { failures.append("interrupted") }
+            if ending == .interrupted { failures.append("interrupted") }
             let expectations = campaign.expect[c.pipeline.name] ?? []
-            if let results, status != 130 {
-                if expectations.isEmpty && ![0, 1].contains(status) { failures.append("no definite verdict (exit \(status))") }
+            if let results, ending == .checked {
+                if expectations.isEmpty && results.valid == .unknown { failures.append("no definite verdict (unknown)") }
                 failures += expectations.compactMap { $0.failure(results) }
             }
             let rel = runDir.isEmpty ? "" : relative(runDir)
             let cell = CampaignCell(pipeline: c.pipeline.name, workload: c.workload.name, nemesis: c.nemesis.name, seed: c.seed,
-                                    run: rel, exitStatus: status, verdict: results.map { $0.valid.rawValue } ?? "none",
+                                    run: rel, ending: ending, verdict: results?.valid,
                                     held: failures.isEmpty, failures: failures, seconds: Date().timeIntervalSince(t0),
                                     ended: RunFolder.stamp())
-            say("    → \(cell.verdict), expectation \(cell.held ? "held" : "FAILED: " + failures.joined(separator: "; "))")
+            say("    → \(cell.verdictWord), expectation \(cell.held ? "held" : "FAILED: " + failures.joined(separator: "; "))")
             cells.append(cell)
         }
         let record = CampaignRecord(campaign: campaign.name, file: campaign.path, started: started, finished: RunFolder.stamp(),
@@ -104,7 +102,7 @@ public final class CampaignRunner: @unchecked Sendable {
 
     func newestRun(test: String) -> String? {
         let dir = resultsDir + "/" + test
-        guard let s = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter({ $0 != "latest" }).max() else { return nil }
+        guard let s = RunFolder.runs(ofTest: dir).max() else { return nil }
         return dir + "/" + s
     }
 }

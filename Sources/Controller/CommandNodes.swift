@@ -1,6 +1,7 @@
 // CommandNodes: places, links and starts the nodes of a `command:` component (any system, e.g. etcd).
 import Foundation
 import Net
+import Store
 import Supervisor
 
 /// CommandNodes turns a `CommandComponent` into nodes of a run.
@@ -39,7 +40,7 @@ enum CommandNodes {
                 }
             }
             return ResolvedNode(name: name, component: c.name, role: "command", port: ports[cmd.clientPort] ?? 0,
-                                folder: runDir + "/nodes/" + name, settings: c.settings, bugs: [], ports: ports,
+                                folder: RunFolder(runDir).node(name), settings: c.settings, bugs: [], ports: ports,
                                 command: cmd, index: i, componentIndex: componentIndex)
         }
     }

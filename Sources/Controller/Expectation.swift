@@ -32,7 +32,7 @@ public enum Expectation: Sendable, Equatable {
                 out.append(.overall(try validity(v, f)))
             } else if let dot = key.firstIndex(of: ".") {
                 let checker = String(key[..<dot]), name = String(key[key.index(after: dot)...])
-                guard WorkloadFile.knownCheckers.contains(checker) || checker == "pipeline" else {
+                guard CheckerRegistry.entry(named: checker) != nil else {
                     throw y.fail(k, f, "unknown checker '\(checker)'")
                 }
                 let bm = try y.mapping(v, f, allowed: ["min", "max"])
@@ -41,7 +41,7 @@ public enum Expectation: Sendable, Equatable {
                 if lo == nil && hi == nil { throw y.fail(v, f, "give min, max or both") }
                 out.append(.figure(checker: checker, name: name, min: lo, max: hi))
             } else {
-                guard WorkloadFile.knownCheckers.contains(key) || key == "pipeline" else {
+                guard CheckerRegistry.entry(named: key) != nil else {
                     throw y.fail(k, f, "unknown checker '\(key)' (or use valid: / <checker>.<count>:)")
                 }
                 out.append(.checker(key, try validity(v, f)))

@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import History
 import Net
+import Store
 import Supervisor
 import Systems
 
@@ -67,7 +68,7 @@ enum NodePlacement {
                     port = try PortAllocator.shared.allocate()
                 }
                 nodes.append(ResolvedNode(name: name, component: c.name, role: c.role, port: port,
-                                          folder: runDir + "/nodes/" + name, settings: c.settings, bugs: c.bugs))
+                                          folder: RunFolder(runDir).node(name), settings: c.settings, bugs: c.bugs))
             }
         }
         return nodes

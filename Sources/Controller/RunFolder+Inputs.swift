@@ -4,12 +4,12 @@ import Store
 
 extension RunFolder {
     /// test.yml plus copies of the pipeline, workload and nemesis files it names.
-    static func writeInputs(runDir: String, spec: TestSpec, name: String, concurrency: Int, rate: Double) throws {
+    func writeInputs(spec: TestSpec, name: String, concurrency: Int, rate: Double) throws {
         let fm = FileManager.default
-        for (src, dst) in [(spec.pipeline, "pipeline.yml"), (spec.workload, "workload.yml"), (spec.nemesis, "nemesis.yml")] {
-            try fm.copyItem(atPath: src, toPath: runDir + "/" + dst)
+        for (src, dst) in [(spec.pipeline, pipeline), (spec.workload, workload), (spec.nemesis, nemesis)] {
+            try fm.copyItem(atPath: src, toPath: dst)
         }
         try Data(spec.resolvedYAML(name: name, concurrency: concurrency, rate: rate).utf8)
-            .write(to: URL(fileURLWithPath: runDir + "/test.yml"))
+            .write(to: URL(fileURLWithPath: testSpec))
     }
 }

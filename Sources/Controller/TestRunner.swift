@@ -11,9 +11,8 @@ import Store
 import Supervisor
 import Systems
 
-/// TestRunner runs one resolved test and writes its run folder:
-/// `results/<name>/<UTC timestamp>/{test.yml, pipeline.yml, workload.yml, nemesis.yml, history.jsonl,
-/// results.json, faultline.log, nodes/<node>/}` and the `results/<name>/latest` link.
+/// TestRunner runs one resolved test and writes its run folder (`RunFolder`: the inputs, the history,
+/// results.json, the log, the nodes' folders) and the test's `latest` link.
 public final class TestRunner: @unchecked Sendable {
     public enum Verbosity: Sendable { case quiet, normal, verbose }
 
@@ -40,7 +39,7 @@ public final class TestRunner: @unchecked Sendable {
         return me.deletingLastPathComponent().appendingPathComponent("faultline-node").path
     }
 
-    /// SIGINT/SIGTERM: stop generating and let the run heal, stop nodes, check and write (exit 130).
+    /// SIGINT/SIGTERM: stop generating and let the run heal, stop nodes, check and write (`.interrupted`).
     public func interrupt() {
         interruptedFlag.lock()
         _interrupted = true
@@ -63,13 +62,8 @@ public final class TestRunner: @unchecked Sendable {
         return _interrupted
     }
 
-    /// Loads every input and validates it before anything starts; throws `InputError` (exit 2).
+    /// Loads every input and validates it before anything starts; throws `InputError`.
     /// Returns the components to start and their node names (every component for a pipeline workload).
-    func loadInputs() throws -> (PipelineFile, WorkloadFile, [String]) {
-        let (p, w, _, names) = try loadInputsWithComponents()
-        return (p, w, names)
-    }
-
     func loadInputsWithComponents() throws -> (PipelineFile, WorkloadFile, [String], [String]) {
         let pipeline = try PipelineFile.load(path: spec.pipeline)
         let workload = try WorkloadFile.load(path: spec.workload)
@@ -116,17 +110,18 @@ public final class TestRunner: @unchecked Sendable {
             throw InputError(file: spec.nemesis, line: 0, field: "nemesis", message: "\(error)")
         }
         let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
-        let runDir = try RunFolder.create(results: resultsDir, test: name)
-        try RunFolder.writeInputs(runDir: runDir, spec: spec, name: name, concurrency: concurrency, rate: rate)
+        let folder = try RunFolder.create(results: resultsDir, test: name)
+        let runDir = folder.path
+        try folder.writeInputs(spec: spec, name: name, concurrency: concurrency, rate: rate)
 
-        let sink = FileLogHandler.Sink(path: runDir + "/faultline.log", echo: verbosity == .verbose)
+        let sink = FileLogHandler.Sink(path: folder.log, echo: verbosity == .verbose)
         var logger = Logger(label: "faultline") { FileLogHandler(label: $0, sink: sink) }
         logger.logLevel = .info
         logger.info("test \(name) seed \(spec.seed) time limit \(spec.timeLimit)s, \(concurrency) clients, rate \(rate)/s")
         say("faultline: \(name) → \(runDir)")
 
         let supervisor = Supervisor(logger: Logger(label: "supervisor") { FileLogHandler(label: $0, sink: sink) })
-        let net = ProxyNetwork(threads: 1)
+        let net = ProxyNetwork(threads: 1, seed: spec.seed)
         var startError: String?
         var nodes: [ResolvedNode] = []
         let adapter = Self.adapter(pipeline, workload: workload, concurrency: concurrency)
@@ -165,14 +160,14 @@ public final class TestRunner: @unchecked Sendable {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
             await adapter.shutdown()
-            throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(runDir)/nodes/)")
+            throw CannotStartError(message: "cannot start the system under test: \(startError) (logs in \(folder.nodes)/)")
         }
 
         let placed = nodes
         // Time 0 of the history is the start of the test proper: nodes are up, clients about to start.
         let history: HistoryWriter
         do {
-            history = try HistoryWriter(path: runDir + "/history.jsonl")
+            history = try HistoryWriter(path: folder.history)
         } catch {
             supervisor.shutdown(grace: 1)
             await net.shutdown()
@@ -238,44 +233,26 @@ public final class TestRunner: @unchecked Sendable {
         await net.shutdown()
         history.close()
 
-        let results = Self.check(historyPath: runDir + "/history.jsonl", workload: workload, logger: logger)
-        try RunFolder.writeResults(runDir: runDir, results: results)
-        RunFolder.linkLatest(runDir: runDir)
-        let status: Int32
-        if interrupted {
-            status = 130
-        } else {
-            switch results.valid {
-            case .valid: status = 0
-            case .invalid: status = 1
-            case .unknown: status = 3
-            }
-        }
-        logger.info("done: \(results.valid) exit \(status) after \(ContinuousClock.now - t0)")
+        let results = Self.check(historyPath: folder.history, workload: workload, logger: logger)
+        try folder.writeResults(results)
+        if !folder.linkLatest() { logger.warning("\(folder.latestLink) is not a link made by faultline; left alone") }
+        logger.info("done: \(results.valid)\(interrupted ? " (interrupted)" : "") after \(ContinuousClock.now - t0)")
         if verbosity != .quiet {
             print(Summary.render(name: name, runDir: runDir, seed: spec.seed, counters: counters,
                                  faults: plan.count, results: results, interrupted: interrupted))
         }
-        return RunOutcome(exitStatus: status, runDir: runDir, results: results, interrupted: interrupted)
+        return interrupted ? .interrupted(folder, results) : .checked(folder, results)
     }
 
     /// Runs the workload's checkers on the stored history (the file, not memory: what a crash leaves).
+    /// A history that cannot be read back gives an unknown verdict saying why (the run's own file).
     static func check(historyPath: String, workload: WorkloadFile, logger: Logger) -> CheckerResults {
-        let history: History
         do {
-            history = try HistoryLoader.load(path: historyPath, format: .jsonl).history
+            return try RunCheck.results(historyPath: historyPath, workload: workload)
         } catch {
-            logger.error("cannot read the history back: \(error)")
+            logger.error("cannot check the history: \(error)")
             return CheckerResults(verdicts: [Verdict(checker: "history", valid: .unknown, error: "\(error)")])
         }
-        let checkers: [any HistoryChecker] = workload.checkers.compactMap { name in
-            let opts = workload.checkerOptions[name] ?? [:]
-            if name == "linearizable" {
-                return LinearizableChecker(model: .casRegister, initial: nil, timeLimit: opts["time_limit"]?.doubleValue ?? 30)
-            }
-            return makeChecker(named: name, options: opts)
-        }
-        return CheckerResults(history: history, checkers: checkers)
     }
 
     private func say(_ s: String) {

@@ -1,4 +1,5 @@
 // WorkloadFile: a workload (workloads/*.yml): what the clients do, against which component, checked how.
+import Checker
 import Foundation
 import Generator
 import History
@@ -40,9 +41,6 @@ public struct WorkloadFile: Sendable {
     /// Pipeline: the longest wait for the connector's lag 0 and the loader caught up after the heal.
     public var drainTimeout: Double = 15
 
-    /// Checkers a workload may name (the Checker module's, plus linearizable).
-    public static let knownCheckers = ["linearizable", "set", "queue", "log", "pipeline", "staleness", "availability", "perf"]
-
     public static func load(path: String) throws -> WorkloadFile {
         let (y, root) = try YAMLFields.load(path: path)
         let m = try y.mapping(root, "", allowed: ["name", "description", "kind", "target", "keys", "functions",
@@ -70,13 +68,8 @@ public struct WorkloadFile: Sendable {
         } else {
             functions = allowedF.map { ($0, 1) }
         }
-        var checkers: [String]
-        switch kind {
-        case .register: checkers = ["linearizable", "staleness", "availability", "perf"]
-        case .log: checkers = ["log", "availability", "perf"]
-        case .pipeline: checkers = ["pipeline", "availability", "perf"]
-        default: checkers = ["set", "availability", "perf"]
-        }
+        let knownCheckers = CheckerRegistry.names
+        var checkers = CheckerRegistry.defaultCheckers(forWorkload: kind.rawValue)
         if let c = m["checkers"] {
             guard let seq = c.sequence, !seq.isEmpty else { throw y.fail(c, "checkers", "expected a list of checker names") }
             checkers = try seq.map { n in
@@ -93,7 +86,13 @@ public struct WorkloadFile: Sendable {
                 guard v.mapping != nil, case .object(let obj) = y.json(v) else {
                     throw y.fail(v, "checker_options.\(k.string ?? "?")", "expected a mapping of options")
                 }
-                options[k.string ?? "?"] = obj
+                let checker = k.string ?? "?"
+                // The registry owns the rules; the problem is placed at the option's line.
+                if let p = CheckerRegistry.validate(checker: checker, options: obj).first {
+                    let at = p.option.flatMap { o in v.mapping?.first { $0.key.string == o }?.value } ?? v
+                    throw y.fail(at, "checker_options.\(checker)\(p.option.map { "." + $0 } ?? "")", p.reason)
+                }
+                options[checker] = obj
             }
         }
         let drain = try y.duration(m, "drain_timeout", "") ?? 15

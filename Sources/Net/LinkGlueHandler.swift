@@ -139,7 +139,7 @@ final class LinkGlueHandler: ChannelDuplexHandler, @unchecked Sendable {
     private func enqueue(_ bytes: ByteBuffer) {
         let f = link.faults
         var at = NIODeadline.now() + .nanoseconds(f.delayNanos)
-        if f.jitterNanos > 0 { at = at + .nanoseconds(Int64.random(in: 0...f.jitterNanos)) }
+        if f.jitterNanos > 0 { at = at + .nanoseconds(link.random.jitter(upTo: f.jitterNanos)) }
         if at < lastRelease { at = lastRelease }
         lastRelease = at
         queue.append((at, bytes))

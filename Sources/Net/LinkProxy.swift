@@ -18,9 +18,10 @@ public final class LinkProxy: Sendable {
     private let current: NIOLockedValueBox<LinkFaults>
 
     /// Binds the proxy on `listenHost:listenPort` (0 = any free port) on `loop`.
+    /// `seed` is the test's: the link's drop and jitter draws derive from it and the link's name.
     public static func start(id: LinkID, listenHost: String = "127.0.0.1", listenPort: Int, targetHost: String = "127.0.0.1", targetPort: Int,
-                             on loop: EventLoop) async throws -> LinkProxy {
-        let state = LinkState(id: id, loop: loop)
+                             seed: UInt64 = 0, on loop: EventLoop) async throws -> LinkProxy {
+        let state = LinkState(id: id, loop: loop, random: LinkRandom(seed: seed, link: id))
         let server = try await ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -89,7 +90,7 @@ public final class LinkProxy: Sendable {
     private static func accept(_ inbound: Channel, state: LinkState, host: String, port: Int) -> EventLoopFuture<Void> {
         state.accepted += 1
         let f = state.faults
-        if f.mode == .reset || (f.dropProbability > 0 && Double.random(in: 0..<1) < f.dropProbability) {
+        if f.mode == .reset || (f.dropProbability > 0 && state.random.drop(f.dropProbability)) {
             LinkGlueHandler.resetClose(inbound)
             return inbound.eventLoop.makeSucceededVoidFuture()
         }

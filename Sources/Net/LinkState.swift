@@ -13,10 +13,13 @@ final class LinkState: @unchecked Sendable {
     private var buckets: [TokenBucket?] = [nil, nil]
     /// Connections accepted so far (for tests and stats).
     var accepted = 0
+    /// The link's seeded drop and jitter draws (confined to the loop, like everything here).
+    var random: LinkRandom
 
-    init(id: LinkID, loop: EventLoop) {
+    init(id: LinkID, loop: EventLoop, random: LinkRandom) {
         self.id = id
         self.loop = loop
+        self.random = random
     }
 
     func register(_ h: LinkGlueHandler) { handlers[ObjectIdentifier(h)] = h }

@@ -1,4 +1,5 @@
 // ProxyNetwork: every link proxy of a test, addressed by directed link, with bulk fault operations.
+import History
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -7,11 +8,16 @@ import NIOPosix
 public final class ProxyNetwork: Sendable {
     public let group: MultiThreadedEventLoopGroup
     private let links: NIOLockedValueBox<[LinkID: LinkProxy]>
+    /// The test's seed: every link's drop and jitter randomness derives from it (`LinkRandom`).
+    public let seed: UInt64
 
-    /// - Parameter threads: event loops for all proxies (a link always stays on one).
-    public init(threads: Int = System.coreCount) {
+    /// - Parameters:
+    ///   - threads: event loops for all proxies (a link always stays on one).
+    ///   - seed: the test's seed, so that a re-run makes the same drop and jitter draws on each link.
+    public init(threads: Int = System.coreCount, seed: UInt64 = 0) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         links = NIOLockedValueBox([:])
+        self.seed = seed
     }
 
     /// Starts the proxy for `from`→`to` forwarding to 127.0.0.1:`targetPort`, listening on
@@ -22,7 +28,7 @@ public final class ProxyNetwork: Sendable {
                         listenPort: Int = 0) async throws -> LinkProxy {
         let id = LinkID(from, to)
         let proxy = try await LinkProxy.start(id: id, listenHost: listenHost, listenPort: listenPort,
-                                              targetPort: targetPort, on: group.next())
+                                              targetPort: targetPort, seed: seed, on: group.next())
         links.withLockedValue { $0[id] = proxy }
         return proxy
     }

@@ -25,7 +25,7 @@ public enum ComparisonPage {
             for p in pipelines {
                 let cs = campaign.cells.filter { $0.workload == workload && $0.nemesis == nemesis && $0.pipeline == p }
                 b += "<td>" + cs.map { c in
-                    HTML.verdict(c.verdict == "none" ? nil : RunValidity(rawValue: c.verdict)) + (c.held ? "" : " <span class=\"v bad\">expectation failed</span>")
+                    HTML.verdict(c.verdict) + (c.held ? "" : " <span class=\"v bad\">expectation failed</span>")
                 }.joined(separator: " ") + "</td>"
             }
             b += "</tr>"
@@ -43,7 +43,7 @@ public enum ComparisonPage {
             func row(_ name: String, _ cell: (Int) -> String) {
                 b += "<tr><th>\(name)</th>" + cells.indices.map { "<td class=\"n\">\(cell($0))</td>" }.joined() + "</tr>"
             }
-            row("verdict") { i in HTML.verdict(cells[i].verdict == "none" ? nil : RunValidity(rawValue: cells[i].verdict)) + (cells[i].exitStatus > 1 && cells[i].exitStatus != 3 ? " <span class=\"muted\">exit \(cells[i].exitStatus)</span>" : "") }
+            row("verdict") { i in HTML.verdict(cells[i].verdict) + (cells[i].ending != .checked ? " <span class=\"muted\">\(cells[i].ending.rawValue)</span>" : "") }
             row("expectation") { i in
                 cells[i].held ? "<span class=\"v ok\">held</span>"
                     : "<span class=\"v bad\">failed</span><br>" + cells[i].failures.map { HTML.short($0, 200) }.joined(separator: "<br>")
@@ -61,8 +61,8 @@ public enum ComparisonPage {
             row("run") { i in
                 let c = cells[i]
                 if c.run.isEmpty { return "<span class=\"muted\">not run</span>" }
-                let hasReport = FileManager.default.fileExists(atPath: root + "/" + c.run + "/report.html")
-                return "<a href=\"\(HTML.href(up + c.run + (hasReport ? "/report.html" : "/")))\">\(HTML.esc((c.run as NSString).lastPathComponent))</a>"
+                let hasReport = FileManager.default.fileExists(atPath: RunFolder(root + "/" + c.run).report)
+                return "<a href=\"\(HTML.href(up + c.run + "/" + (hasReport ? RunFolder.File.report.name : "")))\">\(HTML.esc((c.run as NSString).lastPathComponent))</a>"
             }
             b += "</table>"
         }

@@ -28,7 +28,7 @@ public enum IndexPage {
                 "<span class=\"v \(c.valid == .valid ? "ok" : c.valid == .invalid ? "bad" : "unk")\">\(HTML.esc(c.name))</span>"
             }.joined(separator: " ")
             let seed = r.parameters.first { $0.key == "seed" }?.value ?? ""
-            let link = r.hasReport ? "<a href=\"\(HTML.href(r.path + "/report.html"))\">report</a>" : "<a href=\"\(HTML.href(r.path + "/"))\">folder</a>"
+            let link = r.hasReport ? "<a href=\"\(HTML.href(r.path + "/" + RunFolder.File.report.name))\">report</a>" : "<a href=\"\(HTML.href(r.path + "/"))\">folder</a>"
             b += "<tr><td>\(HTML.esc(pretty(r.stamp)))</td><td>\(HTML.esc(r.test))</td><td>\(HTML.verdict(r.valid))</td><td>\(checkers)</td><td class=\"n\">\(HTML.esc(seed))</td><td>\(link)</td></tr>"
         }
         b += "</table>"

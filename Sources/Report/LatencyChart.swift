@@ -10,7 +10,7 @@ enum LatencyChart {
     static let shapes = ["circle", "square", "triangle", "diamond", "cross", "plus"]
     static let capPerSeries = 6000
 
-    static func render(pairs: [CompletedOp], faults: [FaultWindow], end: Int64) -> String {
+    static func render(pairs: [CompletedOp], faults: [StoredFaultSpan], end: Int64) -> String {
         let done = pairs.filter { $0.latency != nil }
         guard !done.isEmpty else { return "<p class=\"note\">No completed client op.</p>" }
         var functions: [String] = []

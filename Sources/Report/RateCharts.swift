@@ -2,29 +2,28 @@
 import Foundation
 import Store
 
-/// Windows counts completions per outcome in fixed time windows; the width grows with the run so that a
-/// chart never has more than `maxWindows` windows.
+/// Windows are the outcome tallies the checkers stored (results.json), merged into wider windows when a
+/// run is long, so that a chart never has more than `maxWindows` windows.
 struct Windows {
     var width: Int64
     var ok: [Int] = [], fail: [Int] = [], info: [Int] = []
     static let maxWindows = 400
 
-    init(pairs: [CompletedOp], end: Int64) {
-        var w: Int64 = 1_000_000_000
-        while end / w + 1 > Int64(Windows.maxWindows) { w *= 2 }
-        width = w
-        let n = Int(end / w) + 1
-        ok = Array(repeating: 0, count: n)
-        fail = ok
-        info = ok
-        for p in pairs {
-            guard let c = p.completion else { continue }
-            let i = min(n - 1, max(0, Int(c.time / w)))
-            switch c.type {
-            case .ok: ok[i] += 1
-            case .fail: fail[i] += 1
-            default: info[i] += 1
+    init(_ timeline: StoredTimeline) {
+        let stored = max(1, Int64((timeline.windowSeconds * 1e9).rounded()))
+        var factor = 1
+        while (timeline.windows.count + factor - 1) / factor > Windows.maxWindows { factor *= 2 }
+        width = stored * Int64(factor)
+        for w in timeline.windows {
+            let i = max(0, Int((w.start * 1e9 / Double(stored)).rounded())) / factor
+            while ok.count <= i {
+                ok.append(0)
+                fail.append(0)
+                info.append(0)
             }
+            ok[i] += w.counts.ok
+            fail[i] += w.counts.fail
+            info[i] += w.counts.info
         }
     }
 
@@ -32,7 +31,7 @@ struct Windows {
 }
 
 enum RateCharts {
-    static func throughput(_ w: Windows, faults: [FaultWindow], end: Int64) -> String {
+    static func throughput(_ w: Windows, faults: [StoredFaultSpan], end: Int64) -> String {
         let rates = [w.ok, w.fail, w.info].map { $0.map { Double($0) / w.seconds } }
         let hi = rates.flatMap { $0 }.max() ?? 1
         var plot = SVGPlot(height: 220, xs: 0...(Double(end) / 1e9), ys: 0...max(hi * 1.1, 1))
@@ -44,7 +43,7 @@ enum RateCharts {
             + legend(["ok": "#2f6fd0", "fail": "#d64545", "info": "#e09a00"], note: "completions per second, \(fmt(w.seconds)) s windows")
     }
 
-    static func availability(_ w: Windows, faults: [FaultWindow], end: Int64) -> String {
+    static func availability(_ w: Windows, faults: [StoredFaultSpan], end: Int64) -> String {
         var plot = SVGPlot(height: 200, xs: 0...(Double(end) / 1e9), ys: 0...1)
         plot.shade(faults)
         var pts = ""

@@ -33,7 +33,9 @@ public enum RunReport {
             notes.append("the history's ops do not pair up (\(error)); charts and timelines are left out")
             pairs = []
         }
-        let faults = FaultWindow.windows(history.ops, end: end)
+        // Fault and outcome windows as the checkers measured them (results.json), never re-derived here.
+        let timeline = run.results?.summary.timeline
+        let faults = timeline?.faults ?? []
         var b = ""
         b += "<nav><a href=\"../../index.html\">← all runs</a><a href=\"#verdicts\">verdicts</a><a href=\"#anomalies\">anomalies</a><a href=\"#latency\">latency</a><a href=\"#throughput\">throughput</a><a href=\"#availability\">availability</a><a href=\"#nemesis\">nemesis</a><a href=\"#logs\">logs</a></nav>"
         b += "<h1>\(HTML.esc(run.test)) \(HTML.verdict(run.valid))</h1>"
@@ -45,9 +47,14 @@ public enum RunReport {
         b += "<h2 id=\"latency\">Latency over time</h2>"
         b += "<p class=\"note\">Each completed op is a point at its completion time; colour is its outcome, shape its function.</p>"
         b += LatencyChart.render(pairs: pairs, faults: faults, end: end)
-        let w = Windows(pairs: pairs, end: end)
-        b += "<h2 id=\"throughput\">Throughput over time</h2>" + RateCharts.throughput(w, faults: faults, end: end)
-        b += "<h2 id=\"availability\">Availability over time</h2>" + RateCharts.availability(w, faults: faults, end: end)
+        if let timeline {
+            let w = Windows(timeline)
+            b += "<h2 id=\"throughput\">Throughput over time</h2>" + RateCharts.throughput(w, faults: faults, end: end)
+            b += "<h2 id=\"availability\">Availability over time</h2>" + RateCharts.availability(w, faults: faults, end: end)
+        } else {
+            let why = "<p class=\"note\">No stored outcome windows: the run has no availability or perf verdict (checked by `faultline analyze`).</p>"
+            b += "<h2 id=\"throughput\">Throughput over time</h2>" + why + "<h2 id=\"availability\">Availability over time</h2>" + why
+        }
         b += nemesis(history)
         b += logs(run)
         return HTML.page(title: "\(run.test) \(run.stamp) – Faultline", body: b)
@@ -56,7 +63,7 @@ public enum RunReport {
     /// Writes `<run>/report.html`; returns its path.
     @discardableResult
     public static func write(_ run: StoredRun) throws -> String {
-        let path = run.dir + "/report.html"
+        let path = RunFolder(run.dir).report
         try RunFolder.writeText(render(run), to: path)
         return path
     }
@@ -65,7 +72,7 @@ public enum RunReport {
         var s = "<h2>Test</h2><table>"
         for (k, v) in run.parameters { s += "<tr><th>\(HTML.esc(k))</th><td>\(HTML.esc(v))</td></tr>" }
         s += "</table>"
-        for file in ["pipeline.yml", "workload.yml", "nemesis.yml"] {
+        for file in [RunFolder.File.pipeline, .workload, .nemesis].map(\.name) {
             guard let d = FileManager.default.contents(atPath: run.dir + "/" + file) else { continue }
             s += "<details><summary>\(file)</summary><pre>\(HTML.short(String(decoding: d.prefix(20_000), as: UTF8.self), 20_000))</pre></details>"
         }
@@ -141,13 +148,13 @@ public enum RunReport {
             s += "<tr><td class=\"n\">\(String(format: "%.3f", Double(op.time) / 1e9))</td><td class=\"n\">\(op.index)</td><td>\(HTML.esc(op.f))</td><td><code>\(HTML.short(op.value.description, 400))</code></td></tr>"
         }
         s += "</table>"
-        if ops.count > maxNemesisRows { s += "<p class=\"note\">\(ops.count - maxNemesisRows) more events in history.jsonl.</p>" }
+        if ops.count > maxNemesisRows { s += "<p class=\"note\">\(ops.count - maxNemesisRows) more events in \(RunFolder.File.history.name).</p>" }
         return s
     }
 
     static func logs(_ run: StoredRun) -> String {
         var s = "<h2 id=\"logs\">Files and logs</h2><ul>"
-        for f in ["test.yml", "history.jsonl", "results.json", "faultline.log"] where FileManager.default.fileExists(atPath: run.dir + "/" + f) {
+        for f in [RunFolder.File.testSpec, .history, .results, .log].map(\.name) where FileManager.default.fileExists(atPath: run.dir + "/" + f) {
             s += "<li><a href=\"\(HTML.href(f))\">\(HTML.esc(f))</a></li>"
         }
         s += "</ul>"
@@ -159,9 +166,9 @@ public enum RunReport {
             }
             s += "</table>"
         }
-        if let d = FileManager.default.contents(atPath: run.dir + "/faultline.log") {
+        if let d = FileManager.default.contents(atPath: RunFolder(run.dir).log) {
             let lines = String(decoding: d.suffix(64_000), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            s += "<details><summary>faultline.log (last \(min(lines.count, 40)) lines)</summary><pre>\(HTML.esc(lines.suffix(40).joined(separator: "\n")))</pre></details>"
+            s += "<details><summary>\(RunFolder.File.log.name) (last \(min(lines.count, 40)) lines)</summary><pre>\(HTML.esc(lines.suffix(40).joined(separator: "\n")))</pre></details>"
         }
         return s
     }

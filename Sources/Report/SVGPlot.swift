@@ -1,5 +1,6 @@
 // SVGPlot: a plot frame (axes, ticks, fault shading) that the report's charts draw into, as inline SVG.
 import Foundation
+import Store
 
 /// SVGPlot maps data to pixels inside a frame with margins and writes axes and shaded fault windows.
 /// Charts append their marks to `body` and close with `render()`.
@@ -36,7 +37,7 @@ struct SVGPlot {
     }
 
     /// Grey bands for the fault windows, labelled with the fault's name.
-    mutating func shade(_ windows: [FaultWindow]) {
+    mutating func shade(_ windows: [StoredFaultSpan]) {
         for w in windows {
             let a = px(Double(w.start) / 1e9), b = px(Double(w.end) / 1e9)
             let xa = max(left, a), xb = min(width - right, max(b, a + 1))

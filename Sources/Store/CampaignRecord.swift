@@ -1,5 +1,18 @@
 // CampaignRecord: what one `faultline campaign` invocation (one shard) ran, stored as JSON for merging.
+import Checker
 import Foundation
+
+/// RunEnding is how one run of a campaign ended; the CLI alone turns it into an exit status.
+public enum RunEnding: String, Codable, Sendable, Equatable {
+    /// The run went to its end and was checked (its verdict is the cell's `verdict`).
+    case checked
+    /// SIGINT or SIGTERM stopped it; what it recorded was checked.
+    case interrupted
+    /// An input file was invalid: nothing ran.
+    case badInput = "bad-input"
+    /// The system under test could not be started (or the run folder not written): no verdict.
+    case cannotStart = "cannot-start"
+}
 
 /// CampaignCell is one test of a campaign's matrix and how it went.
 public struct CampaignCell: Codable, Sendable, Equatable {
@@ -9,9 +22,9 @@ public struct CampaignCell: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// The run folder, relative to the results folder (`<test>/<stamp>`); empty when the run never started.
     public var run: String
-    public var exitStatus: Int32
-    /// results.json's verdict: "valid", "invalid", "unknown", or "none" (no verdict: bad input, cannot start).
-    public var verdict: String
+    public var ending: RunEnding
+    /// results.json's overall verdict; nil when the run has none (bad input, cannot start).
+    public var verdict: Validity?
     /// Whether the pipeline's expectation held, and why not.
     public var held: Bool
     public var failures: [String]
@@ -20,20 +33,68 @@ public struct CampaignCell: Codable, Sendable, Equatable {
     /// When the run ended (UTC stamp): the newest cell wins when records are merged.
     public var ended: String
 
-    public init(pipeline: String, workload: String, nemesis: String, seed: UInt64, run: String, exitStatus: Int32,
-                verdict: String, held: Bool, failures: [String], seconds: Double, ended: String) {
+    public init(pipeline: String, workload: String, nemesis: String, seed: UInt64, run: String, ending: RunEnding,
+                verdict: Validity?, held: Bool, failures: [String], seconds: Double, ended: String) {
         self.pipeline = pipeline
         self.workload = workload
         self.nemesis = nemesis
         self.seed = seed
         self.run = run
-        self.exitStatus = exitStatus
+        self.ending = ending
         self.verdict = verdict
         self.held = held
         self.failures = failures
         self.seconds = seconds
         self.ended = ended
     }
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, workload, nemesis, seed, run, ending, verdict, held, failures, seconds, ended
+        case exitStatus  // records written before `ending` existed
+    }
+
+    /// Reads a cell; records written before `ending` (an `exitStatus` and a "none" verdict) read too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pipeline = try c.decode(String.self, forKey: .pipeline)
+        workload = try c.decode(String.self, forKey: .workload)
+        nemesis = try c.decode(String.self, forKey: .nemesis)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        run = try c.decode(String.self, forKey: .run)
+        held = try c.decode(Bool.self, forKey: .held)
+        failures = try c.decode([String].self, forKey: .failures)
+        seconds = try c.decode(Double.self, forKey: .seconds)
+        ended = try c.decode(String.self, forKey: .ended)
+        verdict = (try c.decodeIfPresent(String.self, forKey: .verdict)).flatMap(Validity.init(rawValue:))
+        if let e = try c.decodeIfPresent(RunEnding.self, forKey: .ending) {
+            ending = e
+        } else {
+            switch try c.decodeIfPresent(Int32.self, forKey: .exitStatus) {
+            case 130: ending = .interrupted
+            case 2: ending = .badInput
+            case 4: ending = .cannotStart
+            default: ending = verdict == nil ? .cannotStart : .checked
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(pipeline, forKey: .pipeline)
+        try c.encode(workload, forKey: .workload)
+        try c.encode(nemesis, forKey: .nemesis)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(run, forKey: .run)
+        try c.encode(ending, forKey: .ending)
+        try c.encodeIfPresent(verdict, forKey: .verdict)
+        try c.encode(held, forKey: .held)
+        try c.encode(failures, forKey: .failures)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(ended, forKey: .ended)
+    }
+
+    /// The verdict as a word for pages and logs ("none" when there is no verdict).
+    public var verdictWord: String { verdict?.rawValue ?? "none" }
 
     /// The cell's place in the matrix, the same on every shard.
     public var key: String { "\(workload)\u{1}\(nemesis)\u{1}\(pipeline)\u{1}\(seed)" }

@@ -16,9 +16,9 @@ public enum JUnitWriter {
             x += "    <testcase classname=\"\(cls)\" name=\"\(esc("\(c.pipeline) seed \(c.seed)"))\" time=\"\(fmt(c.seconds))\">\n"
             if !c.held {
                 let msg = c.failures.joined(separator: "; ")
-                x += "      <failure message=\"\(esc(msg))\" type=\"expectation\">\(esc(msg))\nrun: \(esc(c.run)) (exit \(c.exitStatus), verdict \(esc(c.verdict)))</failure>\n"
+                x += "      <failure message=\"\(esc(msg))\" type=\"expectation\">\(esc(msg))\nrun: \(esc(c.run)) (\(c.ending.rawValue), verdict \(c.verdictWord))</failure>\n"
             }
-            x += "      <system-out>run: \(esc(c.run)) verdict: \(esc(c.verdict)) exit: \(c.exitStatus)</system-out>\n"
+            x += "      <system-out>run: \(esc(c.run)) verdict: \(c.verdictWord) ending: \(c.ending.rawValue)</system-out>\n"
             x += "    </testcase>\n"
         }
         x += "  </testsuite>\n</testsuites>\n"

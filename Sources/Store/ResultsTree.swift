@@ -31,11 +31,11 @@ public struct ResultsTree: Sendable {
             let tdir = root + "/" + test
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: tdir, isDirectory: &isDir), isDir.boolValue else { continue }
-            for stamp in ((try? fm.contentsOfDirectory(atPath: tdir)) ?? []) where stamp != "latest" {
+            for stamp in RunFolder.runs(ofTest: tdir) {
                 guard let r = try? StoredRun.load(dir: tdir + "/" + stamp) else { continue }
                 runs.append(RunEntry(path: test + "/" + stamp, test: test, stamp: stamp, valid: r.valid,
                                      checkers: r.results?.verdicts.map { ($0.checker, $0.valid) } ?? [],
-                                     hasReport: fm.fileExists(atPath: r.dir + "/report.html"), parameters: r.parameters))
+                                     hasReport: fm.fileExists(atPath: RunFolder(r.dir).report), parameters: r.parameters))
             }
         }
         runs.sort { ($0.stamp, $0.test) > ($1.stamp, $1.test) }

@@ -25,43 +25,20 @@ public struct RunMetrics: Sendable, Equatable {
     public var p99: Double?
 
     public init(results: CheckerResults?) {
-        guard let results else { return }
-        for v in results.verdicts {
-            if v.valid == .invalid {
-                let c = v.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                anomalies.append(v.checker + (c.isEmpty ? "" : ": " + c.joined(separator: " ")))
-            }
-            for (k, n) in v.counts where k == "lost" || k.hasPrefix("lost-") || k.hasPrefix("lost_") {
-                lost = (lost ?? 0) + n
-            }
-            for (k, n) in v.counts where k == "stale-read" || k == "stale-answer" { stale = (stale ?? 0) + n }
-        }
-        if let a = results.verdicts.first(where: { $0.checker == "availability" }) {
-            if let o = a.details["outcomes"] {
-                var ok = 0, all = 0
-                for side in ["in_fault", "outside_fault"] {
-                    let s = o[side]
-                    let k = s?["ok"]?.intValue ?? 0
-                    ok += k
-                    all += k + (s?["fail"]?.intValue ?? 0) + (s?["info"]?.intValue ?? 0)
-                }
-                if all > 0 { okRatio = Double(ok) / Double(all) }
-            }
-            if let gaps = a.details["longest_gap"]?.objectValue {
-                longestGap = gaps.values.compactMap { $0["seconds"]?.doubleValue }.max()
-            }
-            if let rec = a.details["recovery"]?.arrayValue {
-                recovery = rec.compactMap { $0["seconds_to_first_ok"]?.doubleValue }.max()
-            }
-            noRecovery = a.counts["no-recovery"] ?? 0
-        }
-        if let p = results.verdicts.first(where: { $0.checker == "perf" }) {
-            if okRatio == nil, let ops = p.counts["ops"], ops > 0, let ok = p.counts["ok"] {
-                okRatio = Double(ok) / Double(ops)
-            }
-            p50 = p.details["latency_all"]?["p50"]?.doubleValue.map { $0 / 1e6 }
-            p99 = p.details["latency_all"]?["p99"]?.doubleValue.map { $0 / 1e6 }
-        }
+        self.init(summary: results?.summary ?? RunSummary())
+    }
+
+    /// The figures of a run's typed summary (results.json "summary" and its verdicts' summaries).
+    public init(summary s: RunSummary) {
+        anomalies = s.anomalies
+        lost = s.lost
+        stale = s.stale
+        okRatio = s.okRatio
+        longestGap = s.availability?.longestGapSeconds
+        recovery = s.availability?.slowestRecoverySeconds
+        noRecovery = s.availability?.noRecovery ?? 0
+        p50 = s.perf?.p50Ms
+        p99 = s.perf?.p99Ms
     }
 
     /// The figure a campaign expectation `<checker>.<name>` reads: the verdict's count `name` if it has

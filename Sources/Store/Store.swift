@@ -5,3 +5,9 @@ import Checker
 /// A verdict's validity, under a name of its own so that Report reads verdicts without importing
 /// Checker (a module importing both may keep using `Validity`).
 public typealias RunValidity = Checker.Validity
+
+/// The windows and fault spans the checkers measured and stored in results.json (`RunSummary.timeline`):
+/// the report draws these rather than deriving them again from the history with rules of its own.
+public typealias StoredTimeline = Checker.OutcomeTimeline
+/// One fault window as the checkers stored it.
+public typealias StoredFaultSpan = Checker.FaultSpan

@@ -28,10 +28,11 @@ public struct StoredRun: Sendable {
     /// Reads a run folder; throws `StoreError` when it has no readable test.yml.
     public static func load(dir: String) throws -> StoredRun {
         let abs = URL(fileURLWithPath: dir).standardizedFileURL.resolvingSymlinksInPath().path
-        let params = try readParameters(abs + "/test.yml")
+        let folder = RunFolder(abs)
+        let params = try readParameters(folder.testSpec)
         return StoredRun(dir: abs, test: ((abs as NSString).deletingLastPathComponent as NSString).lastPathComponent,
                          stamp: (abs as NSString).lastPathComponent, parameters: params,
-                         results: readResults(abs + "/results.json"))
+                         results: readResults(folder.results))
     }
 
     /// A test.yml field, e.g. `parameter("seed")`.
@@ -42,23 +43,24 @@ public struct StoredRun: Sendable {
 
     /// The history as recorded; a truncated last line (a crashed run) is dropped with a warning.
     public func loadHistory() throws -> LoadedHistory {
-        try HistoryLoader.load(path: dir + "/history.jsonl", format: .jsonl)
+        try HistoryLoader.load(path: RunFolder(dir).history, format: .jsonl)
     }
 
     /// Files under nodes/<node>/ that are logs (relative to the run folder), per node, sorted.
     public func nodeLogs() -> [(node: String, files: [String])] {
         let fm = FileManager.default
-        let nodes = (try? fm.contentsOfDirectory(atPath: dir + "/nodes"))?.sorted() ?? []
+        let folder = RunFolder(dir)
+        let nodes = (try? fm.contentsOfDirectory(atPath: folder.nodes))?.sorted() ?? []
         return nodes.map { n in
-            let files = ((try? fm.contentsOfDirectory(atPath: dir + "/nodes/" + n)) ?? [])
+            let files = ((try? fm.contentsOfDirectory(atPath: folder.node(n))) ?? [])
                 .filter { $0.hasSuffix(".log") || $0.hasSuffix(".json") }.sorted()
-            return (n, files.map { "nodes/\(n)/\($0)" })
+            return (n, files.map { RunFolder.nodeFile(n, $0) })
         }
     }
 
     static func readParameters(_ path: String) throws -> [(key: String, value: String)] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError(path: path, message: "no test.yml (not a run folder)")
+            throw StoreError(path: path, message: "missing (not a run folder)")
         }
         let root: Node?
         do { root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) } catch {

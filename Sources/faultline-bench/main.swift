@@ -30,7 +30,7 @@ func peakMiB() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 2, let workload = workloadFor[args[1]] else {
-    FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(checkerNames.joined(separator: ", "))\n".utf8))
+    FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(CheckerRegistry.names.joined(separator: ", "))\n".utf8))
     exit(2)
 }
 let name = args[1]
@@ -41,7 +41,7 @@ let t0 = now()
 let synthetic = SyntheticHistory.make(workload: workload, ops: ops, seed: seed)!
 let t1 = now()
 let memAfterGenerate = peakMiB()
-let checker = makeChecker(named: name, options: [:])!
+let checker = try! CheckerRegistry.checker(named: name)
 let verdict = checker.check(synthetic.history)
 let t2 = now()
 let counts = verdict.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

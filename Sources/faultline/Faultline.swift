@@ -1,4 +1,6 @@
 import ArgumentParser
+import Checker
+import Controller
 import Foundation
 
 /// The `faultline` command: a root listing the subcommands, one file per subcommand.
@@ -14,7 +16,18 @@ struct Faultline: AsyncParsableCommand {
     )
 }
 
-/// Exit codes shared by every subcommand (docs/design.md "Commands").
+/// The exit status of every subcommand: the one place that chooses them. The libraries return outcomes
+/// (`Validity`, `RunOutcome`, `RunEnding`) or throw errors (`InputError`, `CannotStartError`); only
+/// this executable turns them into a number (docs/design.md "Commands").
+///
+/// | code | meaning                                                                 |
+/// |------|-------------------------------------------------------------------------|
+/// | 0    | valid (every checker valid; campaign: every expectation held)           |
+/// | 1    | an anomaly found (some checker invalid; campaign: an expectation failed) |
+/// | 2    | bad input or usage (one line on stderr names the file, line and field)  |
+/// | 3    | verdict unknown (some checker could not decide, none found an anomaly)  |
+/// | 4    | the system under test could not be started, or the run not recorded     |
+/// | 130  | interrupted (SIGINT/SIGTERM); what was recorded was still checked       |
 enum ExitStatus {
     static let valid: Int32 = 0
     static let anomaly: Int32 = 1
@@ -22,6 +35,23 @@ enum ExitStatus {
     static let unknown: Int32 = 3
     static let cannotStart: Int32 = 4
     static let interrupted: Int32 = 130
+
+    /// The status of a verdict.
+    static func of(_ validity: Validity) -> Int32 {
+        switch validity {
+        case .valid: return valid
+        case .invalid: return anomaly
+        case .unknown: return unknown
+        }
+    }
+
+    /// The status of a finished `faultline run`.
+    static func of(_ outcome: RunOutcome) -> Int32 {
+        switch outcome {
+        case .checked(_, let results): return of(results.valid)
+        case .interrupted: return interrupted
+        }
+    }
 }
 
 /// Prints a one-line error to stderr, prefixed with the program name.

@@ -139,6 +139,27 @@ struct CheckCommandTests {
         #expect(r.stdout.contains("lost=1"))
     }
 
+    /// An option no checker knows, or a value out of its range, is bad usage: one line on stderr, exit 2,
+    /// before any file is read (it used to become an "unknown" verdict, exit 3).
+    @Test func unknownOrOutOfRangeOptionExitsTwoWithOneLine() throws {
+        let path = try temp("set.jsonl", """
+            {"index":0,"time":0,"process":0,"type":"invoke","f":"add","value":1}
+            {"index":1,"time":1,"process":0,"type":"ok","f":"add","value":1}
+
+            """)
+        for args in [["--model", "set", "--option", "max_versions=2"], ["--model", "staleness", "--option", "max_version=2"],
+                     ["--model", "cas-register", "--option", "modle=kv"], ["--model", "register", "--time-limit", "1e30"],
+                     ["--model", "availability", "--option", "window_seconds=0"], ["--model", "register", "--option", "time_limit=-30"]] {
+            let r = try run(["check"] + args + [path])
+            #expect(r.status == 2, "\(args): \(r.stdout) \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        // A known option with a good value is used.
+        let ok = try run(["check", "--model", "availability", "--option", "window_seconds=0.5", path])
+        #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
+    }
+
     @Test func synthWritesACheckableHistory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-synth-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -44,7 +44,9 @@ struct AvailabilityPerfTests {
         #expect(AvailabilityChecker(maxGapSeconds: 1).check(history()).valid == .invalid)  // writes: none ok for 2.43 s
         #expect(AvailabilityChecker(minOkRatio: 0.95).check(history()).valid == .invalid)  // 17 of 20 outside faults
         #expect(AvailabilityChecker(minOkRatio: 0.5, maxGapSeconds: 2.5).check(history()).valid == .valid)
-        let bad = makeChecker(named: "availability", options: ["window_secs": 2])!.check(history())
+        // The registry refuses the typo before any checking; built directly, the checker says unknown.
+        #expect(CheckerRegistry.validate(checker: "availability", options: ["window_secs": 2]).map(\.option) == ["window_secs"])
+        let bad = AvailabilityChecker(options: ["window_secs": 2]).check(history())
         #expect(bad.valid == .unknown)
         #expect(bad.error?.contains("window_secs") == true)
         #expect(AvailabilityChecker().check(History(ops: [])).valid == .unknown)
@@ -68,21 +70,22 @@ struct AvailabilityPerfTests {
     }
 
     @Test func checkersByName() {
-        for name in checkerNames { #expect(makeChecker(named: name, options: [:])?.name == name) }
-        #expect(makeChecker(named: "nope", options: [:]) == nil)
-        let s = makeChecker(named: "staleness", options: ["max_versions": "two"])!.check(history())
+        for name in CheckerRegistry.names { #expect((try? CheckerRegistry.checker(named: name))?.name == name) }
+        #expect(throws: CheckerOptionProblem.self) { try CheckerRegistry.checker(named: "nope") }
+        #expect(throws: CheckerOptionProblem.self) { try CheckerRegistry.checker(named: "staleness", options: ["max_versions": "two"]) }
+        let s = StalenessChecker(options: ["max_versions": "two"]).check(history())
         #expect(s.error?.contains("max_versions") == true)
     }
 }
 
 struct CheckerResultsTests {
-    @Test func resultsMergeVerdictsAndRoundTrip() {
+    @Test func resultsMergeVerdictsAndRoundTrip() throws {
         var h = HistoryBuilder()
         h.call(0, "add", 1, .ok, from: 0, to: 10)
         h.call(1, "final-read", nil, .ok, [], from: 20, to: 30)
-        let names = defaultCheckerNames(forWorkload: "set")
+        let names = CheckerRegistry.defaultCheckers(forWorkload: "set")
         #expect(names == ["set", "availability", "perf"])
-        let r = CheckerResults(history: h.history, checkers: names.compactMap { makeChecker(named: $0, options: [:]) })
+        let r = try CheckerRegistry.check(h.history, checkers: names, options: [:])
         #expect(r.valid == .invalid)  // the set lost element 1
         #expect(r.json["valid"] == false)
         #expect(r.json["checkers"]?["set"]?["counts"]?["lost"] == 1)

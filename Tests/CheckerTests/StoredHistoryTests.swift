@@ -11,7 +11,7 @@ struct StoredHistoryTests {
         let s = SyntheticHistory.make(workload: workload, ops: 20_000, seed: 11)!
         let text = s.history.ops.map(\.jsonLine).joined(separator: "\n") + "\n"
         let loaded = try HistoryLoader.parse(data: Data(text.utf8), source: "history.jsonl")
-        let c = makeChecker(named: checker, options: [:])!
+        let c = try CheckerRegistry.checker(named: checker)
         let before = c.check(s.history)
         let after = c.check(loaded.history)
         #expect(after.valid == before.valid)

@@ -37,7 +37,7 @@ struct CampaignCLITests {
         var lines = t.runs.map { r in "run \(r.test) \(r.valid?.rawValue ?? "none") " + r.checkers.map { "\($0.name)=\($0.valid.rawValue)" }.joined(separator: ",") }
         for c in t.campaigns {
             lines.append("campaign \(c.name) \(c.cells.count)/\(c.matrixSize) allHeld=\(c.allHeld)")
-            lines += c.cells.map { "cell \($0.pipeline) \($0.workload) \($0.nemesis) \($0.seed) \($0.verdict) held=\($0.held) \(($0.run as NSString).deletingLastPathComponent)" }
+            lines += c.cells.map { "cell \($0.pipeline) \($0.workload) \($0.nemesis) \($0.seed) \($0.verdictWord) held=\($0.held) \(($0.run as NSString).deletingLastPathComponent)" }
         }
         return lines.sorted()
     }

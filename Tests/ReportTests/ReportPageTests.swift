@@ -87,8 +87,8 @@ struct ReportPageTests {
             _ = try CLIProcess.run(Self.faultline, ["analyze", "--quiet", dir], cwd: Self.root, timeout: 60)
             let run = try StoredRun.load(dir: dir)
             cells.append(CampaignCell(pipeline: p, workload: "register", nemesis: "none", seed: 1,
-                                      run: "c-register-\(p)-none-s1/\(stamp)", exitStatus: 1,
-                                      verdict: run.valid!.rawValue, held: p == "ap",
+                                      run: "c-register-\(p)-none-s1/\(stamp)", ending: .checked,
+                                      verdict: run.valid, held: p == "ap",
                                       failures: p == "ap" ? [] : ["expected the run to be valid, it was \(KnownRun.hostile)"],
                                       seconds: 3, ended: stamp))
         }

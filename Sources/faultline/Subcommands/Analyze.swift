@@ -11,7 +11,8 @@ import Store
 struct Analyze: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-check a stored run and re-write its results.json and report.html.",
-        discussion: "Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 not a run folder or bad files."
+        discussion: "Exit status: 0 valid, 1 an anomaly found, 3 unknown, 2 not a run folder or a file in it cannot be read "
+            + "(then results.json and report.html are left as they were)."
     )
 
     @Argument(help: "A run folder (results/<test>/<time>) or a test's folder (its latest run).") var runDir: String
@@ -19,8 +20,9 @@ struct Analyze: AsyncParsableCommand {
 
     func run() async throws {
         var dir = runDir
-        if !FileManager.default.fileExists(atPath: dir + "/test.yml"), FileManager.default.fileExists(atPath: dir + "/latest/test.yml") {
-            dir += "/latest"
+        let latest = (dir as NSString).appendingPathComponent(RunFolder.latestName)
+        if !FileManager.default.fileExists(atPath: RunFolder(dir).testSpec), FileManager.default.fileExists(atPath: RunFolder(latest).testSpec) {
+            dir = latest
         }
         dir = URL(fileURLWithPath: dir).standardizedFileURL.resolvingSymlinksInPath().path
         let results: CheckerResults
@@ -40,10 +42,6 @@ struct Analyze: AsyncParsableCommand {
             print("verdict: \(results.valid.rawValue)")
             if let report { print("report: \(report)") }
         }
-        switch results.valid {
-        case .valid: throw ExitCode(ExitStatus.valid)
-        case .invalid: throw ExitCode(ExitStatus.anomaly)
-        case .unknown: throw ExitCode(ExitStatus.unknown)
-        }
+        throw ExitCode(ExitStatus.of(results.valid))
     }
 }

@@ -64,7 +64,7 @@ struct Campaign: AsyncParsableCommand {
         for c in failed { print("  FAILED \(c.pipeline) × \(c.workload) × \(c.nemesis) seed \(c.seed): \(c.failures.joined(separator: "; "))") }
         print("junit: \(URL(fileURLWithPath: junit).standardizedFileURL.path)")
         if let p = pages[campaign.name] { print("comparison page: \(p)") }
-        if record.cells.contains(where: { $0.exitStatus == 130 }) { return ExitStatus.interrupted }
+        if record.cells.contains(where: { $0.ending == .interrupted }) { return ExitStatus.interrupted }
         return failed.isEmpty && record.cells.count == mine ? ExitStatus.valid : ExitStatus.anomaly
     }
 

@@ -9,14 +9,25 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check histories for linearizability (and other properties) and print a verdict per file.",
         discussion: """
-            Models: register, cas-register, kv (linearizability), and the checkers set, queue, log,
-            pipeline, staleness, availability, perf (see docs/history-conventions.md). Without
-            --model, kv is used for histories of get/put/append ops and cas-register otherwise.
-            Exit status: 0 all valid, 1 any invalid, 3 any unknown and none invalid, 2 bad input.
+            Models: \(LinearizableChecker.ModelName.allCases.map(\.rawValue).joined(separator: ", ")) (linearizability), and the checkers \(otherCheckers.joined(separator: ", "))
+            (see docs/history-conventions.md). Without --model, kv is used for histories of get/put/append ops
+            and cas-register otherwise. Options per checker:
+            \(optionHelp)
+            Exit status: 0 all valid, 1 any invalid, 3 any unknown and none invalid, 2 bad input (an unknown option too).
             """
     )
 
-    @Option(name: .long, help: "The model: register, cas-register, kv, or a checker: set, queue, log, pipeline, staleness, availability, perf.")
+    /// The checkers `--model` names directly (linearizable is chosen by naming its model).
+    static var otherCheckers: [String] { CheckerRegistry.names.filter { $0 != "linearizable" } }
+
+    static var optionHelp: String {
+        CheckerRegistry.entries.filter { !$0.options.isEmpty }.map { e in
+            "  \(e.name): " + e.options.map { o in o.name + (o.defaultValue.map { " (default \($0))" } ?? "") }.joined(separator: ", ")
+        }.joined(separator: "\n")
+    }
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The model: \(LinearizableChecker.ModelName.allCases.map(\.rawValue).joined(separator: ", ")), or a checker: \(Check.otherCheckers.joined(separator: ", "))."))
     var model: String?
 
     @Option(name: .customLong("option"), help: "A checker option as NAME=VALUE (VALUE is JSON, or a string); repeatable.")
@@ -31,7 +42,7 @@ struct Check: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per file instead of a line of text.")
     var json = false
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per file before the verdict becomes unknown.")
+    @Option(name: .customLong("time-limit"), help: "Seconds per file before a linearizability verdict becomes unknown (default 30).")
     var timeLimit: Double?
 
     @Argument(help: "History files.")
@@ -39,8 +50,8 @@ struct Check: AsyncParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one history file") }
-        if let model, LinearizableChecker.ModelName(rawValue: model) == nil, !checkerNames.contains(model) || model == "linearizable" {
-            let all = LinearizableChecker.ModelName.allCases.map(\.rawValue) + checkerNames.filter { $0 != "linearizable" }
+        if let model, LinearizableChecker.ModelName(rawValue: model) == nil, !Check.otherCheckers.contains(model) {
+            let all = LinearizableChecker.ModelName.allCases.map(\.rawValue) + Check.otherCheckers
             throw ValidationError("unknown --model '\(model)' (expected one of: \(all.joined(separator: ", ")))")
         }
         for o in options where !o.contains("=") { throw ValidationError("--option '\(o)' must be NAME=VALUE") }
@@ -50,7 +61,28 @@ struct Check: AsyncParsableCommand {
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
     }
 
+    /// The registry checker and options the flags ask for; `model` is the linearizability model when
+    /// the checker is linearizable (nil: guessed per file). `--time-limit` and `--initial` are options too.
+    func checkerRequest(model guessed: LinearizableChecker.ModelName?) -> (name: String, options: [String: JSONValue]) {
+        var opts: [String: JSONValue] = [:]
+        for o in options {
+            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+            opts[parts[0]] = Check.parseInitial(parts[1])
+        }
+        if let initial { opts["initial"] = Check.parseInitial(initial) }
+        if let model, LinearizableChecker.ModelName(rawValue: model) == nil { return (model, opts) }
+        if let m = model ?? guessed?.rawValue { opts["model"] = .string(m) }
+        if let timeLimit { opts["time_limit"] = .double(timeLimit) }
+        return ("linearizable", opts)
+    }
+
     func run() async throws {
+        // Options are checked once, before any file: an unknown option is bad usage (one line, exit 2).
+        let probe = checkerRequest(model: nil)
+        if let p = CheckerRegistry.validate(checker: probe.name, options: probe.options).first {
+            printError("\(p)")
+            throw ExitCode(ExitStatus.badInput)
+        }
         var worst: Validity = .valid
         var badInput = false
         for file in files {
@@ -64,37 +96,23 @@ struct Check: AsyncParsableCommand {
                 continue
             }
             for w in loaded.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            let request = checkerRequest(model: model == nil ? Check.guessModel(loaded) : nil)
             let verdict: Verdict
-            if let model, LinearizableChecker.ModelName(rawValue: model) == nil {
-                // A non-linearizability checker from the registry.
-                var opts: [String: JSONValue] = [:]
-                for o in options {
-                    let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
-                    opts[parts[0]] = Check.parseInitial(parts[1])
-                }
-                if let initial { opts["initial"] = Check.parseInitial(initial) }
-                verdict = makeChecker(named: model, options: opts)!.check(loaded.history)
-            } else {
-                let modelName = model.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? Check.guessModel(loaded)
-                let checker = LinearizableChecker(model: modelName, initial: initial.map(Check.parseInitial), timeLimit: timeLimit)
-                do {
-                    verdict = try checker.analyze(loaded.history)
-                } catch {
-                    printError("\(error)")
-                    badInput = true
-                    continue
-                }
+            do {
+                let checker = try CheckerRegistry.checker(named: request.name, options: request.options)
+                // Linearizability reports bad input (ops it cannot model) as an error, not a verdict.
+                verdict = try (checker as? LinearizableChecker)?.analyze(loaded.history) ?? checker.check(loaded.history)
+            } catch {
+                printError("\(error)")
+                badInput = true
+                continue
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             worst = max(worst, verdict.valid)
             print(json ? Check.jsonLine(file: file, verdict: verdict, elapsedMs: elapsed, warnings: loaded.warnings) : Check.textLine(file: file, verdict: verdict, elapsedMs: elapsed))
         }
         if badInput { throw ExitCode(ExitStatus.badInput) }
-        switch worst {
-        case .valid: return
-        case .invalid: throw ExitCode(ExitStatus.anomaly)
-        case .unknown: throw ExitCode(ExitStatus.unknown)
-        }
+        if worst != .valid { throw ExitCode(ExitStatus.of(worst)) }
     }
 
     /// kv for get/put/append histories (Porcupine's kv), cas-register otherwise.

@@ -66,7 +66,7 @@ struct Run: AsyncParsableCommand {
             // The pages come from the store alone, after the verdict is written.
             if let report = Publish.report(runDir: outcome.runDir), !quiet { print("report: \(report)") }
             Publish.index(results: results)
-            throw ExitCode(outcome.exitStatus)
+            throw ExitCode(ExitStatus.of(outcome))
         } catch let e as InputError {
             printError("\(e)")
             throw ExitCode(ExitStatus.badInput)

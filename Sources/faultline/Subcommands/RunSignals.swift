@@ -26,7 +26,7 @@ final class RunSignals: @unchecked Sendable {
                     onInterrupt()
                 } else {
                     SignalTrap.stopEverything(grace: 0.5)
-                    exit(130)
+                    exit(ExitStatus.interrupted)
                 }
             }
             src.resume()

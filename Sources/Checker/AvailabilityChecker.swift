@@ -43,7 +43,7 @@ public struct AvailabilityChecker: HistoryChecker {
         let faults = FaultTimeline(history)
         let start = first.invoke.time
         let end = history.ops.map(\.time).max() ?? start
-        var tally = WindowTally(width: Int64(windowSeconds * 1e9))
+        var tally = WindowTally(width: Int64(saturating: windowSeconds * 1e9))
         var a = Anomalies(names: [
             "fail", "info", "fail-in-fault", "fail-outside-fault", "info-in-fault", "info-outside-fault",
             "unavailable-windows", "no-recovery",

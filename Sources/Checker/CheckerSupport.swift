@@ -30,10 +30,11 @@ struct Anomalies {
     }
 }
 
-/// InputError says that a history does not have the shape a checker reads (docs/history-conventions.md):
-/// the verdict is then `unknown`, with this text naming the line and the field.
-struct InputError: Error, CustomStringConvertible {
-    var description: String
+/// UnreadableHistory says that a history does not have the shape a checker reads (docs/history-conventions.md):
+/// the verdict is then `unknown` (or, from `LinearizableChecker.analyze`, an error), with this text naming
+/// the line and the field. (Bad input files and flags are InputFiles' `InputError`.)
+public struct UnreadableHistory: Error, CustomStringConvertible {
+    public var description: String
 
     init(_ history: History, _ op: Op, field: String, _ reason: String) {
         // Ops keep their history index; the location names the file line when known.
@@ -52,34 +53,34 @@ extension Verdict {
     }
 }
 
-/// Pairs a history's client ops, turning a pairing problem into an `InputError`.
-func pairedOps(_ history: History) throws(InputError) -> [CompletedOp] {
+/// Pairs a history's client ops, turning a pairing problem into an `UnreadableHistory`.
+func pairedOps(_ history: History) throws(UnreadableHistory) -> [CompletedOp] {
     do {
         return try history.pairs()
     } catch let e {
-        throw InputError(message: e.description)
+        throw UnreadableHistory(message: e.description)
     }
 }
 
 /// Reading element values out of op values, with errors naming the field.
 enum ValueShape {
-    static func int(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> Int {
+    static func int(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(UnreadableHistory) -> Int {
         if let i = v.intValue { return i }
         if case .double(let d) = v, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
-        throw InputError(history, op, field: field, "expected an integer element, got \(v)")
+        throw UnreadableHistory(history, op, field: field, "expected an integer element, got \(v)")
     }
 
-    static func ints(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> [Int] {
+    static func ints(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(UnreadableHistory) -> [Int] {
         if v.isNull { return [] }  // an empty read may be recorded as null
-        guard let a = v.arrayValue else { throw InputError(history, op, field: field, "expected an array of integers, got \(v)") }
+        guard let a = v.arrayValue else { throw UnreadableHistory(history, op, field: field, "expected an array of integers, got \(v)") }
         var out: [Int] = []
         out.reserveCapacity(a.count)
         for x in a { out.append(try int(x, history, op, field: field)) }
         return out
     }
 
-    static func object(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(InputError) -> [String: JSONValue] {
-        guard let o = v.objectValue else { throw InputError(history, op, field: field, "expected a JSON object, got \(v)") }
+    static func object(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(UnreadableHistory) -> [String: JSONValue] {
+        guard let o = v.objectValue else { throw UnreadableHistory(history, op, field: field, "expected a JSON object, got \(v)") }
         return o
     }
 }
@@ -151,7 +152,7 @@ struct OptionReader {
 protocol GuardedChecker: HistoryChecker {
     /// Why the options given at init could not be used, if they could not.
     var optionError: String? { get }
-    func run(_ history: History) throws(InputError) -> Verdict
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict
 }
 
 extension GuardedChecker {

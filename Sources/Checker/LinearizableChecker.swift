@@ -31,11 +31,6 @@ public struct LinearizableChecker: HistoryChecker {
         self.timeLimit = timeLimit
     }
 
-    /// Why a history cannot be checked at all (bad input rather than a verdict).
-    public struct InputError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public func check(_ history: History) -> Verdict {
         do {
             return try analyze(history)
@@ -53,7 +48,8 @@ public struct LinearizableChecker: HistoryChecker {
         var byKey: [JSONValue: [Int]] = [:]
         for (i, p) in pairs.enumerated() { byKey[.string(p.key ?? ""), default: []].append(i) }
         let keys = byKey.keys.sorted { byKey[$0]!.count > byKey[$1]!.count }  // biggest first
-        let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
+        // Saturating: a time limit that is negative, NaN or huge must not trap (the readers range-check it).
+        let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + min(UInt64(saturating: $0 * 1e9), 1 << 62) }
 
         // Translate ops per partition up front so that model errors surface as input errors.
         var jobs: [PartitionJob] = []
@@ -65,7 +61,7 @@ public struct LinearizableChecker: HistoryChecker {
                 let p = pairs[i]
                 let op: ModelOp?
                 do { op = try m.prepare(p) } catch {
-                    throw InputError(description: "\(history.location(of: p.invokeIndex)): \(error.reason)")
+                    throw UnreadableHistory(message: "\(history.location(of: p.invokeIndex)): \(error.reason)")
                 }
                 guard let op else { continue }
                 let crashed = p.outcome == .info

@@ -39,21 +39,21 @@ public struct LogChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    private static func entries(_ v: JSONValue, _ history: History, _ op: Op) throws(InputError) -> [(Int, Int)] {
+    private static func entries(_ v: JSONValue, _ history: History, _ op: Op) throws(UnreadableHistory) -> [(Int, Int)] {
         if v.isNull { return [] }
-        guard let a = v.arrayValue else { throw InputError(history, op, field: "value", "expected [[offset, value], …], got \(v)") }
+        guard let a = v.arrayValue else { throw UnreadableHistory(history, op, field: "value", "expected [[offset, value], …], got \(v)") }
         var out: [(Int, Int)] = []
         out.reserveCapacity(a.count)
         for x in a {
             guard let pair = x.arrayValue, pair.count == 2 else {
-                throw InputError(history, op, field: "value", "expected an [offset, value] pair, got \(x)")
+                throw UnreadableHistory(history, op, field: "value", "expected an [offset, value] pair, got \(x)")
             }
             out.append((try ValueShape.int(pair[0], history, op), try ValueShape.int(pair[1], history, op)))
         }
         return out
     }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         var parts: [String?: Partition] = [:]
         var a = Anomalies(names: [
             "lost", "duplicated", "unexpected", "inconsistent-offset", "out-of-order", "skipped-in-poll",
@@ -85,7 +85,7 @@ public struct LogChecker: HistoryChecker, GuardedChecker {
                 let ok = c.outcome == .ok
                 if ok, let done = c.completion {
                     let o = try ValueShape.object(done.value, history, done)
-                    guard let off = o["offset"] else { throw InputError(history, done, field: "value.offset", "missing") }
+                    guard let off = o["offset"] else { throw UnreadableHistory(history, done, field: "value.offset", "missing") }
                     place(&parts[c.key, default: Partition()], try ValueShape.int(off, history, done, field: "value.offset"), v, c.completionIndex!)
                 }
                 // Keep the acknowledged produce of a value over an indeterminate one.

@@ -28,7 +28,7 @@ public struct PerfChecker: HistoryChecker {
         do { pairs = try pairedOps(history) } catch let e { return .unreadable(name, e.description) }
         guard !pairs.isEmpty else { return .unreadable(name, "the history has no client ops") }
         let faults = FaultTimeline(history)
-        var tally = WindowTally(width: Int64(windowSeconds * 1e9))
+        var tally = WindowTally(width: Int64(saturating: windowSeconds * 1e9))
         var byF: [String: [Op.Kind: Distribution]] = [:]
         var all = Distribution(unit: "ns")
         var counts: [String: Int] = ["ops": pairs.count, "ok": 0, "fail": 0, "info": 0]

@@ -66,7 +66,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         var events: [Int: Event] = [:]
         var answers: [Answer] = []
@@ -94,9 +94,9 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
             case "query":
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let o = try ValueShape.object(done.value, history, done)
-                guard let idv = o["id"] else { throw InputError(history, done, field: "value.id", "missing") }
+                guard let idv = o["id"] else { throw UnreadableHistory(history, done, field: "value.id", "missing") }
                 let id = try ValueShape.int(idv, history, done, field: "value.id")
-                guard let found = o["found"]?.boolValue else { throw InputError(history, done, field: "value.found", "expected true or false") }
+                guard let found = o["found"]?.boolValue else { throw UnreadableHistory(history, done, field: "value.found", "expected true or false") }
                 let source = o["source"]?.stringValue ?? "unknown"
                 var pos: Int?
                 if let p = o["position"], !p.isNull { pos = try ValueShape.int(p, history, done, field: "value.position") }
@@ -105,9 +105,9 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
             case "final-read":
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let o = try ValueShape.object(done.value, history, done)
-                guard let stage = o["stage"]?.stringValue else { throw InputError(history, done, field: "value.stage", "expected a stage name") }
+                guard let stage = o["stage"]?.stringValue else { throw UnreadableHistory(history, done, field: "value.stage", "expected a stage name") }
                 guard stages.contains(stage) else {
-                    throw InputError(history, done, field: "value.stage", "unknown stage \"\(stage)\" (stages: \(stages.joined(separator: ", ")))")
+                    throw UnreadableHistory(history, done, field: "value.stage", "unknown stage \"\(stage)\" (stages: \(stages.joined(separator: ", ")))")
                 }
                 // A stage may be read in parts (one per partition or shard): the parts add up.
                 for id in try ValueShape.ints(o["ids"] ?? .null, history, done, field: "value.ids") {

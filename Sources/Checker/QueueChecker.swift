@@ -46,7 +46,7 @@ public struct QueueChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         var keys: [String?: KeyState] = [:]
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         for p in try pairedOps(history) {

@@ -56,7 +56,7 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         var keys: [String?: KeyState] = [:]
         for p in try pairedOps(history) {
             switch p.f {

@@ -53,7 +53,7 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
-    func run(_ history: History) throws(InputError) -> Verdict {
+    func run(_ history: History) throws(UnreadableHistory) -> Verdict {
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
         var writes: [String?: [JSONValue: [Write]]] = [:]
         var reads: [String?: [Read]] = [:]
@@ -66,7 +66,7 @@ public struct StalenessChecker: HistoryChecker, GuardedChecker {
                 writes[c.key, default: [:]][c.invoke.value, default: []].append(Write(invoke: c.invoke.time, done: done, op: op))
             case "cas":
                 guard let pair = c.invoke.value.arrayValue, pair.count == 2 else {
-                    throw InputError(history, c.invoke, field: "value", "expected [expected, new] for a cas, got \(c.invoke.value)")
+                    throw UnreadableHistory(history, c.invoke, field: "value", "expected [expected, new] for a cas, got \(c.invoke.value)")
                 }
                 writes[c.key, default: [:]][pair[1], default: []].append(Write(invoke: c.invoke.time, done: done, op: op))
             case "read":

@@ -1,6 +1,7 @@
 // CampaignFile: a campaign (campaigns/*.yml): a matrix of tests and what each pipeline is expected to show.
 import Foundation
 import History
+import InputFiles
 import Yams
 
 /// CampaignFile is a parsed campaign (grammar: docs/campaigns.md):
@@ -55,24 +56,32 @@ public struct CampaignFile: Sendable {
     public func cells(shard i: Int, of n: Int) -> [Cell] { cells.filter { $0.index % n == i - 1 } }
 
     public static func load(path: String) throws -> CampaignFile {
-        let (y, root) = try YAMLFields.load(path: path)
-        let m = try y.mapping(root, "", allowed: ["name", "description", "time_limit", "seeds", "pipelines", "workloads",
-                                                  "nemeses", "concurrency", "rate", "expect"])
-        let name = try y.string(m, "name", "") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        if name.contains("/") || name.hasPrefix(".") { throw y.fail(m["name"], "name", "must not contain '/' or start with '.'") }
-        guard let t = try y.duration(m, "time_limit", ""), t > 0 else { throw y.fail(m["time_limit"] ?? root, "time_limit", "missing or zero (e.g. 20s)") }
+        try parse(text: YAMLReader.readText(path: path), file: path)
+    }
+
+    /// Parses a campaign from text; `file` names it in errors and anchors its relative paths.
+    public static func parse(text: String, file path: String) throws -> CampaignFile {
+        let (y, root) = try YAMLReader.parse(text: text, file: path)
+        guard let m = y.mapping(root, "", allowed: ["name", "description", "time_limit", "seeds", "pipelines", "workloads",
+                                                    "nemeses", "concurrency", "rate", "expect"]) else { throw y.error() }
+        let name = y.string(m, "name", "") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if name.contains("/") || name.hasPrefix(".") { y.problem(m["name"], "name", "must not contain '/' or start with '.'") }
+        let t = y.duration(m, "time_limit", "", range: InputRange.positiveSeconds) ?? 0
+        if m["time_limit"] == nil { y.problem(root, "time_limit", "missing (e.g. 20s)") }
         var seeds: [UInt64] = [1]
         if let s = m["seeds"] {
             if let n = s.int {
-                guard (1...1000).contains(n) else { throw y.fail(s, "seeds", "a count must be between 1 and 1000") }
-                seeds = (1...n).map { UInt64($0) }
-            } else if let seq = s.sequence, !seq.isEmpty {
-                seeds = try seq.map { e in
-                    guard let v = UInt64(e.string ?? "") else { throw y.fail(e, "seeds", "expected a non-negative integer") }
+                if (1...1000).contains(n) { seeds = (1...n).map { UInt64($0) } } else { y.problem(s, "seeds", "a count must be between 1 and 1000") }
+            } else if let seq = s.sequence, !seq.isEmpty, seq.count <= 1000 {
+                seeds = seq.compactMap { e in
+                    guard let v = UInt64(e.string ?? "") else {
+                        y.problem(e, "seeds", "expected an integer between 0 and \(UInt64.max)")
+                        return nil
+                    }
                     return v
                 }
             } else {
-                throw y.fail(s, "seeds", "expected a list of seeds or a count")
+                y.problem(s, "seeds", "expected a list of 1 to 1000 seeds or a count")
             }
         }
         let base = (path as NSString).deletingLastPathComponent
@@ -91,7 +100,9 @@ public struct CampaignFile: Sendable {
                 }
                 let name: String
                 do { name = try load(p) } catch let err as InputError {
-                    throw y.fail(e, key, "\(s): \(err)")
+                    // The entry's own problems keep their file and line, after the line that names it.
+                    y.problem(e, key, "\(s) has \(err.problems.count) problem(s):")
+                    throw InputError(problems: y.problems + err.problems)
                 }
                 if out.contains(where: { $0.name == name }) { throw y.fail(e, key, "two entries named '\(name)'") }
                 out.append(Entry(path: p, name: name))
@@ -114,8 +125,10 @@ public struct CampaignFile: Sendable {
                 expect[p] = try Expectation.parse(v, field: "expect.\(p)", y)
             }
         }
-        return CampaignFile(path: path, name: name, timeLimit: t, seeds: seeds, pipelines: pipelines, workloads: workloads,
-                            nemeses: nemeses, concurrency: try y.int(m, "concurrency", "", range: 1...1024),
-                            rate: try y.number(m, "rate", ""), expect: expect)
+        let c = CampaignFile(path: path, name: name, timeLimit: t, seeds: seeds, pipelines: pipelines, workloads: workloads,
+                             nemeses: nemeses, concurrency: y.int(m, "concurrency", "", range: 1...1024),
+                             rate: y.number(m, "rate", "", range: InputRange.rate), expect: expect)
+        try y.finish()
+        return c
     }
 }

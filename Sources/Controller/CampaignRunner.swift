@@ -1,6 +1,8 @@
 // CampaignRunner: runs a campaign's matrix (or one shard of it) one test at a time and records each outcome.
 import Checker
 import Foundation
+import History
+import InputFiles
 import Store
 
 /// CampaignRunner runs the cells of a campaign sequentially with `TestRunner` (runs share the machine's
@@ -48,7 +50,7 @@ public final class CampaignRunner: @unchecked Sendable {
         for (n, c) in mine.enumerated() {
             if isStopped { break }
             let test = "\(campaign.name)-\(c.workload.name)-\(c.pipeline.name)-\(c.nemesis.name)-s\(c.seed)"
-            say("[\(n + 1)/\(mine.count)] \(c.pipeline.name) × \(c.workload.name) × \(c.nemesis.name), seed \(c.seed), \(Int(campaign.timeLimit)) s")
+            say("[\(n + 1)/\(mine.count)] \(c.pipeline.name) × \(c.workload.name) × \(c.nemesis.name), seed \(c.seed), \(Int(saturating: campaign.timeLimit)) s")
             let spec = TestSpec(name: test, pipeline: c.pipeline.path, workload: c.workload.path, nemesis: c.nemesis.path,
                                 timeLimit: campaign.timeLimit, seed: c.seed, concurrency: campaign.concurrency, rate: campaign.rate)
             let runner = TestRunner(spec: spec, resultsDir: resultsDir, verbosity: .quiet)

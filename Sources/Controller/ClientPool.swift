@@ -2,6 +2,7 @@
 import Foundation
 import Generator
 import History
+import InputFiles
 import Systems
 
 /// OpDispenser hands the seeded ops out in order, each with the earliest time it may start (rate limit).
@@ -71,9 +72,9 @@ struct ClientPool {
                     while !Task.isCancelled {
                         let (op, at) = dispenser.next()
                         if at >= deadline { break }
-                        let start = t0 + .milliseconds(Int64(at * 1000))
+                        let start = t0 + .milliseconds(Int64(saturating: at * 1000))
                         if start > .now { try? await Task.sleep(until: start, clock: .continuous) }
-                        if Task.isCancelled || ContinuousClock.now - t0 >= .milliseconds(Int64(deadline * 1000)) { break }
+                        if Task.isCancelled || ContinuousClock.now - t0 >= .milliseconds(Int64(saturating: deadline * 1000)) { break }
                         if await perform(op, clients: clients) == .info {
                             await clients.closeAll()
                             process += concurrency

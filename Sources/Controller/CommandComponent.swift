@@ -1,6 +1,7 @@
 // CommandComponent: a pipeline component that runs any command as its nodes (a user's own system, etcd, ...).
 import Foundation
 import History
+import InputFiles
 import Systems
 import Yams
 
@@ -72,8 +73,9 @@ public struct CommandComponent: Sendable, Equatable {
                                            "KILL": SIGKILL, "USR1": SIGUSR1, "USR2": SIGUSR2]
 
     /// Parses the command fields of component `f` (the mapping `m`, already checked against `fields`).
-    static func parse(_ y: YAMLFields, _ m: Node.Mapping, _ f: String) throws -> CommandComponent {
-        guard let command = try y.string(m, "command", f) else { throw y.fail(m["command"], "\(f).command", "missing") }
+    /// Throws after recording the first problem in `y` (the pipeline reader goes on with the next component).
+    static func parse(_ y: YAMLReader, _ m: Node.Mapping, _ f: String) throws -> CommandComponent {
+        guard let command = y.string(m, "command", f) else { throw y.error() }
         var ports: [Port] = []
         if let pn = m["ports"] {
             guard let pm = pn.mapping, !pm.isEmpty else { throw y.fail(pn, "\(f).ports", "expected a mapping of port name to free or a base port") }
@@ -94,7 +96,10 @@ public struct CommandComponent: Sendable, Equatable {
         }
         let names = ports.map(\.name)
         func portName(_ key: String) throws -> String? {
-            guard let s = try y.string(m, key, f) else { return nil }
+            guard let s = y.string(m, key, f) else {
+                if m[key] != nil { throw y.error() }
+                return nil
+            }
             guard names.contains(s) else {
                 throw y.fail(m[key], "\(f).\(key)", "no port named '\(s)' (ports: \(names.joined(separator: ", ")))")
             }
@@ -103,7 +108,7 @@ public struct CommandComponent: Sendable, Equatable {
         let peerPort = try portName("peer_port")
         let clientPort = try portName("client_port") ?? names[0]
         var peerNames = PeerNames.hosts
-        if let s = try y.string(m, "peer_names", f) {
+        if let s = y.string(m, "peer_names", f) {
             guard let p = PeerNames(rawValue: s) else { throw y.fail(m["peer_names"], "\(f).peer_names", "expected hosts or addresses") }
             peerNames = p
         }
@@ -141,7 +146,7 @@ public struct CommandComponent: Sendable, Equatable {
                 try check(hn, "\(f).health", s)
                 health = .url(s)
             } else {
-                let hm = try y.mapping(hn, "\(f).health", allowed: ["command"])
+                guard let hm = y.mapping(hn, "\(f).health", allowed: ["command"]) else { throw y.error() }
                 guard let cn = hm["command"], let seq = cn.sequence, !seq.isEmpty else {
                     throw y.fail(hn, "\(f).health.command", "expected a non-empty list: the command and its arguments")
                 }
@@ -163,24 +168,20 @@ public struct CommandComponent: Sendable, Equatable {
             }
             stop = sig
         }
-        let client = try y.string(m, "client", f) ?? "builtin"
+        let client = y.string(m, "client", f) ?? "builtin"
         guard let system = SystemRegistry.named(client) else {
             throw y.fail(m["client"], "\(f).client", "unknown client '\(client)' (one of \(SystemRegistry.names.joined(separator: ", ")))")
         }
         var settings: [String: JSONValue] = [:]
         if let sn = m["client_settings"] {
             // The system names its client settings and checks their values, so a typo is an input error.
-            let sm = try y.mapping(sn, "\(f).client_settings", allowed: system.clientSettings)
-            for (k, v) in sm { settings[k.string ?? "?"] = y.json(v) }
+            guard let sm = y.mapping(sn, "\(f).client_settings", allowed: system.clientSettings) else { throw y.error() }
+            for (k, v) in sm { settings[k.string ?? "?"] = y.json(v, "\(f).client_settings.\(k.string ?? "?")") }
             if let e = system.checkClientSettings(settings) {
                 throw y.fail(sm[e.field] ?? sn, "\(f).client_settings.\(e.field)", e.message)
             }
         }
-        var startTimeout: Double?
-        if let t = try y.duration(m, "start_timeout", f) {
-            guard (1...600).contains(t) else { throw y.fail(m["start_timeout"], "\(f).start_timeout", "must be between 1s and 600s") }
-            startTimeout = t
-        }
+        let startTimeout = y.duration(m, "start_timeout", f, range: 1...600)
         var component = CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,
                                          clientPort: clientPort, health: health, stopSignal: stop, peerNames: peerNames,
                                          client: client, clientSettings: settings)

@@ -1,5 +1,6 @@
 // CommandNodes: places, links and starts the nodes of a `command:` component (any system, e.g. etcd).
 import Foundation
+import InputFiles
 import Net
 import Store
 import Supervisor

@@ -1,5 +1,6 @@
 // ComponentAccess: the system under test behind a pipeline component, from the one registry (Systems).
 import Contracts
+import InputFiles
 import Nemesis
 import Systems
 

@@ -1,6 +1,8 @@
 // Expectation: one thing a campaign expects of a pipeline's runs, and its evaluation against results.json.
 import Checker
 import Foundation
+import History
+import InputFiles
 import Store
 import Yams
 
@@ -13,7 +15,7 @@ public enum Expectation: Sendable, Equatable {
     case checker(String, Validity?)
     case figure(checker: String, name: String, min: Double?, max: Double?)
 
-    static func parse(_ node: Node, field: String, _ y: YAMLFields) throws -> [Expectation] {
+    static func parse(_ node: Node, field: String, _ y: YAMLReader) throws -> [Expectation] {
         guard let m = node.mapping else { throw y.fail(node, field, "expected a mapping such as {valid: true}") }
         var out: [Expectation] = []
         func validity(_ n: Node, _ f: String) throws -> Validity? {
@@ -35,10 +37,11 @@ public enum Expectation: Sendable, Equatable {
                 guard CheckerRegistry.entry(named: checker) != nil else {
                     throw y.fail(k, f, "unknown checker '\(checker)'")
                 }
-                let bm = try y.mapping(v, f, allowed: ["min", "max"])
-                let lo = try y.number(bm, "min", f, min: -Double.greatestFiniteMagnitude)
-                let hi = try y.number(bm, "max", f, min: -Double.greatestFiniteMagnitude)
-                if lo == nil && hi == nil { throw y.fail(v, f, "give min, max or both") }
+                guard let bm = y.mapping(v, f, allowed: ["min", "max"]) else { continue }
+                let any = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+                let lo = y.number(bm, "min", f, range: any)
+                let hi = y.number(bm, "max", f, range: any)
+                if bm["min"] == nil && bm["max"] == nil { y.problem(v, f, "give min, max or both") }
                 out.append(.figure(checker: checker, name: name, min: lo, max: hi))
             } else {
                 guard CheckerRegistry.entry(named: key) != nil else {
@@ -70,5 +73,5 @@ public enum Expectation: Sendable, Equatable {
         }
     }
 
-    func fmt(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format: "%.4g", d) }
+    func fmt(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(saturating: d)) : String(format: "%.4g", d) }
 }

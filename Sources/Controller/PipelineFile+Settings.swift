@@ -2,6 +2,7 @@
 // by the same code the node runs on start (Contracts.Settings), so a problem names this file and line.
 import Contracts
 import History
+import InputFiles
 import Yams
 
 /// A setting as the pipeline file gave it (read into JSON), in the form Contracts' checks read.
@@ -18,7 +19,7 @@ struct PipelineSetting: SettingValue {
 
 extension PipelineFile {
     /// Throws an InputError at the line of the first setting (or bug) the node would refuse.
-    static func checkBuiltin(_ y: YAMLFields, _ m: Node.Mapping, _ f: String, role: String, settings: JSONValue,
+    static func checkBuiltin(_ y: YAMLReader, _ m: Node.Mapping, _ f: String, role: String, settings: JSONValue,
                              bugs: [String]) throws {
         guard let r = Role(rawValue: role) else { return }
         let values = (settings.objectValue ?? [:]).mapValues(PipelineSetting.init)

@@ -9,16 +9,18 @@
 import Contracts
 import Foundation
 import History
+import InputFiles
 import Systems
 import Yams
 
 extension PipelineFile {
     static let systemFields = ["system", "nodes", "settings"]
 
-    static func systemComponent(_ y: YAMLFields, _ v: Node, name: String) throws -> Component {
+    /// Throws after recording its problem in `y` (the pipeline reader goes on with the next component).
+    static func systemComponent(_ y: YAMLReader, _ v: Node, name: String) throws -> Component {
         let f = "components.\(name)"
-        let m = try y.mapping(v, f, allowed: systemFields)
-        let systemName = try y.string(m, "system", f) ?? ""
+        guard let m = y.mapping(v, f, allowed: systemFields) else { throw y.error() }
+        guard let systemName = y.string(m, "system", f) else { throw y.error() }
         let system: any System
         switch SystemRegistry.lookup(systemName) {
         case .success(let s): system = s
@@ -27,13 +29,14 @@ extension PipelineFile {
         guard let bootstrap = system.bootstrap else {
             throw y.fail(m["system"], "\(f).system", "Faultline does not start \(systemName) itself: use role: (built-in components) or command:")
         }
-        let nodes = try y.int(m, "nodes", f, range: 1...9) ?? 3
+        let nodes = y.int(m, "nodes", f, range: 1...9) ?? 3
         var client: [String: JSONValue] = [:]
         var server: [String: JSONValue] = [:]
-        let sm = try m["settings"].map { try y.mapping($0, "\(f).settings", allowed: system.clientSettings + bootstrap.settingNames) }
+        let sm = m["settings"].flatMap { y.mapping($0, "\(f).settings", allowed: system.clientSettings + bootstrap.settingNames) }
+        if m["settings"] != nil && sm == nil { throw y.error() }
         for (k, val) in sm ?? [:] {
             let key = k.string ?? "?"
-            if system.clientSettings.contains(key) { client[key] = y.json(val) } else { server[key] = y.json(val) }
+            if system.clientSettings.contains(key) { client[key] = y.json(val, "\(f).settings.\(key)") } else { server[key] = y.json(val, "\(f).settings.\(key)") }
         }
         func fail(_ e: SettingsError) -> InputError {
             if e.field == "nodes" { return y.fail(m["nodes"] ?? v, "\(f).nodes", e.message) }

@@ -2,6 +2,7 @@
 import Contracts
 import Foundation
 import History
+import InputFiles
 import Yams
 
 /// PipelineFile is a parsed pipeline profile:
@@ -44,74 +45,92 @@ public struct PipelineFile: Sendable, Equatable {
     public static let roles = Role.allCases.map(\.rawValue)
 
     public static func load(path: String) throws -> PipelineFile {
-        let (y, root) = try YAMLFields.load(path: path)
-        let top = try y.mapping(root, "", allowed: ["name", "description", "components"])
+        let (y, root) = try YAMLReader.load(path: path)
+        return try parse(y, root, path: path)
+    }
+
+    /// Parses a pipeline from text (`file` names it in errors): for tests and fuzzing.
+    public static func parse(text: String, file: String) throws -> PipelineFile {
+        let (y, root) = try YAMLReader.parse(text: text, file: file)
+        return try parse(y, root, path: file)
+    }
+
+    static func parse(_ y: YAMLReader, _ root: Node, path: String) throws -> PipelineFile {
+        guard let top = y.mapping(root, "", allowed: ["name", "description", "components"]) else { throw y.error() }
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let name = try y.string(top, "name", "") ?? defaultName
+        let name = y.string(top, "name", "") ?? defaultName
         guard let compsNode = top["components"] else { throw y.fail(root, "components", "missing") }
         guard let comps = compsNode.mapping, !comps.isEmpty else {
             throw y.fail(compsNode, "components", "expected a mapping of component name to its description")
         }
         var out: [Component] = []
         for (k, v) in comps {
+            // Every component is read even after a bad one, so that one run shows every problem.
             guard let cname = k.string, cname.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
-                throw y.fail(k, "components", "a component name is lower-case letters, digits and _")
-            }
-            let f = "components.\(cname)"
-            if v.mapping?["system"] != nil {
-                out.append(try systemComponent(y, v, name: cname))
+                y.problem(k, "components", "a component name is lower-case letters, digits and _ (got '\(k.string ?? "?")')")
                 continue
             }
-            if v.mapping?["command"] != nil {
-                let m = try y.mapping(v, f, allowed: CommandComponent.fields)
-                let cmd = try CommandComponent.parse(y, m, f)
-                let replicas = try y.int(m, "replicas", f, range: 1...9) ?? 3
-                out.append(Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
-                                     settings: .object(cmd.clientSettings), bugs: [], command: cmd))
-                continue
-            }
-            let m = try y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses"])
-            guard let role = try y.string(m, "role", f) else { throw y.fail(v, "\(f).role", "missing") }
-            guard roles.contains(role) else {
-                throw y.fail(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")), or command: to run your own)")
-            }
-            let isService = PipelineLinks.serviceRoles.contains(role)
-            // A service is one process (no replicated log); the replicated roles default to 3.
-            let replicas = try y.int(m, "replicas", f, range: isService ? 1...1 : 1...9) ?? (isService ? 1 : 3)
-            var uses: [String]? = nil
-            if let u = m["uses"] {
-                guard isService else { throw y.fail(u, "\(f).uses", "only the service roles (\(PipelineLinks.serviceRoles.joined(separator: ", "))) have upstreams") }
-                guard let seq = u.sequence else { throw y.fail(u, "\(f).uses", "expected a list of component names") }
-                uses = try seq.map { item in
-                    guard let s = item.string else { throw y.fail(item, "\(f).uses", "expected a component name") }
-                    return s
-                }
-            }
-            let base = try y.int(m, "base_port", f, range: 1024...65000)
-            var settings: JSONValue = .object([:])
-            if let s = m["settings"] {
-                guard s.mapping != nil else { throw y.fail(s, "\(f).settings", "expected a mapping") }
-                settings = y.json(s)
-            }
-            var bugs: [String] = []
-            if let b = m["bugs"] {
-                guard let seq = b.sequence else { throw y.fail(b, "\(f).bugs", "expected a list of bug names") }
-                for item in seq {
-                    guard let s = item.string else { throw y.fail(item, "\(f).bugs", "expected a bug name") }
-                    bugs.append(s)
-                }
-            }
-            try checkBuiltin(y, m, f, role: role, settings: settings, bugs: bugs)
-            var c = Component(name: cname, role: role, replicas: replicas, basePort: base,
-                              basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs)
-            c.uses = uses ?? []
-            c.usesLine = m["uses"]?.mark?.line ?? (v.mark?.line ?? 0)
-            if uses == nil { c.usesLine = -(c.usesLine) }  // negative: derived, not written
-            out.append(c)
+            if let c = component(y, cname, v) { out.append(c) }
         }
+        try y.finish()
         var file = PipelineFile(path: path, name: name, components: out)
         try PipelineLinks.resolve(&file)
         return file
+    }
+
+    /// One component, or nil after recording its problems.
+    static func component(_ y: YAMLReader, _ cname: String, _ v: Node) -> Component? {
+        let f = "components.\(cname)"
+        if v.mapping?["system"] != nil { return try? systemComponent(y, v, name: cname) }
+        if v.mapping?["command"] != nil {
+            guard let m = y.mapping(v, f, allowed: CommandComponent.fields), let cmd = try? CommandComponent.parse(y, m, f) else { return nil }
+            let replicas = y.int(m, "replicas", f, range: 1...9) ?? 3
+            return Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
+                             settings: .object(cmd.clientSettings), bugs: [], command: cmd)
+        }
+        guard let m = y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses"]) else { return nil }
+        guard let role = y.string(m, "role", f) else {
+            if m["role"] == nil { y.problem(v, "\(f).role", "missing") }
+            return nil
+        }
+        guard roles.contains(role) else {
+            y.problem(m["role"], "\(f).role", "unknown role '\(role)' (one of \(roles.joined(separator: ", ")), or command: to run your own)")
+            return nil
+        }
+        let isService = PipelineLinks.serviceRoles.contains(role)
+        // A service is one process (no replicated log); the replicated roles default to 3.
+        let replicas = y.int(m, "replicas", f, range: isService ? 1...1 : 1...9) ?? (isService ? 1 : 3)
+        var uses: [String]? = nil
+        if let u = m["uses"] {
+            if !isService {
+                y.problem(u, "\(f).uses", "only the service roles (\(PipelineLinks.serviceRoles.joined(separator: ", "))) have upstreams")
+            } else if let seq = u.sequence {
+                uses = seq.compactMap { y.string($0, "\(f).uses") }
+            } else {
+                y.problem(u, "\(f).uses", "expected a list of component names")
+            }
+        }
+        let base = y.int(m, "base_port", f, range: 1024...65000)
+        var settings: JSONValue = .object([:])
+        if let s = m["settings"] {
+            if s.mapping != nil { settings = y.json(s, "\(f).settings") } else { y.problem(s, "\(f).settings", "expected a mapping") }
+        }
+        var bugs: [String] = []
+        if let b = m["bugs"] {
+            if let seq = b.sequence {
+                bugs = seq.compactMap { y.string($0, "\(f).bugs") }
+            } else {
+                y.problem(b, "\(f).bugs", "expected a list of bug names")
+            }
+        }
+        // Built-in settings and bugs are checked by the node's own rules (Contracts), at their line here.
+        guard (try? checkBuiltin(y, m, f, role: role, settings: settings, bugs: bugs)) != nil else { return nil }
+        var c = Component(name: cname, role: role, replicas: replicas, basePort: base,
+                          basePortLine: m["base_port"]?.mark?.line ?? 0, settings: settings, bugs: bugs)
+        c.uses = uses ?? []
+        c.usesLine = m["uses"]?.mark?.line ?? (v.mark?.line ?? 0)
+        if uses == nil { c.usesLine = -(c.usesLine) }  // negative: derived, not written
+        return c
     }
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }

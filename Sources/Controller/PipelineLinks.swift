@@ -1,6 +1,7 @@
 // PipelineLinks: which components a pipeline service talks to (its upstreams), from `uses:` or its role.
 import Contracts
 import Foundation
+import InputFiles
 
 /// PipelineLinks resolves and checks the links between components of a pipeline file:
 ///

@@ -2,6 +2,7 @@
 import Contracts
 import Foundation
 import History
+import InputFiles
 import Net
 import Store
 import Supervisor

@@ -1,6 +1,7 @@
 // RunAnalysis: re-checks a stored run from its history.jsonl and workload.yml alone (`faultline analyze`).
 import Checker
 import Foundation
+import InputFiles
 import Store
 
 /// RunAnalysis recomputes results.json of a run folder with the checkers its workload.yml names. It

@@ -1,6 +1,8 @@
 // Summary: the one-screen text printed at the end of a run, and the live progress line.
 import Checker
 import Foundation
+import History
+import InputFiles
 
 enum Summary {
     static func render(name: String, runDir: String, seed: UInt64, counters: RunCounters, faults: Int,
@@ -49,7 +51,7 @@ final class ProgressPrinter: @unchecked Sendable {
         var last = (ok: 0, fail: 0, info: 0)
         let every: Double = tty ? 1 : 5
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int64(every * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int64(saturating: every * 1000)))
             if Task.isCancelled { break }
             let c = counters.snapshot()
             let elapsed = Double((ContinuousClock.now - t0).components.seconds)

@@ -4,6 +4,7 @@ import Contracts
 import Foundation
 import Generator
 import History
+import InputFiles
 import Logging
 import Systems
 
@@ -34,7 +35,7 @@ extension TestRunner {
         let http = HTTPTransport(connections: 2, timeout: 1)
         defer { Task { await http.shutdown() } }
         let start = ContinuousClock.now
-        let deadline = start + .milliseconds(Int64(timeout * 1000))
+        let deadline = start + .milliseconds(Int64(saturating: timeout * 1000))
         var loaderMark: Int?
         while ContinuousClock.now < deadline {
             let c = await Self.status(connector, http)

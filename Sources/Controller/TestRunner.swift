@@ -4,6 +4,7 @@ import Contracts
 import Foundation
 import Generator
 import History
+import InputFiles
 import Logging
 import Nemesis
 import Net
@@ -104,12 +105,13 @@ public final class TestRunner: @unchecked Sendable {
         do {
             plan = try NemesisPlan.load(path: spec.nemesis, nodes: nodeNames, seed: spec.seed, timeLimit: phases.faultPhase,
                                         components: componentNodes)
-        } catch let e as ScheduleError {
-            throw InputError.fromSchedule(e, file: spec.nemesis)
+        } catch let e as InputError {
+            throw e
         } catch {
             throw InputError(file: spec.nemesis, line: 0, field: "nemesis", message: "\(error)")
         }
         let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
+        try ResultsFolderCheck.check(resultsDir)
         let folder = try RunFolder.create(results: resultsDir, test: name)
         let runDir = folder.path
         try folder.writeInputs(spec: spec, name: name, concurrency: concurrency, rate: rate)
@@ -199,7 +201,7 @@ public final class TestRunner: @unchecked Sendable {
                     nextProcess.set(next)
                 }
                 group.addTask {
-                    try? await Task.sleep(for: .milliseconds(Int64(phases.warmup * 1000)))
+                    try? await Task.sleep(for: .milliseconds(Int64(saturating: phases.warmup * 1000)))
                     await executor.run(plan)
                 }
                 await group.waitForAll()

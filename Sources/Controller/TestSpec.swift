@@ -1,5 +1,6 @@
 // TestSpec: one test's inputs (files + flags), and test.yml, its fully resolved and re-runnable form.
 import Foundation
+import InputFiles
 import Yams
 
 /// TestSpec names a test: pipeline × workload × nemesis × time limit × seed, plus optional overrides.
@@ -29,20 +30,38 @@ public struct TestSpec: Sendable, Equatable {
 
     /// Reads a test.yml; relative file paths are relative to the test.yml's folder.
     public static func load(path: String) throws -> TestSpec {
-        let (y, root) = try YAMLFields.load(path: path)
-        let m = try y.mapping(root, "", allowed: ["name", "pipeline", "workload", "nemesis", "time_limit", "seed",
-                                                  "concurrency", "rate"])
+        try parse(text: YAMLReader.readText(path: path), file: path)
+    }
+
+    /// Parses a test.yml from text; `file` names it in errors and anchors its relative paths.
+    public static func parse(text: String, file path: String) throws -> TestSpec {
+        let (y, root) = try YAMLReader.parse(text: text, file: path)
+        guard let m = y.mapping(root, "", allowed: ["name", "pipeline", "workload", "nemesis", "time_limit", "seed",
+                                                    "concurrency", "rate"]) else { throw y.error() }
         let dir = (path as NSString).deletingLastPathComponent
         func file(_ key: String) throws -> String {
-            guard let p = try y.string(m, key, "") else { throw y.fail(root, key, "missing") }
+            guard let p = y.string(m, key, "") else {
+                if m[key] == nil { y.problem(root, key, "missing") }
+                return ""
+            }
             return p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p)
         }
-        guard let t = try y.number(m, "time_limit", "", min: 0.001) else { throw y.fail(root, "time_limit", "missing") }
-        guard let seedNode = m["seed"] else { throw y.fail(root, "seed", "missing") }
-        guard let seed = UInt64(seedNode.string ?? "") else { throw y.fail(seedNode, "seed", "expected a non-negative integer") }
-        return TestSpec(name: try y.string(m, "name", ""), pipeline: try file("pipeline"), workload: try file("workload"),
-                        nemesis: try file("nemesis"), timeLimit: t, seed: seed,
-                        concurrency: try y.int(m, "concurrency", "", range: 1...1024), rate: try y.number(m, "rate", ""))
+        let t = y.number(m, "time_limit", "", range: InputRange.positiveSeconds) ?? 0
+        if m["time_limit"] == nil { y.problem(root, "time_limit", "missing") }
+        var seed: UInt64 = 0
+        if let seedNode = m["seed"] {
+            if let v = UInt64(seedNode.string ?? "") { seed = v } else {
+                y.problem(seedNode, "seed", "expected an integer between 0 and \(UInt64.max)")
+            }
+        } else {
+            y.problem(root, "seed", "missing")
+        }
+        let spec = TestSpec(name: y.string(m, "name", ""), pipeline: try file("pipeline"), workload: try file("workload"),
+                            nemesis: try file("nemesis"), timeLimit: t, seed: seed,
+                            concurrency: y.int(m, "concurrency", "", range: 1...1024),
+                            rate: y.number(m, "rate", "", range: InputRange.rate))
+        try y.finish()
+        return spec
     }
 
     /// test.yml content for a run folder that holds pipeline.yml, workload.yml and nemesis.yml copies.

@@ -3,6 +3,7 @@ import Checker
 import Foundation
 import Generator
 import History
+import InputFiles
 import Yams
 
 /// WorkloadFile is a parsed workload:
@@ -42,71 +43,99 @@ public struct WorkloadFile: Sendable {
     public var drainTimeout: Double = 15
 
     public static func load(path: String) throws -> WorkloadFile {
-        let (y, root) = try YAMLFields.load(path: path)
-        let m = try y.mapping(root, "", allowed: ["name", "description", "kind", "target", "keys", "functions",
-                                                  "concurrency", "rate", "op_timeout", "warmup", "recovery",
-                                                  "final_reads", "checkers", "checker_options", "drain_timeout"])
+        let (y, root) = try YAMLReader.load(path: path)
+        return try parse(y, root, path: path)
+    }
+
+    /// Parses a workload from text (`file` names it in errors): for tests and fuzzing.
+    public static func parse(text: String, file: String) throws -> WorkloadFile {
+        let (y, root) = try YAMLReader.parse(text: text, file: file)
+        return try parse(y, root, path: file)
+    }
+
+    static func parse(_ y: YAMLReader, _ root: Node, path: String) throws -> WorkloadFile {
+        guard let m = y.mapping(root, "", allowed: ["name", "description", "kind", "target", "keys", "functions",
+                                                    "concurrency", "rate", "op_timeout", "warmup", "recovery",
+                                                    "final_reads", "checkers", "checker_options", "drain_timeout"])
+        else { throw y.error() }
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let name = try y.string(m, "name", "") ?? defaultName
-        guard let kindName = try y.string(m, "kind", "") else { throw y.fail(root, "kind", "missing (register, set, log or pipeline)") }
+        let name = y.string(m, "name", "") ?? defaultName
+        guard let kindName = y.string(m, "kind", "") else {
+            if m["kind"] == nil { y.problem(root, "kind", "missing (register, set, log or pipeline)") }
+            throw y.error()
+        }
         guard let kind = OpMix.Kind(rawValue: kindName), kind != .queue else {
             throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set, log or pipeline)")
         }
         // A pipeline workload drives the whole pipeline (its ingest and api components): no target.
-        let target = try y.string(m, "target", "") ?? ""
-        if target.isEmpty && kind != .pipeline { throw y.fail(root, "target", "missing (a pipeline component)") }
-        let keys = try y.int(m, "keys", "", range: 1...10_000) ?? 3
+        let target = y.string(m, "target", "") ?? ""
+        if target.isEmpty && kind != .pipeline && m["target"] == nil { y.problem(root, "target", "missing (a pipeline component)") }
+        let keys = y.int(m, "keys", "", range: 1...10_000) ?? 3
         var functions: [(f: String, weight: Int)] = []
         let allowedF = OpMix.functions(of: kind)
         if let fn = m["functions"] {
-            let fm = try y.mapping(fn, "functions", allowed: allowedF)
-            for (k, _) in fm {
-                let f = k.string ?? "?"
-                if let w = try y.int(fm, f, "functions", range: 0...1_000_000), w > 0 { functions.append((f, w)) }
+            if let fm = y.mapping(fn, "functions", allowed: allowedF) {
+                for (k, _) in fm {
+                    let f = k.string ?? "?"
+                    if let w = y.int(fm, f, "functions", range: 0...1_000_000), w > 0, allowedF.contains(f) { functions.append((f, w)) }
+                }
+                if functions.isEmpty && y.problems.isEmpty { y.problem(fn, "functions", "at least one function needs a weight > 0") }
             }
-            if functions.isEmpty { throw y.fail(fn, "functions", "at least one function needs a weight > 0") }
         } else {
             functions = allowedF.map { ($0, 1) }
         }
         let knownCheckers = CheckerRegistry.names
         var checkers = CheckerRegistry.defaultCheckers(forWorkload: kind.rawValue)
         if let c = m["checkers"] {
-            guard let seq = c.sequence, !seq.isEmpty else { throw y.fail(c, "checkers", "expected a list of checker names") }
-            checkers = try seq.map { n in
-                guard let s = n.string, knownCheckers.contains(s) else {
-                    throw y.fail(n, "checkers", "unknown checker (one of \(knownCheckers.joined(separator: ", ")))")
+            if let seq = c.sequence, !seq.isEmpty {
+                checkers = seq.compactMap { n in
+                    guard let s = n.string, knownCheckers.contains(s) else {
+                        y.problem(n, "checkers", "unknown checker (one of \(knownCheckers.joined(separator: ", ")))")
+                        return nil
+                    }
+                    return s
                 }
-                return s
+            } else {
+                y.problem(c, "checkers", "expected a list of checker names")
             }
         }
         var options: [String: [String: JSONValue]] = [:]
-        if let o = m["checker_options"] {
-            let om = try y.mapping(o, "checker_options", allowed: knownCheckers)
+        if let o = m["checker_options"], let om = y.mapping(o, "checker_options", allowed: knownCheckers) {
             for (k, v) in om {
-                guard v.mapping != nil, case .object(let obj) = y.json(v) else {
-                    throw y.fail(v, "checker_options.\(k.string ?? "?")", "expected a mapping of options")
+                let f = "checker_options.\(k.string ?? "?")"
+                guard v.mapping != nil, case .object(let obj) = y.json(v, f) else {
+                    y.problem(v, f, "expected a mapping of options")
+                    continue
                 }
                 let checker = k.string ?? "?"
-                // The registry owns the rules; the problem is placed at the option's line.
-                if let p = CheckerRegistry.validate(checker: checker, options: obj).first {
+                // Times are range-checked here, at their line; the registry owns the rest of each checker's rules.
+                let before = y.problems.count
+                for (ok, ov) in v.mapping?.map({ $0 }) ?? [] {
+                    let name = ok.string ?? ""
+                    if name == "time_limit" || name.hasSuffix("_seconds") {
+                        _ = y.number(ov, "\(f).\(name)", range: InputRange.positiveSeconds)
+                    }
+                }
+                if y.problems.count == before, let p = CheckerRegistry.validate(checker: checker, options: obj).first {
                     let at = p.option.flatMap { o in v.mapping?.first { $0.key.string == o }?.value } ?? v
-                    throw y.fail(at, "checker_options.\(checker)\(p.option.map { "." + $0 } ?? "")", p.reason)
+                    y.problem(at, "checker_options.\(checker)\(p.option.map { "." + $0 } ?? "")", p.reason)
                 }
                 options[checker] = obj
             }
         }
-        let drain = try y.duration(m, "drain_timeout", "") ?? 15
         var w = WorkloadFile(
             path: path, name: name, kind: kind, target: target, targetLine: m["target"]?.mark?.line ?? 0, keys: keys,
             functions: functions,
-            concurrency: try y.int(m, "concurrency", "", range: 1...1024) ?? 5,
-            rate: try y.number(m, "rate", "") ?? 0,
-            opTimeout: try y.duration(m, "op_timeout", "") ?? 1,
-            warmup: try y.duration(m, "warmup", "") ?? 2,
-            recovery: try y.duration(m, "recovery", "") ?? 3,
-            finalReads: try y.bool(m, "final_reads", "") ?? true,
+            concurrency: y.int(m, "concurrency", "", range: 1...1024) ?? 5,
+            rate: y.number(m, "rate", "", range: InputRange.rate) ?? 0,
+            // An op that may take no time at all would time out before it is sent.
+            opTimeout: y.duration(m, "op_timeout", "", range: InputRange.positiveSeconds) ?? 1,
+            warmup: y.duration(m, "warmup", "", range: InputRange.seconds) ?? 2,
+            recovery: y.duration(m, "recovery", "", range: InputRange.seconds) ?? 3,
+            finalReads: y.bool(m, "final_reads", "") ?? true,
             checkers: checkers, checkerOptions: options)
-        w.drainTimeout = drain
+        w.drainTimeout = y.duration(m, "drain_timeout", "", range: InputRange.seconds) ?? 15
+        try y.finish()
         return w
     }
 }

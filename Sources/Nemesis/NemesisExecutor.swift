@@ -38,10 +38,10 @@ public final class NemesisExecutor: @unchecked Sendable {
         await withTaskGroup(of: Void.self) { group in
             for pf in plan {
                 group.addTask {
-                    try? await Task.sleep(until: t0 + .milliseconds(Int64(pf.at * 1000)), clock: .continuous)
+                    try? await Task.sleep(until: t0 + .milliseconds(Int64(saturating: pf.at * 1000)), clock: .continuous)
                     if Task.isCancelled { return }
                     guard let active = await self.start(pf.action) else { return }
-                    try? await Task.sleep(until: t0 + .milliseconds(Int64((pf.at + pf.duration) * 1000)), clock: .continuous)
+                    try? await Task.sleep(until: t0 + .milliseconds(Int64(saturating: (pf.at + pf.duration) * 1000)), clock: .continuous)
                     await self.stop(active)
                 }
             }
@@ -82,8 +82,8 @@ public final class NemesisExecutor: @unchecked Sendable {
         case .latency(let d, let j, let t):
             let links = try await links(touching: t)
             try await modify(links) {
-                $0.delayNanos = Int64(d * 1e6)
-                $0.jitterNanos = Int64(j * 1e6)
+                $0.delayNanos = Int64(saturating: d * 1e6)
+                $0.jitterNanos = Int64(saturating: j * 1e6)
             }
             return ActiveFault(action: action, nodes: [], links: links,
                                startValue: ["links": pairs(links), "delay_ms": .double(d), "jitter_ms": .double(j)])

@@ -1,5 +1,6 @@
 // NemesisPlan: a schedule turned into concrete timed faults; pure, and the same seed gives the same plan.
 import History
+import InputFiles
 
 /// Nodes a planned fault hits: fixed at plan time, or the leader found when the fault starts.
 public enum ResolvedTarget: Sendable, Equatable {
@@ -53,38 +54,54 @@ public struct PlannedFault: Sendable, Equatable {
     public var action: FaultAction
 }
 
-/// PlanError: a schedule that does not fit this test's nodes.
-public struct PlanError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public var description: String { message }
-}
-
 /// NemesisPlan turns a schedule into timed faults for the given nodes (in a stable order).
 public enum NemesisPlan {
     /// Loads `nemesis/<name>.yml` (or any path) and plans it: the controller's one call.
     /// - Parameter components: component name → its nodes, for entries with `component:`.
     public static func load(path: String, nodes: [String], seed: UInt64, timeLimit: Double,
                             components: [String: [String]] = [:]) throws -> [PlannedFault] {
-        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit, components: components)
+        try make(NemesisSchedule.load(path: path), nodes: nodes, seed: seed, timeLimit: timeLimit, components: components,
+                 file: path)
     }
 
+    /// Most faults one plan may hold (a random mix at a short interval over a long test would otherwise
+    /// plan millions).
+    public static let maxFaults = 100_000
+
+    /// Plans `schedule`; a target or component that is not in this test is an `InputError` naming `file`
+    /// and the entry's line.
     public static func make(_ schedule: NemesisSchedule, nodes: [String], seed: UInt64, timeLimit: Double,
-                            components: [String: [String]] = [:]) throws -> [PlannedFault] {
+                            components: [String: [String]] = [:], file: String = "nemesis") throws -> [PlannedFault] {
         // A scoped entry picks its targets among its component's nodes (ComponentScope).
-        func resolve(_ spec: FaultSpec, _ scope: ComponentScope?, rng: inout SplitMix64) throws -> FaultAction {
-            guard let scope else { return try Self.resolve(spec, nodes: nodes, rng: &rng, schedule: schedule.name) }
+        func resolve(_ spec: FaultSpec, _ scope: ComponentScope?, line: Int, rng: inout SplitMix64) throws -> FaultAction {
+            let at = Place(file: file, line: line)
+            guard let scope else { return try Self.resolve(spec, nodes: nodes, rng: &rng, at: at) }
+            let all = components.keys.sorted().joined(separator: ", ")
             guard let own = components[scope.component] else {
-                throw PlanError(message: "nemesis \(schedule.name): line \(scope.line): component '\(scope.component)' is not a component of this test (components: \(components.keys.sorted().joined(separator: ", ")))")
+                throw InputError(file: file, line: scope.line, field: "component",
+                                 message: "'\(scope.component)' is not a component of this test (components: \(all))")
             }
             var companions: [String] = []
             for c in scope.companions {
                 guard let ns = components[c] else {
-                    throw PlanError(message: "nemesis \(schedule.name): line \(scope.line): 'with' names '\(c)', which is not a component of this test (components: \(components.keys.sorted().joined(separator: ", ")))")
+                    throw InputError(file: file, line: scope.line, field: "with",
+                                     message: "'\(c)' is not a component of this test (components: \(all))")
                 }
                 companions += ns
             }
-            return Self.scoped(try Self.resolve(spec, nodes: own, rng: &rng, schedule: schedule.name), own: own,
+            return Self.scoped(try Self.resolve(spec, nodes: own, rng: &rng, at: at), own: own,
                                linksOnly: scope.componentLinksOnly, companions: companions)
+        }
+        // Every entry's targets and components are checked, also those the time limit leaves out: a
+        // wrong name is a wrong file, whatever the test's length (a scratch generator: the plan is unchanged).
+        var scratch = SplitMix64(seed: 0)
+        switch schedule.mode {
+        case .none: break
+        case .fixed(let events): for e in events { _ = try resolve(e.fault, e.scope, line: e.line, rng: &scratch) }
+        case .random(let mix):
+            for (i, f) in mix.faults.enumerated() {
+                _ = try resolve(f, i < mix.scopes.count ? mix.scopes[i] : nil, line: i < mix.lines.count ? mix.lines[i] : 0, rng: &scratch)
+            }
         }
         var rng = SplitMix64(seed: seed)
         switch schedule.mode {
@@ -93,7 +110,7 @@ public enum NemesisPlan {
         case .fixed(let events):
             return try events.filter { $0.at < timeLimit }.map { e in
                 PlannedFault(at: e.at, duration: min(e.duration, timeLimit - e.at),
-                             action: try resolve(e.fault, e.scope, rng: &rng))
+                             action: try resolve(e.fault, e.scope, line: e.line, rng: &rng))
             }
         case .random(let mix):
             if let s = mix.seed { rng = SplitMix64(seed: s) }
@@ -101,22 +118,33 @@ public enum NemesisPlan {
             var out: [PlannedFault] = []
             var t = mix.start
             while t < timeLimit {
+                if out.count >= maxFaults {
+                    throw InputError(file: file, line: 0, field: "random.interval",
+                                     message: "more than \(maxFaults) faults in this test: make the interval longer")
+                }
                 let i = Int(rng.next() % UInt64(mix.faults.count))
                 let scope = i < mix.scopes.count ? mix.scopes[i] : nil
                 out.append(PlannedFault(at: t, duration: min(mix.duration, timeLimit - t),
-                                        action: try resolve(mix.faults[i], scope, rng: &rng)))
+                                        action: try resolve(mix.faults[i], scope, line: i < mix.lines.count ? mix.lines[i] : 0, rng: &rng)))
                 t += mix.interval
             }
             return out
         }
     }
 
-    static func resolve(_ spec: FaultSpec, nodes: [String], rng: inout SplitMix64, schedule: String) throws -> FaultAction {
+    /// Where a fault entry was written, for errors.
+    struct Place {
+        var file: String
+        var line: Int
+    }
+
+    static func resolve(_ spec: FaultSpec, nodes: [String], rng: inout SplitMix64, at: Place) throws -> FaultAction {
         func target(_ t: Target) throws -> ResolvedTarget {
             switch t {
             case .node(let n):
                 guard nodes.contains(n) else {
-                    throw PlanError(message: "nemesis \(schedule): target '\(n)' is not a node of this test (nodes: \(nodes.joined(separator: ", ")))")
+                    throw InputError(file: at.file, line: at.line, field: "target",
+                                     message: "'\(n)' is not a node of this test (nodes: \(nodes.joined(separator: ", ")))")
                 }
                 return .nodes([n])
             case .random: return .nodes(nodes.isEmpty ? [] : [nodes[Int(rng.next() % UInt64(nodes.count))]])

@@ -1,48 +1,35 @@
 // NemesisSchedule+YAML: parsing and validating schedule files, with file, line and field in every error.
 import Foundation
+import History
+import InputFiles
 import Yams
 
 extension NemesisSchedule {
-    /// Loads and validates a schedule file; throws `ScheduleError` listing every problem found.
+    /// Loads and validates a schedule file; throws `InputError` listing every problem found.
     public static func load(path: String) throws -> NemesisSchedule {
-        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
-            throw ScheduleError(problems: [.init(file: path, line: 0, field: "file", message: "cannot read the file")])
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: YAMLReader.readText(path: path), file: path)
     }
 
     /// Parses schedule YAML; `file` is used in error messages.
     public static func parse(yaml: String, file: String) throws -> NemesisSchedule {
-        let p = ScheduleParser(file: file)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let e as YamlError {
-            throw ScheduleError(problems: [.init(file: file, line: Self.line(of: e), field: "yaml", message: "\(e)".split(separator: "\n").first.map(String.init) ?? "invalid YAML")])
-        }
+        let (r, root) = try YAMLReader.parse(text: yaml, file: file)
+        let p = ScheduleParser(r)
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let s = p.schedule(root, defaultName: defaultName)
-        if !p.problems.isEmpty { throw ScheduleError(problems: p.problems) }
+        try r.finish()
         return s!
-    }
-
-    private static func line(of e: YamlError) -> Int {
-        switch e {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return 0
-        }
     }
 }
 
 /// ScheduleParser walks the YAML tree, collecting problems rather than stopping at the first.
 final class ScheduleParser {
-    let file: String
-    var problems: [ScheduleError.Problem] = []
-    init(file: String) { self.file = file }
+    let r: YAMLReader
+    init(_ r: YAMLReader) { self.r = r }
 
-    func problem(_ node: Node?, _ field: String, _ message: String) {
-        problems.append(.init(file: file, line: node?.mark?.line ?? 0, field: field, message: message))
-    }
+    func problem(_ node: Node?, _ field: String, _ message: String) { r.problem(node, field, message) }
+
+    /// Fault times and lengths: up to a week (the longest test), checked here so no later sum overflows.
+    static let seconds = InputRange.seconds
 
     func schedule(_ root: Node?, defaultName: String) -> NemesisSchedule? {
         guard let root, let map = root.mapping else {
@@ -81,7 +68,7 @@ final class ScheduleParser {
         let dur = required(map, "duration", field) { self.duration($0, "\(field).duration") }
         let f = fault(node, field: field, extraKeys: ["at", "duration", "component", "links", "with"])
         guard let at, let dur, let f else { return nil }
-        return ScheduledFault(at: at, duration: dur, fault: f, scope: scope(map, field))
+        return ScheduledFault(at: at, duration: dur, fault: f, scope: scope(map, field), line: node.mark?.line ?? 0)
     }
 
     func randomMix(_ node: Node) -> RandomMix? {
@@ -97,15 +84,18 @@ final class ScheduleParser {
         if let s = map["seed"] {
             if let v = UInt64(s.string ?? "") { seed = v } else { problem(s, "random.seed", "expected a non-negative integer") }
         }
-        if let interval, interval <= 0 { problem(map["interval"], "random.interval", "must be greater than 0") }
+        // At least 100 ms: a smaller interval plans more faults than any proxy can apply.
+        if let interval, interval < 0.1 { problem(map["interval"], "random.interval", "must be at least 100ms") }
         var faults: [FaultSpec] = []
         var scopes: [ComponentScope?] = []
+        var lines: [Int] = []
         if let fs = map["faults"] {
             if let seq = fs.sequence, !seq.isEmpty {
                 for (i, f) in seq.enumerated() {
                     if let spec = fault(f, field: "random.faults[\(i)]", extraKeys: ["component", "links", "with"]) {
                         faults.append(spec)
                         scopes.append(f.mapping.flatMap { scope($0, "random.faults[\(i)]") })
+                        lines.append(f.mark?.line ?? 0)
                     }
                 }
             } else {
@@ -116,7 +106,7 @@ final class ScheduleParser {
         }
         guard let interval, let dur else { return nil }
         return RandomMix(start: start, interval: interval, duration: dur, seed: seed, faults: faults,
-                         scopes: scopes.contains { $0 != nil } ? scopes : [])
+                         scopes: scopes.contains { $0 != nil } ? scopes : [], lines: lines)
     }
 
     /// `component: NAME` (a component of the pipeline; checked when the plan is made) and `links:
@@ -180,8 +170,8 @@ final class ScheduleParser {
         case "pause": return .pause(target ?? .random)
         case "reset": return .reset(target ?? .all)
         case "latency":
-            let d = required(map, "delay_ms", field) { self.number($0, "\(field).delay_ms", min: 0) }
-            let j = map["jitter_ms"].flatMap { number($0, "\(field).jitter_ms", min: 0) } ?? 0
+            let d = required(map, "delay_ms", field) { self.number($0, "\(field).delay_ms", min: 0, max: 3_600_000) }
+            let j = map["jitter_ms"].flatMap { number($0, "\(field).jitter_ms", min: 0, max: 3_600_000) } ?? 0
             guard let d else { return nil }
             return .latency(delayMs: d, jitterMs: j, target: target ?? .all)
         case "loss":
@@ -189,9 +179,9 @@ final class ScheduleParser {
             guard let p else { return nil }
             return .loss(probability: p, target: target ?? .all)
         case "bandwidth":
-            let b = required(map, "bytes_per_second", field) { self.number($0, "\(field).bytes_per_second", min: 1) }
+            let b = required(map, "bytes_per_second", field) { self.number($0, "\(field).bytes_per_second", min: 1, max: 1e12) }
             guard let b else { return nil }
-            return .bandwidth(bytesPerSecond: Int(b), target: target ?? .all)
+            return .bandwidth(bytesPerSecond: Int(saturating: b), target: target ?? .all)
         default:
             guard let shapeNode = map["shape"], let shape = string(shapeNode, "\(field).shape") else {
                 problem(node, "\(field).shape", "missing (halves, random-halves, isolate, isolate-leader, ring, bridge, one-way)")
@@ -216,63 +206,26 @@ final class ScheduleParser {
         }
     }
 
-    // MARK: scalars
+    // MARK: scalars (the reader records every problem)
 
     func checkKeys(_ map: Node.Mapping, allowed: [String], prefix: String) {
-        for (k, _) in map {
-            let key = k.string ?? "?"
-            if !allowed.contains(key) {
-                problem(k, prefix + key, "unknown field (allowed: \(allowed.joined(separator: ", ")))")
-            }
-        }
+        _ = r.mapping(.mapping(map), String(prefix.dropLast()), allowed: allowed)
     }
 
     func required<T>(_ map: Node.Mapping, _ key: String, _ field: String, _ parse: (Node) -> T?) -> T? {
         guard let n = map[key] else {
-            problem(map[key] ?? Node.mapping(map), "\(field).\(key)", "missing")
+            problem(Node.mapping(map), "\(field).\(key)", "missing")
             return nil
         }
         return parse(n)
     }
 
-    func string(_ node: Node, _ field: String) -> String? {
-        guard let s = node.scalar?.string, !s.isEmpty else {
-            problem(node, field, "expected a text value")
-            return nil
-        }
-        return s
-    }
+    func string(_ node: Node, _ field: String) -> String? { r.string(node, field) }
 
-    /// "5s", "250ms", "2m", "1.5" (seconds).
-    func duration(_ node: Node, _ field: String) -> Double? {
-        guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces) else {
-            problem(node, field, "expected a duration such as 5s, 250ms or 2m")
-            return nil
-        }
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        var value: Double?
-        for (suffix, factor) in units where s.hasSuffix(suffix) {
-            value = Double(s.dropLast(suffix.count)).map { $0 * factor }
-            break
-        }
-        if value == nil { value = Double(s) }
-        guard let v = value, v >= 0 else {
-            problem(node, field, "'\(s)' is not a duration (e.g. 5s, 250ms, 2m)")
-            return nil
-        }
-        return v
-    }
+    func duration(_ node: Node, _ field: String) -> Double? { r.duration(node, field, range: Self.seconds) }
 
-    func number(_ node: Node, _ field: String, min: Double, max: Double? = nil) -> Double? {
-        guard let v = node.scalar.flatMap({ Double($0.string) }) else {
-            problem(node, field, "expected a number")
-            return nil
-        }
-        if v < min || (max.map { v > $0 } ?? false) {
-            problem(node, field, "\(v) is out of range (\(min)...\(max.map { "\($0)" } ?? ""))")
-            return nil
-        }
-        return v
+    func number(_ node: Node, _ field: String, min: Double, max: Double) -> Double? {
+        r.number(node, field, range: min...max)
     }
 
     func target(_ node: Node, _ field: String) -> Target? {

@@ -26,11 +26,14 @@ public struct ScheduledFault: Sendable, Equatable {
     public var fault: FaultSpec
     /// The component whose nodes the fault targets (`component:`), or nil for every node of the test.
     public var scope: ComponentScope?
-    public init(at: Double, duration: Double, fault: FaultSpec, scope: ComponentScope? = nil) {
+    /// The entry's line in its file (0 when built in code), for errors found when the plan is made.
+    public var line: Int
+    public init(at: Double, duration: Double, fault: FaultSpec, scope: ComponentScope? = nil, line: Int = 0) {
         self.at = at
         self.duration = duration
         self.fault = fault
         self.scope = scope
+        self.line = line
     }
 }
 
@@ -44,8 +47,11 @@ public struct RandomMix: Sendable, Equatable {
     public var faults: [FaultSpec]
     /// Per fault (same order as `faults`): its component scope, or nil. Empty means none has one.
     public var scopes: [ComponentScope?] = []
+    /// Per fault: its line in the file (empty when built in code).
+    public var lines: [Int] = []
     public init(start: Double, interval: Double, duration: Double, seed: UInt64? = nil, faults: [FaultSpec],
-                scopes: [ComponentScope?] = []) {
+                scopes: [ComponentScope?] = [], lines: [Int] = []) {
+        self.lines = lines
         self.start = start
         self.interval = interval
         self.duration = duration
@@ -70,19 +76,5 @@ public struct ComponentScope: Sendable, Equatable {
         self.componentLinksOnly = componentLinksOnly
         self.companions = companions
         self.line = line
-    }
-}
-
-/// ScheduleError lists every problem found in a schedule file, one per line: `file:line: field: message`.
-public struct ScheduleError: Error, CustomStringConvertible, Equatable {
-    public struct Problem: Sendable, Equatable {
-        public var file: String
-        public var line: Int
-        public var field: String
-        public var message: String
-    }
-    public var problems: [Problem]
-    public var description: String {
-        problems.map { "\($0.file):\($0.line): \($0.field): \($0.message)" }.joined(separator: "\n")
     }
 }

@@ -67,7 +67,8 @@ struct CacheRole: ServiceRole {
                 let b = try Body(json ?? .null, allowed: ["value", "ttl_ms"])
                 let v = try b.value("value")
                 let ttl = try b.optionalInt("ttl_ms") ?? settings.defaultTtlMs
-                guard ttl >= 0 else { throw NodeError.bad("field \"ttl_ms\" must be >= 0") }
+                // At most a year: a larger TTL would overflow when a GET turns the expiry back into ms.
+                guard (0...31_536_000_000).contains(ttl) else { throw NodeError.bad("field \"ttl_ms\" must be between 0 and 31536000000 (a year)") }
                 guard store.set(key, v, ttlMs: ttl, maxKeys: settings.maxKeys) else {
                     throw NodeError(503, "cache full (max_keys \(settings.maxKeys))")
                 }

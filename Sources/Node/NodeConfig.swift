@@ -52,6 +52,10 @@ public struct NodeConfig: Sendable {
         guard let dataDir = o["data_dir"]?.stringValue, dataDir.hasPrefix("/") else {
             throw fail("data_dir", "must be an absolute path")
         }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDir), !isDir.boolValue {
+            throw fail("data_dir", "is a file, not a folder")
+        }
         var peers: [String: String] = [:]
         guard let po = (o["peers"] ?? .object([:])).objectValue else { throw fail("peers", "must be an object") }
         for (k, v) in po {

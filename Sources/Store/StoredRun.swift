@@ -2,6 +2,7 @@
 import Checker
 import Foundation
 import History
+import InputFiles
 import Yams
 
 /// StoredRun is what a run folder holds, read from the files alone (no controller state), so that a run
@@ -59,14 +60,15 @@ public struct StoredRun: Sendable {
     }
 
     static func readParameters(_ path: String) throws -> [(key: String, value: String)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(path: path, message: "missing (not a run folder)")
         }
-        let root: Node?
-        do { root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) } catch {
-            throw StoreError(path: path, message: "invalid YAML: \(error)")
+        // The one YAML reader: a copied or edited run folder gets the same limits as any input file.
+        let root: Node
+        do { (_, root) = try YAMLReader.load(path: path) } catch let e as InputError {
+            throw StoreError(path: path, message: "line \(e.line): \(e.message)")
         }
-        guard let m = root?.mapping else { throw StoreError(path: path, message: "expected a mapping") }
+        guard let m = root.mapping else { throw StoreError(path: path, message: "expected a mapping") }
         return m.map { (k, v) in (k.string ?? "?", v.scalar?.string ?? (try? Yams.serialize(node: v)) ?? "") }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checker
 import Controller
 import Foundation
+import InputFiles
 
 /// The `faultline` command: a root listing the subcommands, one file per subcommand.
 struct Faultline: AsyncParsableCommand {
@@ -54,9 +55,10 @@ enum ExitStatus {
     }
 }
 
-/// Prints a one-line error to stderr, prefixed with the program name.
+/// Prints an error to stderr, prefixed with the program name: each line escaped (input may hold control
+/// characters and terminal escapes) and capped in length.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("faultline: \(message)\n".utf8))
+    FileHandle.standardError.write(Data(InputText.lines("faultline: \(message)").appending("\n").utf8))
 }
 
 @main
@@ -73,7 +75,7 @@ enum Main {
         } catch {
             let code = Faultline.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((Faultline.fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((InputText.lines(Faultline.fullMessage(for: error)) + "\n").utf8))
                 exit(ExitStatus.badInput)
             }
             Faultline.exit(withError: error)

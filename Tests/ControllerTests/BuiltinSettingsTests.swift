@@ -1,6 +1,7 @@
 // Built-in components' settings and bugs are checked when the pipeline file is loaded, by the node's own
 // rules (Contracts.Settings): exit 2 naming the pipeline file, line and field; no run folder, no node.
 import Foundation
+import InputFiles
 import Testing
 
 @testable import Controller

@@ -1,5 +1,6 @@
 // Command components of pipeline files: parsing, template filling, and bad input naming file, line and field.
 import Foundation
+import InputFiles
 import Net
 import Supervisor
 import Testing

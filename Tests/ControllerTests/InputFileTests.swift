@@ -1,5 +1,6 @@
 // Pipeline, workload and test files: parsing, and bad input as one line naming file, line and field.
 import Foundation
+import InputFiles
 import Testing
 
 @testable import Controller
@@ -56,6 +57,8 @@ struct InputFileTests {
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(dir)/w.yml:"))
         #expect(r.stderr.contains("field yaml"))
+        // The true line (where the parser noticed the unclosed list) and libyaml's own reason.
+        #expect(r.stderr.contains("w.yml:4: field yaml: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3)"))
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 
@@ -82,7 +85,7 @@ struct InputFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try runBad(pipeline: dir + "/nope.yml", results: dir + "/results")
         #expect(r.status == 2)
-        #expect(r.stderr.contains("\(dir)/nope.yml:0: field file: cannot read the file"))
+        #expect(r.stderr.contains("\(dir)/nope.yml:0: field file: no such file"))
     }
 
     @Test func portInUseExits2() throws {

@@ -1,6 +1,7 @@
 // The pipeline files of issue 6: links between components (uses / derived from roles), their
 // validation, and the pipeline workload and component-scoped nemesis entries.
 import Foundation
+import InputFiles
 import Nemesis
 import Testing
 
@@ -54,9 +55,9 @@ struct PipelineFileTests {
                                                  .isolateWithin(.leaderAmong(["broker-1", "broker-2", "broker-3"]),
                                                                 among: ["broker-1", "broker-2", "broker-3"])))
         let w = try NemesisSchedule.load(path: Self.path("nemesis/partition-warehouse-leader.yml"))
-        #expect(throws: PlanError.self) { try NemesisPlan.make(w, nodes: all, seed: 1, timeLimit: 10, components: comps) }
+        #expect(throws: InputError.self) { try NemesisPlan.make(w, nodes: all, seed: 1, timeLimit: 10, components: comps) }
         // A bad `links:` value is a schedule error naming its line.
-        #expect(throws: ScheduleError.self) {
+        #expect(throws: InputError.self) {
             try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: kill, target: leader, links: some}\n", file: "x.yml")
         }
         // `with:` puts other components' nodes on the isolated leader's side.
@@ -67,8 +68,8 @@ struct PipelineFileTests {
         #expect(plan2.first?.action == .partition(shape: "isolate-leader",
                                                   .isolateWith(.leaderAmong(wh), companions: ["api-1"], among: wh)))
         // A `with` naming no component of the test is a plan error; `with` on a kill is a schedule error.
-        #expect(throws: PlanError.self) { try NemesisPlan.make(m, nodes: wh, seed: 1, timeLimit: 10, components: ["warehouse": wh]) }
-        #expect(throws: ScheduleError.self) {
+        #expect(throws: InputError.self) { try NemesisPlan.make(m, nodes: wh, seed: 1, timeLimit: 10, components: ["warehouse": wh]) }
+        #expect(throws: InputError.self) {
             try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: kill, target: leader, component: w, with: [api]}\n", file: "x.yml")
         }
     }

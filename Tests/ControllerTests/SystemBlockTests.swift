@@ -1,6 +1,7 @@
 // The Systems registry as a pipeline file meets it: `system:` blocks, unknown systems, a system's
 // settings, and the one-time setup steps of a bootstrapped system (run for real).
 import Foundation
+import InputFiles
 import Supervisor
 import Systems
 import Testing

@@ -1,5 +1,6 @@
 // ScheduleTests: shipped schedules parse; bad ones fail with file, line and field; plans are seeded.
 import Foundation
+import InputFiles
 import Nemesis
 import Testing
 
@@ -33,8 +34,8 @@ struct ScheduleTests {
                 target: n3
             """, file: "t.yml")
         #expect(s.mode == .fixed([
-            ScheduledFault(at: 1, duration: 1.5, fault: .latency(delayMs: 20, jitterMs: 0, target: .node("n3"))),
-            ScheduledFault(at: 2, duration: 0.5, fault: .partition(.oneWay(from: .node("n1"), to: .node("n2")))),
+            ScheduledFault(at: 1, duration: 1.5, fault: .latency(delayMs: 20, jitterMs: 0, target: .node("n3")), line: 9),
+            ScheduledFault(at: 2, duration: 0.5, fault: .partition(.oneWay(from: .node("n1"), to: .node("n2"))), line: 3),
         ]))
     }
 
@@ -56,24 +57,50 @@ struct ScheduleTests {
         do {
             _ = try NemesisSchedule.parse(yaml: yaml, file: "nemesis/bad.yml")
             Issue.record("a bad schedule must not load")
-        } catch let e as ScheduleError {
+        } catch let e as InputError {
             let lines = e.description.split(separator: "\n").map(String.init)
-            #expect(lines.contains("nemesis/bad.yml:4: events[0].duration: 'soon' is not a duration (e.g. 5s, 250ms, 2m)"))
-            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:8: events[1].fault: unknown fault 'explode'") })
-            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:12: events[2].colour: unknown field") })
-            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:9: events[2].duration: missing") })
+            #expect(lines.contains("nemesis/bad.yml:4: field events[0].duration: expected a duration such as 5s, 250ms or 2m"))
+            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:8: field events[1].fault: unknown fault 'explode'") })
+            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:12: field events[2].colour: unknown field") })
+            #expect(lines.contains { $0.hasPrefix("nemesis/bad.yml:9: field events[2].duration: missing") })
         } catch {
             Issue.record("unexpected error \(error)")
         }
     }
 
-    @Test func badYAMLNamesTheLine() {
-        #expect(throws: ScheduleError.self) { try NemesisSchedule.parse(yaml: "events: [\n  - at: 1s", file: "x.yml") }
+    @Test func badYAMLNamesTheLineAndTheParsersReason() throws {
+        let e = try #require(throws: InputError.self) { try NemesisSchedule.parse(yaml: "name: x\nevents: [\n  - at: 1s", file: "x.yml") }
+        #expect(e.file == "x.yml" && e.field == "yaml" && e.line == 3)
+        #expect(e.message.hasPrefix("invalid YAML: "))
+        #expect(e.message.count > "invalid YAML: ".count + 10)
     }
 
-    @Test func unknownTargetNodeIsAPlanError() throws {
-        let s = try NemesisSchedule.parse(yaml: "events:\n  - {at: 1s, duration: 1s, fault: kill, target: n9}", file: "k.yml")
-        #expect(throws: PlanError.self) { try NemesisPlan.make(s, nodes: nodes, seed: 1, timeLimit: 10) }
+    @Test func unknownTargetNodeNamesItsFileAndLine() throws {
+        let s = try NemesisSchedule.parse(yaml: "name: k\nevents:\n  - {at: 1s, duration: 1s, fault: kill, target: n9}", file: "k.yml")
+        let e = try #require(throws: InputError.self) { try NemesisPlan.make(s, nodes: nodes, seed: 1, timeLimit: 10, file: "k.yml") }
+        #expect(e.file == "k.yml" && e.line == 3 && e.field == "target")
+        #expect(e.message.contains("'n9' is not a node of this test"))
+    }
+
+    @Test func outOfRangeNumbersAreProblemsAtTheirLines() throws {
+        let yaml = """
+            name: big
+            events:
+              - {at: 99999999999999999999s, duration: 1s, fault: kill}
+              - {at: 1s, duration: 1s, fault: latency, delay_ms: .nan}
+              - {at: 1s, duration: 1s, fault: bandwidth, bytes_per_second: 1e300}
+            """
+        let e = try #require(throws: InputError.self) { try NemesisSchedule.parse(yaml: yaml, file: "n.yml") }
+        #expect(e.problems.map(\.line) == [3, 4, 5])
+        #expect(e.problems.map(\.field) == ["events[0].at", "events[1].delay_ms", "events[2].bytes_per_second"])
+        #expect(e.problems.allSatisfy { $0.message.hasPrefix("must be between") })
+    }
+
+    @Test func aTinyRandomIntervalIsRefused() throws {
+        let e = try #require(throws: InputError.self) {
+            try NemesisSchedule.parse(yaml: "random: {interval: 1ms, duration: 1ms, faults: [{fault: kill}]}", file: "r.yml")
+        }
+        #expect(e.field == "random.interval")
     }
 
     @Test func sameSeedSamePlanOtherSeedOtherPlan() throws {

@@ -39,6 +39,9 @@ struct PipelineRoleTests {
             #expect(TestHTTP.request(port, "DELETE", "/keys/b").body["deleted"] as? Bool == true)
             #expect(TestHTTP.request(port, "GET", "/keys/b").status == 404)
             #expect(TestHTTP.request(port, "PUT", "/keys/c", body: #"{"value": 1, "ttl": 5}"#).status == 400)
+            // A TTL that would overflow on the next GET is refused, and the node keeps serving.
+            #expect(TestHTTP.request(port, "PUT", "/keys/d", body: #"{"value": 1, "ttl_ms": 9223372036854775807}"#).status == 400)
+            #expect(TestHTTP.request(port, "GET", "/keys/d").status == 404)
             let s = TestHTTP.request(port, "GET", "/status").body
             #expect(s["role"] as? String == "cache" && s["node"] as? String == "cache-1")
             #expect(s["leader"] is NSNull && s["term"] as? Int == 0)

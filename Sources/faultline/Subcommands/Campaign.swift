@@ -2,6 +2,8 @@
 import ArgumentParser
 import Controller
 import Foundation
+import History
+import InputFiles
 import Store
 
 /// `faultline campaign` runs every cell of a campaign file one after the other, writes each run's
@@ -36,7 +38,10 @@ struct Campaign: AsyncParsableCommand {
     /// Runs a campaign and publishes its pages; returns the exit status. Shared with `faultline demo`.
     static func execute(file: String, results: String, shard: (Int, Int)) async -> Int32 {
         let campaign: CampaignFile
-        do { campaign = try CampaignFile.load(path: file) } catch {
+        do {
+            campaign = try CampaignFile.load(path: file)
+            try ResultsFolderCheck.check(results)
+        } catch {
             printError("\(error)")
             return ExitStatus.badInput
         }
@@ -44,7 +49,7 @@ struct Campaign: AsyncParsableCommand {
         let signals = RunSignals.install { runner.interrupt() }
         defer { signals.cancel() }
         let mine = campaign.cells(shard: shard.0, of: shard.1).count
-        say("campaign \(campaign.name): \(mine) of \(campaign.cells.count) runs\(shard.1 > 1 ? " (shard \(shard.0)/\(shard.1))" : ""), \(Int(campaign.timeLimit)) s each → \(results)")
+        say("campaign \(campaign.name): \(mine) of \(campaign.cells.count) runs\(shard.1 > 1 ? " (shard \(shard.0)/\(shard.1))" : ""), \(Int(saturating: campaign.timeLimit)) s each → \(results)")
         let record: CampaignRecord
         do {
             record = try await runner.run(afterRun: { Publish.report(runDir: $0) }, say: say)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checker
 import Foundation
 import History
+import InputFiles
 
 /// `faultline check`: checks stored histories (Faultline JSONL, Jepsen EDN, Jepsen etcd logs,
 /// Porcupine kv) and prints one verdict per file.
@@ -58,7 +59,6 @@ struct Check: AsyncParsableCommand {
         if let format, HistoryFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)' (expected one of: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
     }
 
     /// The registry checker and options the flags ask for; `model` is the linearizability model when

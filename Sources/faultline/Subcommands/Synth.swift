@@ -21,7 +21,9 @@ struct Synth: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
     func validate() throws {
-        if ops < 1 || processes < 1 || values < 1 { throw ValidationError("--ops, --processes and --values must be positive") }
+        if !(1...10_000_000).contains(ops) { throw ValidationError("--ops must be between 1 and 10000000") }
+        if !(1...10_000).contains(processes) { throw ValidationError("--processes must be between 1 and 10000") }
+        if !(1...1_000_000).contains(values) { throw ValidationError("--values must be between 1 and 1000000") }
         if !(0...1).contains(infoRatio) { throw ValidationError("--info-ratio must be between 0 and 1") }
     }
 

@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis", "S3Client",
+            "History", "Contracts", "Nemesis", "RedisProtocol", "S3Client",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -87,6 +87,7 @@ let package = Package(
             "History", "Checker", "Generator", "Controller", "Supervisor", "Store", "Report", "InputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "faultline-node", dependencies: [
@@ -144,3 +145,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets, one per parser (bench/fuzz). Only in the manifest when FAULTLINE_FUZZ=1,
+// because they need libFuzzer's runtime to link: bench/fuzz builds them in .build-fuzz with
+// `-sanitize=fuzzer`, and the everyday `swift build` never sees them.
+if Context.environment["FAULTLINE_FUZZ"] == "1" {
+    let fuzzers: [(String, [Target.Dependency])] = [
+        ("FuzzJSONL", ["History"]), ("FuzzEDN", ["History"]), ("FuzzEtcdLog", ["History"]),
+        ("FuzzYAML", ["Controller", "Nemesis"]), ("FuzzNodeJSON", ["JSON"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for (name, deps) in fuzzers {
+        package.targets.append(.executableTarget(name: name, dependencies: deps + ["CFuzzDriver"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

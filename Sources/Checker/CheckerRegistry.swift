@@ -20,6 +20,8 @@ public struct CheckerOption: Sendable {
         case choice([String])
         /// Any JSON value (e.g. an initial register value).
         case anyValue
+        /// true or false (also the strings "true"/"false", as typed on a command line).
+        case flag
     }
 
     public let name: String
@@ -57,6 +59,11 @@ public struct CheckerOption: Sendable {
             guard let s = value.stringValue, all.contains(s) else { return "expected one of \(all.joined(separator: ", ")), got \(value)" }
             return nil
         case .anyValue:
+            return nil
+        case .flag:
+            guard value.boolValue != nil || value.stringValue == "true" || value.stringValue == "false" else {
+                return "expected true or false, got \(value)"
+            }
             return nil
         }
     }
@@ -132,12 +139,34 @@ public enum CheckerRegistry {
                 LinearizableChecker(model: o["model"]?.stringValue.flatMap(LinearizableChecker.ModelName.init(rawValue:)) ?? .casRegister,
                                     initial: o["initial"].flatMap { $0.isNull ? nil : $0 }, timeLimit: o["time_limit"]?.doubleValue)
             }),
-        CheckerEntry(name: "set", summary: "every acknowledged add is read; nothing unexpected", defaultFor: ["set"], options: [],
-                     build: { SetChecker(options: $0) }),
-        CheckerEntry(name: "queue", summary: "every acknowledged enqueue is dequeued once", defaultFor: ["queue"], options: [],
-                     build: { QueueChecker(options: $0) }),
-        CheckerEntry(name: "log", summary: "acknowledged appends are drained in order, once", defaultFor: ["log"], options: [],
-                     build: { LogChecker(options: $0) }),
+        CheckerEntry(
+            name: "set", summary: "every acknowledged add is read; nothing unexpected", defaultFor: ["set"],
+            options: [
+                CheckerOption("semantics", .choice(SetSemantics.allCases.map(\.rawValue)),
+                              help: "final-read (Faultline's), or Jepsen's set or set-full (default: Jepsen's for imported Jepsen histories)"),
+                CheckerOption("linearizable", .flag, help: "set-full: stale elements make the verdict invalid (Jepsen's :linearizable?)"),
+            ],
+            build: { SetChecker(options: $0) }),
+        CheckerEntry(
+            name: "queue", summary: "every acknowledged enqueue is dequeued once", defaultFor: ["queue"],
+            options: [
+                CheckerOption("semantics", .choice(QueueSemantics.allCases.map(\.rawValue)),
+                              help: "drain (Faultline's), or Jepsen's total-queue or queue (default: total-queue for imported Jepsen histories)"),
+            ],
+            build: { QueueChecker(options: $0) }),
+        CheckerEntry(
+            name: "counter", summary: "every read lies between the ok adds and the possible adds (Jepsen's counter)", defaultFor: ["counter"],
+            options: [], build: { CounterChecker(options: $0) }),
+        CheckerEntry(
+            name: "log", summary: "acknowledged appends are drained in order, once; Jepsen's Kafka workload analysis", defaultFor: ["log"],
+            options: [
+                CheckerOption("semantics", .choice(["kafka", "produce"]),
+                              help: "kafka (Jepsen's Kafka workload) or produce (Faultline's produce/poll/drain); default by content"),
+                CheckerOption("ww_deps", .flag, help: "kafka: infer write-write dependencies from offsets (Jepsen's :ww-deps); G1c is then allowed"),
+                CheckerOption("subscribe", .flag, help: "kafka: consumers subscribed (Jepsen's :sub-via); poll-skip and nonmonotonic-poll are then allowed"),
+                CheckerOption("rw_deps", .flag, help: "kafka: also draw read-write edges (not in Jepsen) and report G-single and G2"),
+            ],
+            build: { LogChecker(options: $0) }),
         CheckerEntry(
             name: "pipeline", summary: "every acknowledged event lands exactly once; API answers are fresh enough",
             defaultFor: ["pipeline"],

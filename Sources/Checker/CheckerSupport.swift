@@ -62,6 +62,30 @@ func pairedOps(_ history: History) throws(UnreadableHistory) -> [CompletedOp] {
     }
 }
 
+/// Pairs a history's client ops, accepting a process reused after an info completion (noted in
+/// `warnings`): for checkers that never use process order.
+func pairedOps(_ history: History, warnings: inout [String]) throws(UnreadableHistory) -> [CompletedOp] {
+    do {
+        return try history.pairs(warnings: &warnings)
+    } catch let e {
+        throw UnreadableHistory(message: e.description)
+    }
+}
+
+extension Verdict {
+    /// Adds warnings (things accepted but worth knowing) to `details.warnings`.
+    mutating func addWarnings(_ warnings: [String]) {
+        guard !warnings.isEmpty else { return }
+        let old = details["warnings"]?.arrayValue ?? []
+        details["warnings"] = .array(old + warnings.map { .string($0) })
+    }
+
+    /// The verdict for a history with nothing this checker reads: valid, saying nothing was checked.
+    static func nothingChecked(_ checker: String, _ what: String) -> Verdict {
+        Verdict(checker: checker, valid: .valid, details: ["note": .string("nothing was checked: \(what)")])
+    }
+}
+
 /// Reading element values out of op values, with errors naming the field.
 enum ValueShape {
     static func int(_ v: JSONValue, _ history: History, _ op: Op, field: String = "value") throws(UnreadableHistory) -> Int {
@@ -126,6 +150,28 @@ struct OptionReader {
             return nil
         }
         return a.compactMap(\.stringValue)
+    }
+
+    /// A string option that must be one of `allowed`.
+    mutating func choice(_ name: String, _ allowed: [String]) -> String? {
+        used.insert(name)
+        guard let v = options[name], !v.isNull else { return nil }
+        guard let s = v.stringValue, allowed.contains(s) else {
+            problems.append("option '\(name)' of checker \(checker): expected one of \(allowed.joined(separator: ", ")), got \(v)")
+            return nil
+        }
+        return s
+    }
+
+    /// A boolean option (`true`/`false`, also given as the strings "true"/"false" on the command line).
+    mutating func bool(_ name: String) -> Bool? {
+        used.insert(name)
+        guard let v = options[name], !v.isNull else { return nil }
+        if let b = v.boolValue { return b }
+        if v.stringValue == "true" { return true }
+        if v.stringValue == "false" { return false }
+        problems.append("option '\(name)' of checker \(checker): expected true or false, got \(v)")
+        return nil
     }
 
     mutating func value(_ name: String) -> JSONValue? {

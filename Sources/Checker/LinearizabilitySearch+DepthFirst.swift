@@ -4,9 +4,40 @@
 /// would hold every interleaving of many concurrent non-commuting ops (appends), because a
 /// valid history is usually linearized at the first try.
 ///
-/// Memoisation is of (return event, state, linearized open ops, crashed-op counts): a few
-/// machine words per entry, where Porcupine's entries each copy an n-bit set.
+/// Memoisation is of (return event, state, linearized open ops), with the crashed-op counts
+/// each such node was reached with: a node reached again with counts no smaller than a visited
+/// one's is skipped (it has fewer crashed ops left, so it can do nothing the visited one could
+/// not). A few machine words per entry, where Porcupine's entries each copy an n-bit set.
+///
+/// Crashed ops make exact search expensive (every count vector is a different node), so two
+/// cheaper searches come first (see `CrashMode`), each of which can prove one answer.
 extension LinearizabilitySearch {
+    /// How the depth-first search treats the counts of crashed ops it linearized.
+    enum CrashMode {
+        /// Counts are part of the node: the exact search.
+        case exact
+        /// Counts are kept along the path (never more uses of a class than members invoked so
+        /// far) but not in the memo, so a node is searched once whatever counts it was reached
+        /// with. A linearization found is real (proves linearizable); a failure proves nothing.
+        case optimistic
+        /// Every crashed class may be used any number of times once one member was invoked: a
+        /// relaxation of the problem, so a failure proves non-linearizable (and a linearization
+        /// found proves nothing).
+        case relaxed
+    }
+
+    /// A depth-first node without its crash counts (the memo's key).
+    struct DFSCore<S: SlotSet>: Hashable {
+        var r: Int32
+        var state: Int32
+        var slots: S
+
+        func hash(into h: inout Hasher) {
+            h.combine(UInt64(UInt32(bitPattern: r)) << 32 | UInt64(UInt32(bitPattern: state)))
+            h.combine(slots)
+        }
+    }
+
     struct DFSKey<S: SlotSet>: Hashable {
         var r: Int32
         var state: Int32
@@ -102,19 +133,38 @@ extension LinearizabilitySearch {
 
     /// Depth-first search; gives up (unknown) past `maxMemo` memoised nodes or `maxWork`
     /// branches tried (revisits of memoised nodes cost work too).
-    func runDepthFirst(maxMemo: Int = 8_000_000, maxWork: Int = Int.max) -> Outcome {
+    func runDepthFirst(maxMemo: Int = 8_000_000, maxWork: Int = Int.max, crashes: CrashMode = .exact) -> Outcome {
         let (events, maxOpen) = makeEvents()
         let plan = makeReturnPlan(events: events)
-        if maxOpen <= 64 { return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, slots: Slots64.self) }
-        return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, slots: SlotsWide.self)
+        if maxOpen <= 64 { return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, crashes: crashes, slots: Slots64.self) }
+        return runDepthFirst(plan: plan, maxMemo: maxMemo, maxWork: maxWork, crashes: crashes, slots: SlotsWide.self)
     }
 
-    private func runDepthFirst<S: SlotSet>(plan: ReturnPlan, maxMemo: Int, maxWork: Int, slots _: S.Type) -> Outcome {
+    private func runDepthFirst<S: SlotSet>(plan: ReturnPlan, maxMemo: Int, maxWork: Int, crashes: CrashMode, slots _: S.Type) -> Outcome {
         let returns = plan.entry.count
-        var memo = Set<DFSKey<S>>()
+        // Without crashed ops the three modes are one search: a plain set of nodes.
+        let counted = crashes == .exact && !plan.classOps.isEmpty
+        var seen = Set<DFSCore<S>>()
+        var seenWithCounts: [DFSCore<S>: [CrashCounts]] = [:]
+        var memoCount = 0
+        /// Records a node; false when it (or one that dominates it) was seen before.
+        func admit(_ k: DFSKey<S>) -> Bool {
+            let core = DFSCore(r: k.r, state: k.state, slots: k.slots)
+            if !counted { return seen.insert(core).inserted }
+            if let list = seenWithCounts[core] {
+                for c in list where c.isAtMost(k.used) { return false }
+                var kept = list.filter { !k.used.isAtMost($0) }
+                kept.append(k.used)
+                seenWithCounts[core] = kept
+            } else {
+                seenWithCounts[core] = [k.used]
+            }
+            return true
+        }
         var stack: [(key: DFSKey<S>, choice: Int)] = []
         let root = DFSKey(r: 0, state: model.initialState, slots: S(), used: CrashCounts())
-        memo.insert(root)
+        _ = admit(root)
+        memoCount += 1
         stack.append((root, 0))
         var maxR = 0
         var statesAtMax = Set<Int32>([model.initialState])
@@ -124,13 +174,16 @@ extension LinearizabilitySearch {
             work += 1
             if work & 4095 == 0 {
                 if let why = shouldStop() { return .unknown(reason: "\(why) after \(maxR) of \(returns) returns") }
-                if memo.count > maxMemo { return .unknown(reason: "depth-first memo exceeded \(maxMemo) nodes") }
+                if memoCount > maxMemo { return .unknown(reason: "depth-first memo exceeded \(maxMemo) nodes") }
                 if work > maxWork { return .unknown(reason: "depth-first budget of \(maxWork) steps spent") }
             }
             let top = stack.count - 1
             let node = stack[top].key
             let r = Int(node.r)
-            if r == returns { return .linearizable(maxFrontier: memo.count) }
+            if r == returns {
+                if crashes == .relaxed && !plan.classOps.isEmpty { return .unknown(reason: "relaxed search found a linearization (proves nothing)") }
+                return .linearizable(maxFrontier: memoCount)
+            }
             let choice = stack[top].choice
             stack[top].choice += 1
             let target = plan.slot[r]
@@ -170,10 +223,10 @@ extension LinearizabilitySearch {
                     }
                 } else if choice <= openCount + classCount {
                     let cls = choice - openCount - 1
-                    if plan.available(cls, at: r) > node.used.count(of: Int32(cls)),
-                        let s2 = model.step(node.state, plan.classOps[cls]), s2 != node.state
-                    {
-                        child = DFSKey(r: node.r, state: s2, slots: node.slots, used: node.used.incremented(Int32(cls)))
+                    let usable = crashes == .relaxed ? plan.available(cls, at: r) > 0 : plan.available(cls, at: r) > node.used.count(of: Int32(cls))
+                    if usable, let s2 = model.step(node.state, plan.classOps[cls]), s2 != node.state {
+                        child = DFSKey(r: node.r, state: s2, slots: node.slots,
+                                       used: crashes == .relaxed ? node.used : node.used.incremented(Int32(cls)))
                     }
                 } else {
                     stack.removeLast()
@@ -197,7 +250,8 @@ extension LinearizabilitySearch {
                 }
                 c.slots = sl
             }
-            guard memo.insert(c).inserted else { continue }
+            guard admit(c) else { continue }
+            memoCount += 1
             if Int(c.r) > maxR {
                 maxR = Int(c.r)
                 statesAtMax = [c.state]
@@ -211,6 +265,9 @@ extension LinearizabilitySearch {
         var concurrent = Array(plan.openEntries[plan.openStart[maxR]..<plan.openStart[maxR + 1]])
         for cls in 0..<plan.classesAt[maxR] {
             concurrent.append(contentsOf: plan.classEntries[cls].prefix(Int(plan.available(cls, at: maxR))))
+        }
+        if crashes == .optimistic && !plan.classOps.isEmpty {
+            return .unknown(reason: "optimistic search found no linearization (proves nothing)")
         }
         return .notLinearizable(failing: failing, concurrent: concurrent.sorted(), statesBefore: statesAtMax.sorted(), prefixOps: maxR)
     }

@@ -223,7 +223,10 @@ struct LinearizabilitySearch<Model: LinearizabilityModel> {
             if next.count == 0 {
                 var concurrent = openSlots.filter { $0 != target }.map { entryInSlot[$0] }
                 for cls in 0..<classOps.count { concurrent.append(contentsOf: classEntries[cls]) }
-                let states = Set(frontier.map.keys.map(\.state)).sorted()
+                // Every state the register could be in when the op would have taken effect: the
+                // whole closure explored from the frontier (open and crashed ops applied), not
+                // only the states at the previous return.
+                let states = Set(visited.map.keys.map(\.state)).sorted()
                 return .notLinearizable(failing: ev.entry, concurrent: concurrent.sorted(), statesBefore: states, prefixOps: returned)
             }
             frontier = next

@@ -48,8 +48,7 @@ public struct LinearizableChecker: HistoryChecker {
         var byKey: [JSONValue: [Int]] = [:]
         for (i, p) in pairs.enumerated() { byKey[.string(p.key ?? ""), default: []].append(i) }
         let keys = byKey.keys.sorted { byKey[$0]!.count > byKey[$1]!.count }  // biggest first
-        // Saturating: a time limit that is negative, NaN or huge must not trap (the readers range-check it).
-        let deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + min(UInt64(saturating: $0 * 1e9), 1 << 62) }
+        let deadline = Self.deadline(after: timeLimit)
 
         // Translate ops per partition up front so that model errors surface as input errors.
         var jobs: [PartitionJob] = []
@@ -67,7 +66,7 @@ public struct LinearizableChecker: HistoryChecker {
                 let crashed = p.outcome == .info
                 entries.append(.init(op: op, call: p.invokeIndex, ret: crashed ? nil : p.completionIndex, id: i))
             }
-            jobs.append(PartitionJob(key: key, model: m, entries: PartitionJob.dropUnobservableCrashes(entries)))
+            jobs.append(PartitionJob(key: key, model: m, entries: entries))
         }
 
         // Rounds of growing effort over the partitions still undecided, so that an easy proof
@@ -94,9 +93,30 @@ public struct LinearizableChecker: HistoryChecker {
             }
             if let deadline, DispatchTime.now().uptimeNanoseconds > deadline { break }
         }
+        if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
+            // Whatever a search said when it gave up (budget, configurations), the cause was
+            // the clock: say so.
+            for j in results.indices {
+                if case .unknown? = results[j]?.outcome {
+                    results[j] = PartitionResult(outcome: .unknown("time limit of \(Self.seconds(timeLimit ?? 0)) s reached"))
+                }
+            }
+        }
         return makeVerdict(
             history: history, pairs: pairs, jobs: jobs,
             results: results.map { $0 ?? PartitionResult(outcome: .unknown("not checked: another key was already proven invalid")) })
+    }
+
+    /// The uptime by which a search must give up, or nil for none. Any Double is accepted
+    /// (checked here, not converted blindly): beyond ~30 years or not a number means no limit,
+    /// zero or negative means at once.
+    static func deadline(after seconds: Double?) -> UInt64? {
+        guard let seconds, seconds.isFinite, seconds < 1e9 else { return nil }
+        return DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() && abs(s) < 1e15 ? String(Int64(s)) : String(s)
     }
 
     private func makeModel() -> any LinearizabilityModel {
@@ -141,7 +161,7 @@ public struct LinearizableChecker: HistoryChecker {
             invalid.sort { $0.0.key < $1.0.key }
             var evidence: [JSONValue] = []
             for (job, r) in invalid.prefix(10) {
-                guard case .invalid(let failing, let concurrent, let states, let prefix) = r.outcome else { continue }
+                guard case .invalid(let failing, let concurrent, let states, let prefix, let first) = r.outcome else { continue }
                 let f = pairs[failing]
                 var e: [String: JSONValue] = [
                     "op": pairExample(f, history: history),
@@ -152,6 +172,10 @@ public struct LinearizableChecker: HistoryChecker {
                     "concurrent_count": .int(concurrent.count),
                 ]
                 if !job.key.isEmpty { e["key"] = .string(job.key) }
+                if !first {
+                    e["first_failure"] = .bool(false)
+                    e["note"] = .string("proven non-linearizable at this op; the search for an earlier failing op did not finish, so one may exist and the states are not complete")
+                }
                 evidence.append(.object(e))
             }
             examples["non-linearizable"] = evidence
@@ -189,7 +213,20 @@ struct PartitionJob: @unchecked Sendable {
     }
     let key: String
     let model: any LinearizabilityModel
+    /// The ops searched.
     let entries: [Entry]
+    /// Crashed ops left out of the search because nothing observes their effect (see
+    /// `dropUnobservableCrashes`); still possible states in the evidence.
+    let dropped: [Entry]
+
+    init(key: String, model: any LinearizabilityModel, entries all: [Entry]) {
+        self.key = key
+        self.model = model
+        let kept = PartitionJob.dropUnobservableCrashes(all)
+        let keptIds = Set(kept.map(\.id))
+        entries = kept
+        dropped = all.filter { !keptIds.contains($0.id) }
+    }
 
     /// Drops crashed writes and cas ops whose written value no read ever returns and no cas
     /// ever compares against. Exact: right after such an op, no read or cas is legal until a
@@ -215,34 +252,82 @@ struct PartitionJob: @unchecked Sendable {
         }
     }
 
-    /// Searches depth-first within `workBudget` steps, or, without a budget, races both
-    /// searches to the end.
+    /// Work for the exact search once invalidity is already proven (it only finds the first
+    /// failing op for the evidence), whatever the round's budget.
+    static let evidenceBudget = 3_000_000
+    /// Work for each cheap search in the last, unbounded round: past this they are not cheap,
+    /// and the exact searches get the time.
+    static let cheapBudget = 20_000_000
+
+    /// Decides the partition within `workBudget` steps per search, or, without a budget, races
+    /// the two exact searches to the end.
+    ///
+    /// Order: cheap proofs first. An unproducible read, or a failure of the relaxed search
+    /// (crashed ops reusable), proves the partition invalid; a linearization found by the
+    /// optimistic search (crash counts on the path only) proves it valid. The exact search then
+    /// decides what is left, and for an invalid partition finds the first op that cannot be
+    /// linearized (the cheap proofs may fail later than it).
     func run(deadline: UInt64?, workBudget: Int?, stop: StopFlag) -> PartitionResult {
         func search<M: LinearizabilityModel>(_ m: M) -> PartitionResult {
             let es = entries.map { LinearizabilitySearch<M>.Entry(op: $0.op, call: $0.call, ret: $0.ret, id: $0.id) }
-            let (outcome, winner): (LinearizabilitySearch<M>.Outcome, M)
-            if let quick = LinearizabilitySearch(model: m, entries: es).findUnproducibleRead() {
-                (outcome, winner) = (quick, m)
+            let base = LinearizabilitySearch(model: m, entries: es, deadline: deadline, stops: [stop])
+            var proof = base.findUnproducibleRead()
+            if proof == nil && es.contains(where: { $0.ret == nil }) {
+                let cheap = workBudget ?? Self.cheapBudget
+                let optimistic = base.runDepthFirst(maxWork: cheap, crashes: .optimistic)
+                if case .linearizable = optimistic { return result(optimistic, es, m, first: true) }
+                let relaxed = base.runDepthFirst(maxWork: cheap, crashes: .relaxed)
+                if case .notLinearizable = relaxed { proof = relaxed }
+            }
+            let (exact, winner): (LinearizabilitySearch<M>.Outcome, M)
+            if proof != nil {
+                (exact, winner) = (base.runDepthFirst(maxWork: max(workBudget ?? 0, Self.evidenceBudget)), m)
             } else if let workBudget {
-                (outcome, winner) = (LinearizabilitySearch(model: m, entries: es, deadline: deadline, stops: [stop]).runDepthFirst(maxWork: workBudget), m)
+                (exact, winner) = (base.runDepthFirst(maxWork: workBudget), m)
             } else {
-                (outcome, winner) = race(model: m, entries: es, deadline: deadline, stop: stop)
+                (exact, winner) = race(model: m, entries: es, deadline: deadline, stop: stop)
             }
-            switch outcome {
-            case .linearizable(let f): return PartitionResult(outcome: .valid(maxFrontier: f))
-            case .notLinearizable(let failing, let concurrent, let states, let prefix):
-                // States are interned by the model that found them.
-                return PartitionResult(outcome: .invalid(
-                    failing: es[failing].id, concurrent: concurrent.map { es[$0].id },
-                    states: states.map { winner.describe(state: $0) }, prefix: prefix))
-            case .unknown(let reason): return PartitionResult(outcome: .unknown(reason))
-            }
+            if case .unknown = exact, let proof { return result(proof, es, m, first: false) }
+            return result(exact, es, winner, first: true)
         }
         // Concrete types here, not the existential, so that the search is specialised for each
         // model (several times faster than going through value witnesses).
         if let m = model as? RegisterModel { return search(m) }
         if let m = model as? KVModel { return search(m) }
         return search(model)
+    }
+
+    /// The partition's result from a search outcome; `winner` interned the states.
+    private func result<M: LinearizabilityModel>(_ outcome: LinearizabilitySearch<M>.Outcome, _ es: [LinearizabilitySearch<M>.Entry],
+                                                 _ winner: M, first: Bool) -> PartitionResult {
+        switch outcome {
+        case .linearizable(let f): return PartitionResult(outcome: .valid(maxFrontier: f))
+        case .notLinearizable(let failing, let concurrent, let states, let prefix):
+            let all = withDroppedCrashes(states: states, before: es[failing].ret ?? Int.max, model: winner)
+            return PartitionResult(outcome: .invalid(
+                failing: es[failing].id, concurrent: concurrent.map { es[$0].id },
+                states: all.map { winner.describe(state: $0) }, prefix: prefix, first: first))
+        case .unknown(let reason): return PartitionResult(outcome: .unknown(reason))
+        }
+    }
+
+    /// Adds to the states the search found possible before an op returning at `before` those
+    /// that dropped crashed ops invoked before it could have produced: a write's value, or a
+    /// cas's new value when its expected value is possible. Nothing reads or compares those
+    /// values, so they lead nowhere else. Empty stays empty (no states known).
+    func withDroppedCrashes<M: LinearizabilityModel>(states: [Int32], before: Int, model m: M) -> [Int32] {
+        guard !states.isEmpty else { return states }
+        var all = Set(states)
+        var grew = true
+        while grew {
+            grew = false
+            for d in dropped where d.call < before {
+                for s in Array(all) {
+                    if let s2 = m.step(s, d.op), all.insert(s2).inserted { grew = true }
+                }
+            }
+        }
+        return all.sorted()
     }
 }
 
@@ -293,7 +378,9 @@ final class OutcomeBox<M: LinearizabilityModel>: @unchecked Sendable {
 struct PartitionResult {
     enum Outcome {
         case valid(maxFrontier: Int)
-        case invalid(failing: Int, concurrent: [Int], states: [String], prefix: Int)
+        /// `first`: the failing op is the first that cannot be linearized (false when only a
+        /// cheaper proof finished in time: then an earlier op may fail too).
+        case invalid(failing: Int, concurrent: [Int], states: [String], prefix: Int, first: Bool)
         case unknown(String)
     }
     var outcome: Outcome

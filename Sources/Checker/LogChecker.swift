@@ -19,13 +19,32 @@ import History
 /// - `rolled-back`: an entry a poll returned that the final drain no longer holds at that offset
 ///   (the log was truncated after the read).
 /// Unknown when a partition with acknowledged produces has no ok drain.
+///
+/// Jepsen's Kafka workload histories (`:send`, `:poll`, `:txn`, `:assign`, `:subscribe`) are checked
+/// with Jepsen's analysis and anomaly names instead (`KafkaAnalysis`), picked by content or with
+/// option `semantics` (`kafka` or `produce`); options `ww_deps`, `subscribe` (Jepsen's), `rw_deps`.
 public struct LogChecker: HistoryChecker, GuardedChecker {
     public let name = "log"
     let optionError: String?
+    let semantics: String?
+    let kafka: KafkaOptions
 
-    public init() { optionError = nil }
+    public init() {
+        optionError = nil
+        semantics = nil
+        kafka = KafkaOptions()
+    }
 
-    init(options: [String: JSONValue]) { optionError = OptionReader("log", options).error }
+    init(options: [String: JSONValue]) {
+        var r = OptionReader("log", options)
+        semantics = r.choice("semantics", ["kafka", "produce"])
+        var k = KafkaOptions()
+        k.wwDeps = r.bool("ww_deps") ?? false
+        k.subscribe = r.bool("subscribe") ?? false
+        k.rwDeps = r.bool("rw_deps") ?? false
+        kafka = k
+        optionError = r.error
+    }
 
     private struct Partition {
         var offsetValue: [Int: Int] = [:]  // first value seen at each offset
@@ -54,6 +73,11 @@ public struct LogChecker: HistoryChecker, GuardedChecker {
     }
 
     func run(_ history: History) throws(UnreadableHistory) -> Verdict {
+        if !history.ops.contains(where: { !$0.process.isNemesis }) { return .nothingChecked(name, "the history has no client ops") }
+        if semantics == "kafka" || (semantics == nil && KafkaHistory.looksLikeKafka(history)) {
+            var analysis = try KafkaAnalysis(history, options: kafka)
+            return analysis.run()
+        }
         var parts: [String?: Partition] = [:]
         var a = Anomalies(names: [
             "lost", "duplicated", "unexpected", "inconsistent-offset", "out-of-order", "skipped-in-poll",
@@ -77,6 +101,8 @@ public struct LogChecker: HistoryChecker, GuardedChecker {
                 p.valueOffset[value] = offset
             }
         }
+        // Strict pairing: a process reused after info would be a new consumer, and per-consumer
+        // monotonicity would then compare two consumers.
         for c in try pairedOps(history) {
             switch c.f {
             case "produce":
@@ -193,6 +219,6 @@ public struct LogChecker: HistoryChecker, GuardedChecker {
         } else {
             valid = .valid
         }
-        return a.verdict(name, valid, details: ["partitions": .int(parts.count)], error: error)
+        return a.verdict(name, valid, details: ["partitions": .int(parts.count), "semantics": "produce"], error: error)
     }
 }

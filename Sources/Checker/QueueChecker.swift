@@ -17,13 +17,24 @@ import History
 /// - `recovered` (not an error): an info enqueue whose element was returned.
 /// - `unchecked` (not an error): acknowledged after the last drain began, never returned: undecidable.
 /// Unknown when a key with acknowledged enqueues has no ok drain.
+///
+/// Option `semantics`: `drain` (the above, Faultline's own), or Jepsen's `total-queue` or `queue`
+/// (`JepsenQueueAnalysis`); by default Jepsen's total-queue for imported Jepsen histories.
 public struct QueueChecker: HistoryChecker, GuardedChecker {
     public let name = "queue"
     let optionError: String?
+    let semantics: QueueSemantics?
 
-    public init() { optionError = nil }
+    public init() {
+        optionError = nil
+        semantics = nil
+    }
 
-    init(options: [String: JSONValue]) { optionError = OptionReader("queue", options).error }
+    init(options: [String: JSONValue]) {
+        var r = OptionReader("queue", options)
+        semantics = r.choice("semantics", QueueSemantics.allCases.map(\.rawValue)).flatMap(QueueSemantics.init(rawValue:))
+        optionError = r.error
+    }
 
     private struct Element {
         var enqueued = 0  // ok or info enqueues
@@ -47,9 +58,18 @@ public struct QueueChecker: HistoryChecker, GuardedChecker {
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
     func run(_ history: History) throws(UnreadableHistory) -> Verdict {
+        switch semantics ?? QueueSemantics.automatic(for: history) {
+        case .totalQueue: return try JepsenQueueAnalysis.totalQueue(history, name: name)
+        case .queue: return try JepsenQueueAnalysis.modelQueue(history, name: name)
+        case .drain: return try drained(history)
+        }
+    }
+
+    private func drained(_ history: History) throws(UnreadableHistory) -> Verdict {
         var keys: [String?: KeyState] = [:]
+        var warnings: [String] = []
         func ex(_ i: Int) -> JSONValue { i >= 0 ? history.ops[i].exampleJSON : .null }
-        for p in try pairedOps(history) {
+        for p in try pairedOps(history, warnings: &warnings) {
             switch p.f {
             case "enqueue":
                 let e = try ValueShape.int(p.invoke.value, history, p.invoke)
@@ -133,18 +153,21 @@ public struct QueueChecker: HistoryChecker, GuardedChecker {
         var error: String?
         if invalid {
             valid = .invalid
-        } else if keys.isEmpty {
-            valid = .unknown
-            error = "the history has no enqueue, dequeue or drain ops"
+        } else if keys.values.allSatisfy({ $0.elements.isEmpty }) {
+            // Nothing enqueued and only empty dequeues: nothing to judge.
+            return .nothingChecked(name, "the history has no enqueue and no non-empty dequeue")
         } else if !missingDrain.isEmpty {
             valid = .unknown
             error = "no ok drain for key \(missingDrain.joined(separator: ", ")): lost elements cannot be decided"
+                + " (a Jepsen history? --option semantics=total-queue)"
         } else if a.count("possibly-lost") > 0 {
             valid = .unknown
             error = "\(a.count("possibly-lost")) acknowledged elements were never returned, but indeterminate dequeues may have taken them"
         } else {
             valid = .valid
         }
-        return a.verdict(name, valid, details: ["keys": .int(keys.count), "acknowledged": .int(acked), "returned": .int(taken)], error: error)
+        var v = a.verdict(name, valid, details: ["keys": .int(keys.count), "acknowledged": .int(acked), "returned": .int(taken), "semantics": "drain"], error: error)
+        v.addWarnings(warnings)
+        return v
     }
 }

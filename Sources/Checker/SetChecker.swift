@@ -19,14 +19,27 @@ import History
 /// invocation of the first read of the run of reads that all return it (0 when it was visible before).
 /// Valid when nothing is lost, unexpected or duplicated and every key that has adds has an ok final
 /// read; unknown when a key has no ok final read (nothing lost can then be decided), unless invalid.
+///
+/// Option `semantics` picks the meaning: `final-read` (the above, Faultline's own), or Jepsen's `set`
+/// or `set-full` (`JepsenSetAnalysis`); by default Jepsen's for imported Jepsen histories
+/// (`SetSemantics.automatic`), Faultline's otherwise. Option `linearizable` (set-full only): stale
+/// elements make the verdict invalid, as Jepsen's `:linearizable?`.
 public struct SetChecker: HistoryChecker, GuardedChecker {
     public let name = "set"
     let optionError: String?
+    let semantics: SetSemantics?
+    let linearizable: Bool
 
-    public init() { optionError = nil }
+    public init() {
+        optionError = nil
+        semantics = nil
+        linearizable = false
+    }
 
     init(options: [String: JSONValue]) {
-        let r = OptionReader("set", options)
+        var r = OptionReader("set", options)
+        semantics = r.choice("semantics", SetSemantics.allCases.map(\.rawValue)).flatMap(SetSemantics.init(rawValue:))
+        linearizable = r.bool("linearizable") ?? false
         optionError = r.error
     }
 
@@ -57,8 +70,18 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
     func run(_ history: History) throws(UnreadableHistory) -> Verdict {
+        switch semantics ?? SetSemantics.automatic(for: history) {
+        case .set: return try JepsenSetAnalysis.set(history, name: name)
+        case .setFull: return try JepsenSetAnalysis.setFull(history, name: name, linearizable: linearizable)
+        case .finalRead: return try finalReads(history)
+        }
+    }
+
+    private func finalReads(_ history: History) throws(UnreadableHistory) -> Verdict {
+        if !history.ops.contains(where: { !$0.process.isNemesis }) { return .nothingChecked(name, "the history has no client ops") }
+        var warnings: [String] = []
         var keys: [String?: KeyState] = [:]
-        for p in try pairedOps(history) {
+        for p in try pairedOps(history, warnings: &warnings) {
             switch p.f {
             case "add":
                 let e = try ValueShape.int(p.invoke.value, history, p.invoke)
@@ -163,6 +186,7 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
         } else if !missingFinal.isEmpty {
             valid = .unknown
             error = "no ok final-read for key \(missingFinal.joined(separator: ", ")): lost elements cannot be decided"
+                + " (a Jepsen history? --option semantics=set or set-full)"
         } else {
             valid = .valid
         }
@@ -170,6 +194,9 @@ public struct SetChecker: HistoryChecker, GuardedChecker {
             "stable_latency": latency.json, "keys": .int(keys.count), "final_reads": .int(finalReads),
             "elements": .int(elementsTotal),
         ]
-        return a.verdict(name, valid, details: details, error: error)
+        var v = a.verdict(name, valid, details: details, error: error)
+        v.details["semantics"] = "final-read"
+        v.addWarnings(warnings)
+        return v
     }
 }

@@ -15,8 +15,8 @@ public struct SyntheticHistory: Sendable {
     public var history: History
     public var injected: [String: Int]
 
-    /// Workloads it can generate: set, queue, log, pipeline, register.
-    public static let workloads = ["set", "queue", "log", "pipeline", "register"]
+    /// Workloads it can generate: set, queue, log, pipeline, register, and kafka (Jepsen's Kafka workload).
+    public static let workloads = ["set", "queue", "log", "pipeline", "register", "kafka"]
 
     /// A history of about `ops` ops (invocations and completions together) of `workload`, or nil for an
     /// unknown workload.
@@ -29,6 +29,7 @@ public struct SyntheticHistory: Sendable {
         case "log": g.log(calls)
         case "pipeline": g.pipeline(calls)
         case "register": g.register(calls)
+        case "kafka": return kafka(ops: ops, seed: seed, concurrency: concurrency)
         default: return nil
         }
         return SyntheticHistory(history: g.finish(), injected: g.injected)

@@ -2,6 +2,7 @@
 import Foundation
 import History
 import InputFiles
+import Store
 import Yams
 
 /// CampaignFile is a parsed campaign (grammar: docs/campaigns.md):
@@ -65,7 +66,7 @@ public struct CampaignFile: Sendable {
         guard let m = y.mapping(root, "", allowed: ["name", "description", "time_limit", "seeds", "pipelines", "workloads",
                                                     "nemeses", "concurrency", "rate", "expect"]) else { throw y.error() }
         let name = y.string(m, "name", "") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        if name.contains("/") || name.hasPrefix(".") { y.problem(m["name"], "name", "must not contain '/' or start with '.'") }
+        if let why = PathName.problem(name) { y.problem(m["name"], "name", why) }
         let t = y.duration(m, "time_limit", "", range: InputRange.positiveSeconds) ?? 0
         if m["time_limit"] == nil { y.problem(root, "time_limit", "missing (e.g. 20s)") }
         var seeds: [UInt64] = [1]

@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import History
 import InputFiles
+import Store
 import Yams
 
 /// PipelineFile is a parsed pipeline profile:
@@ -59,6 +60,7 @@ public struct PipelineFile: Sendable, Equatable {
         guard let top = y.mapping(root, "", allowed: ["name", "description", "components"]) else { throw y.error() }
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = y.string(top, "name", "") ?? defaultName
+        if let why = PathName.problem(name) { y.problem(top["name"] ?? root, "name", why) }
         guard let compsNode = top["components"] else { throw y.fail(root, "components", "missing") }
         guard let comps = compsNode.mapping, !comps.isEmpty else {
             throw y.fail(compsNode, "components", "expected a mapping of component name to its description")

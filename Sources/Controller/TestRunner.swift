@@ -112,6 +112,11 @@ public final class TestRunner: @unchecked Sendable {
         }
         let name = spec.name ?? "\(workload.name)-\(pipeline.name)-\(((spec.nemesis as NSString).lastPathComponent as NSString).deletingPathExtension)"
         try ResultsFolderCheck.check(resultsDir)
+        // Names from every file meet here; each parser checks its own with the line, this catches the rest.
+        if let why = PathName.problem(name) {
+            throw InputError(file: spec.name != nil ? "test name" : spec.pipeline, line: 0, field: "name",
+                             message: "'\(name.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())' \(why)")
+        }
         let folder = try RunFolder.create(results: resultsDir, test: name)
         let runDir = folder.path
         try folder.writeInputs(spec: spec, name: name, concurrency: concurrency, rate: rate)
@@ -237,7 +242,12 @@ public final class TestRunner: @unchecked Sendable {
 
         let results = Self.check(historyPath: folder.history, workload: workload, logger: logger)
         try folder.writeResults(results)
-        if !folder.linkLatest() { logger.warning("\(folder.latestLink) is not a link made by faultline; left alone") }
+        if !folder.linkLatest() {
+            // Recorded data is never deleted: say so where the user sees it, not only in the log.
+            let note = "\(folder.latestLink) is not a link made by faultline; left it as it is (no latest link for this run)"
+            logger.warning("\(note)")
+            FileHandle.standardError.write(Data("faultline: \(note)\n".utf8))
+        }
         logger.info("done: \(results.valid)\(interrupted ? " (interrupted)" : "") after \(ContinuousClock.now - t0)")
         if verbosity != .quiet {
             print(Summary.render(name: name, runDir: runDir, seed: spec.seed, counters: counters,

@@ -4,6 +4,7 @@ import Foundation
 import Generator
 import History
 import InputFiles
+import Store
 import Yams
 
 /// WorkloadFile is a parsed workload:
@@ -60,6 +61,7 @@ public struct WorkloadFile: Sendable {
         else { throw y.error() }
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = y.string(m, "name", "") ?? defaultName
+        if let why = PathName.problem(name) { y.problem(m["name"] ?? root, "name", why) }
         guard let kindName = y.string(m, "kind", "") else {
             if m["kind"] == nil { y.problem(root, "kind", "missing (register, set, log or pipeline)") }
             throw y.error()

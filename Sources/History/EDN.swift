@@ -3,6 +3,8 @@ public indirect enum EDNValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An integer too large for `Int` (EDN's `N` suffix allows any size), as its decimal digits.
+    case bigint(String)
     case double(Double)
     case string(String)
     case char(String)
@@ -14,7 +16,8 @@ public indirect enum EDNValue: Hashable, Sendable {
     case map([(EDNValue, EDNValue)])
     case tagged(String, EDNValue)
 
-    /// Structural equality (map entries in order; sets compared as written).
+    /// EDN equality: sets and maps are unordered (`#{1 2}` equals `#{2 1}`), lists equal vectors
+    /// with the same items (as in Clojure), a keyword never equals a string.
     public static func == (a: EDNValue, b: EDNValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
@@ -24,9 +27,16 @@ public indirect enum EDNValue: Hashable, Sendable {
         case (.string(let x), .string(let y)), (.char(let x), .char(let y)), (.keyword(let x), .keyword(let y)),
             (.symbol(let x), .symbol(let y)):
             return x == y
-        case (.vector(let x), .vector(let y)), (.list(let x), .list(let y)), (.set(let x), .set(let y)): return x == y
+        case (.bigint(let x), .bigint(let y)): return x == y
+        case (.vector(let x), .vector(let y)), (.list(let x), .list(let y)), (.vector(let x), .list(let y)),
+            (.list(let x), .vector(let y)):
+            return x == y
+        case (.set(let x), .set(let y)): return x.count == y.count && Set(x) == Set(y)
         case (.map(let x), .map(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            guard x.count == y.count else { return false }
+            var d: [EDNValue: EDNValue] = [:]
+            for (k, v) in x { d[k] = v }
+            return y.allSatisfy { d[$0.0] == $0.1 }
         case (.tagged(let t, let x), .tagged(let u, let y)): return t == u && x == y
         default: return false
         }
@@ -39,13 +49,17 @@ public indirect enum EDNValue: Hashable, Sendable {
         case .int(let i): h.combine(i)
         case .double(let d): h.combine(d)
         case .string(let s), .char(let s), .keyword(let s), .symbol(let s): h.combine(s)
-        case .vector(let a), .list(let a), .set(let a): h.combine(a)
+        case .bigint(let s):
+            h.combine(1)
+            h.combine(s)
+        case .vector(let a), .list(let a): h.combine(a)
+        case .set(let a):
+            // Order-independent: the sum of the elements' own hashes.
+            h.combine(a.count)
+            h.combine(a.reduce(0) { $0 &+ $1.hashValue })
         case .map(let p):
             h.combine(p.count)
-            for (k, v) in p {
-                h.combine(k)
-                h.combine(v)
-            }
+            h.combine(p.reduce(0) { $0 &+ ($1.0.hashValue &* 31 &+ $1.1.hashValue) })
         case .tagged(let t, let v):
             h.combine(t)
             h.combine(v)
@@ -71,6 +85,7 @@ public indirect enum EDNValue: Hashable, Sendable {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
+        case .bigint(let s): return .string(s)
         case .double(let d): return .double(d)
         case .string(let s), .char(let s), .keyword(let s), .symbol(let s): return .string(s)
         case .vector(let a), .list(let a), .set(let a): return .array(a.map(\.json))
@@ -96,6 +111,7 @@ extension EDNValue: CustomStringConvertible {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
+        case .bigint(let s): return s + "N"
         case .double(let d): return String(d)
         case .string(let s): return JSONValue.string(s).description
         case .char(let s): return "\\" + s
@@ -134,6 +150,24 @@ public struct EDNReader {
         guard i < bytes.count else { return nil }
         let start = line
         return (try value(depth: 0), start)
+    }
+
+    /// Reads the next top-level value; when it is a vector or a list, also records the line each of
+    /// its items starts on (a whole-file history names the line of each op).
+    mutating func nextRecordingItemLines(_ lines: inout [Int]) throws(Failure) -> (value: EDNValue, line: Int)? {
+        skipSpace()
+        guard i < bytes.count else { return nil }
+        let start = line
+        switch bytes[i] {
+        case UInt8(ascii: "["):
+            i += 1
+            return (.vector(try sequence(until: UInt8(ascii: "]"), depth: 0, lines: &lines)), start)
+        case UInt8(ascii: "("):
+            i += 1
+            return (.list(try sequence(until: UInt8(ascii: ")"), depth: 0, lines: &lines)), start)
+        default:
+            return (try value(depth: 0), start)
+        }
     }
 
     /// Reads every top-level value.
@@ -192,12 +226,18 @@ public struct EDNReader {
             return .list(try sequence(until: UInt8(ascii: ")"), depth: depth))
         case UInt8(ascii: "{"):
             i += 1
-            let items = try sequence(until: UInt8(ascii: "}"), depth: depth)
+            var lines: [Int] = []
+            let items = try sequence(until: UInt8(ascii: "}"), depth: depth, lines: &lines)
             guard items.count % 2 == 0 else { throw fail("a map needs an even number of forms") }
             var pairs: [(EDNValue, EDNValue)] = []
             pairs.reserveCapacity(items.count / 2)
+            // EDN forbids a key twice in one map: which value was meant cannot be known.
+            var seen = Set<EDNValue>(minimumCapacity: items.count / 2)
             var k = 0
             while k < items.count {
+                guard seen.insert(items[k]).inserted else {
+                    throw Failure(line: lines[k], reason: "duplicate key \(items[k]) in a map")
+                }
                 pairs.append((items[k], items[k + 1]))
                 k += 2
             }
@@ -207,7 +247,13 @@ public struct EDNReader {
             guard i < bytes.count else { throw fail("unexpected end of input after '#'") }
             if bytes[i] == UInt8(ascii: "{") {
                 i += 1
-                return .set(try sequence(until: UInt8(ascii: "}"), depth: depth))
+                var lines: [Int] = []
+                let items = try sequence(until: UInt8(ascii: "}"), depth: depth, lines: &lines)
+                var seen = Set<EDNValue>(minimumCapacity: items.count)
+                for (n, e) in items.enumerated() where !seen.insert(e).inserted {
+                    throw Failure(line: lines[n], reason: "duplicate element \(e) in a set")
+                }
+                return .set(items)
             }
             if bytes[i] == UInt8(ascii: "_") {  // discard the next form
                 i += 1
@@ -239,6 +285,12 @@ public struct EDNReader {
     }
 
     private mutating func sequence(until close: UInt8, depth: Int) throws(Failure) -> [EDNValue] {
+        var lines: [Int] = []
+        return try sequence(until: close, depth: depth, lines: &lines)
+    }
+
+    /// Reads items up to `close`, recording the line each item starts on.
+    private mutating func sequence(until close: UInt8, depth: Int, lines: inout [Int]) throws(Failure) -> [EDNValue] {
         var items: [EDNValue] = []
         let openLine = line
         while true {
@@ -250,6 +302,7 @@ public struct EDNReader {
                 i += 1
                 return items
             }
+            lines.append(line)
             items.append(try value(depth: depth + 1))
         }
     }
@@ -268,9 +321,22 @@ public struct EDNReader {
             && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(Array(t.utf8)[1])
         if isDigit || signedDigit {
             var s = t
-            if s.hasSuffix("N") { s.removeLast() }  // arbitrary-precision integer marker
+            let big = s.hasSuffix("N")  // arbitrary-precision integer marker
+            if big { s.removeLast() }
             if s.hasPrefix("+") { s.removeFirst() }
             if let v = Int(s) { return .int(v) }
+            if big || (s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+                && !s.dropFirst().contains("-"))
+            {
+                // Exact at any size: kept as its digits (leading zeros and a plus sign dropped).
+                let neg = s.hasPrefix("-")
+                let digits = (neg ? s.dropFirst() : s[...]).drop(while: { $0 == "0" })
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+                    if digits.isEmpty { return .int(0) }
+                    throw fail("invalid number '\(t)'")
+                }
+                return .bigint((neg ? "-" : "") + digits)
+            }
             var d = s
             if d.hasSuffix("M") { d.removeLast() }  // BigDecimal marker
             if let v = Double(d) { return .double(v) }

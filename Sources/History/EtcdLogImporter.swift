@@ -72,6 +72,6 @@ public enum EtcdLogImporter {
             lines.append(lineNo)
         }
         if skipped > 0 { warnings.append("\(source): skipped \(skipped) line(s) that are not jepsen.util op lines") }
-        return LoadedHistory(history: History(ops: ops, source: source, lines: lines), format: .etcdLog, warnings: warnings)
+        return LoadedHistory(history: History(ops: ops, source: source, lines: lines, importedFrom: .etcdLog), format: .etcdLog, warnings: warnings)
     }
 }

@@ -6,11 +6,15 @@ public struct History: Sendable {
     public var source: String?
     /// The 1-based source line of each op (same count as `ops`), when read from a file.
     public var lines: [Int]?
+    /// The format of a history imported from another tool (Jepsen EDN, a Jepsen etcd log); nil for
+    /// Faultline's own. Checkers with a Jepsen meaning and a Faultline one pick by it by default.
+    public var importedFrom: HistoryFormat?
 
-    public init(ops: [Op], source: String? = nil, lines: [Int]? = nil) {
+    public init(ops: [Op], source: String? = nil, lines: [Int]? = nil, importedFrom: HistoryFormat? = nil) {
         self.ops = ops
         self.source = source
         self.lines = lines
+        self.importedFrom = importedFrom
     }
 
     /// Where op `i` came from, as `file:line` (or `op i` when the history was built in memory).
@@ -64,6 +68,24 @@ extension History {
     /// Jepsen starts a new process instead, and reusing one would make an op concurrent with
     /// its own predecessor. Nemesis ops are not paired.
     public func pairs() throws(PairingError) -> [CompletedOp] {
+        var unused: [String] = []
+        return try pairs(allowReuse: false, reused: &unused)
+    }
+
+    /// Pairs as `pairs()`, except that a process reused after an info completion (common in
+    /// hand-written and older Jepsen histories) is accepted and noted in `warnings`: for checkers
+    /// that do not use process order, that reuse changes nothing.
+    public func pairs(warnings: inout [String]) throws(PairingError) -> [CompletedOp] {
+        var reused: [String] = []
+        let r = try pairs(allowReuse: true, reused: &reused)
+        if let first = reused.first {
+            warnings.append(
+                "\(reused.count) invocation(s) by a process reused after its info completion (first: \(first)); accepted, as this checker does not depend on process order")
+        }
+        return r
+    }
+
+    private func pairs(allowReuse: Bool, reused: inout [String]) throws(PairingError) -> [CompletedOp] {
         var result: [CompletedOp] = []
         result.reserveCapacity(ops.count / 2 + 1)
         var open: [ProcessID: Int] = [:]  // process -> position in result
@@ -76,9 +98,14 @@ extension History {
                         reason: "process \(op.process) invoked '\(op.f)' while its '\(result[r].f)' from \(location(of: result[r].invokeIndex)) is still open")
                 }
                 if let infoAt = retired[op.process] {
-                    throw PairingError(
-                        location: location(of: i),
-                        reason: "process \(op.process) reused after its info completion at \(location(of: infoAt)); a process whose op ended in info must not invoke again")
+                    if allowReuse {
+                        reused.append("\(location(of: i)), process \(op.process) after \(location(of: infoAt))")
+                        retired[op.process] = nil
+                    } else {
+                        throw PairingError(
+                            location: location(of: i),
+                            reason: "process \(op.process) reused after its info completion at \(location(of: infoAt)); a process whose op ended in info must not invoke again")
+                    }
                 }
                 open[op.process] = result.count
                 result.append(CompletedOp(invokeIndex: i, completionIndex: nil, invoke: op, completion: nil))
@@ -87,6 +114,12 @@ extension History {
                     throw PairingError(
                         location: location(of: i),
                         reason: "'\(op.type.rawValue) \(op.f)' of process \(op.process) has no open invocation")
+                }
+                // A completion answers its own invocation: another f means the history is garbled.
+                if op.f != result[r].f {
+                    throw PairingError(
+                        location: location(of: i),
+                        reason: "completion '\(op.type.rawValue) \(op.f)' of process \(op.process) differs from its invocation's f '\(result[r].f)' at \(location(of: result[r].invokeIndex))")
                 }
                 result[r].completionIndex = i
                 result[r].completion = op

@@ -2,7 +2,7 @@
 public enum HistoryFormat: String, CaseIterable, Sendable {
     /// Faultline's own `history.jsonl`: one JSON op per line.
     case jsonl
-    /// Jepsen EDN: a vector of op maps, or one op map per line.
+    /// Jepsen EDN: a vector or list of ops, or one op per line (maps or `#jepsen.history.Op{…}`).
     case edn
     /// Jepsen's etcd test log: `INFO  jepsen.util - <process> <type> <f> <value>` per line.
     case etcdLog = "etcd-log"
@@ -16,7 +16,8 @@ public enum HistoryFormat: String, CaseIterable, Sendable {
             if line.isEmpty || line.hasPrefix(";") { continue }
             if line.contains(" jepsen.util - ") { return .etcdLog }
             if line.hasPrefix("{\"") || line.hasPrefix("{ \"") { return .jsonl }
-            if line.hasPrefix("[") || line.hasPrefix("{") { return .edn }
+            // EDN: a vector, a list (Knossos' data files) or a map per line; `#jepsen.history.Op{`.
+            if line.hasPrefix("[") || line.hasPrefix("{") || line.hasPrefix("(") || line.hasPrefix("#") { return .edn }
             return nil
         }
         return nil

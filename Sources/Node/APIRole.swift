@@ -60,7 +60,7 @@ struct APIRole: ServiceRole {
                         default: break
                         }
                     }
-                    return ["key": .string(key), "count": .int(count), "sum": sum == sum.rounded() ? .int(Int(sum)) : .double(sum)]
+                    return ["key": .string(key), "count": .int(count), "sum": Int(exactly: sum).map { .int($0) } ?? .double(sum)]
                 }
             }
         }

@@ -11,7 +11,11 @@ final class CacheStore: @unchecked Sendable {
         lock.withLock {
             guard let e = entries[k] else { return nil }
             if let x = e.expires, x <= .now { entries[k] = nil; return nil }
-            let ttl = e.expires.map { Int(($0 - .now) / .milliseconds(1)) }
+            // Whole milliseconds left, from Duration's integer parts (no Double -> Int conversion).
+            let ttl = e.expires.map { x -> Int in
+                let left = (x - .now).components
+                return Int(left.seconds) * 1000 + Int(left.attoseconds / 1_000_000_000_000_000)
+            }
             return (e.value, ttl)
         }
     }

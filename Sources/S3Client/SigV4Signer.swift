@@ -44,10 +44,14 @@ public struct SigV4Signer: Sendable {
         let canonicalHeaders = Dictionary(signed, uniquingKeysWith: { "\($0),\($1)" })
             .sorted { $0.key < $1.key }
         let signedHeaderNames = canonicalHeaders.map(\.key).joined(separator: ";")
-        let canonicalQuery = query
-            .map { (S3URIEncoding.encode($0.0, keepSlash: false), S3URIEncoding.encode($0.1, keepSlash: false)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0.0)=\($0.1)" }
+        // Spelled out with types: one chained expression took the type checker too long on a loaded machine.
+        let encodedQuery: [(String, String)] = query.map { (pair: (String, String)) -> (String, String) in
+            (S3URIEncoding.encode(pair.0, keepSlash: false), S3URIEncoding.encode(pair.1, keepSlash: false))
+        }
+        let sortedQuery = encodedQuery.sorted { (a: (String, String), b: (String, String)) -> Bool in
+            a.0 == b.0 ? a.1 < b.1 : a.0 < b.0
+        }
+        let canonicalQuery: String = sortedQuery.map { (pair: (String, String)) -> String in pair.0 + "=" + pair.1 }
             .joined(separator: "&")
         let canonicalRequest = [
             method, path, canonicalQuery,

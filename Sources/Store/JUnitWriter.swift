@@ -36,11 +36,19 @@ public enum JUnitWriter {
             case "\"": o += "&quot;"
             case "'": o += "&apos;"
             default:
-                // XML 1.0 forbids most control characters even escaped.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" { o += "?" } else { o.unicodeScalars.append(ch) }
+                // XML 1.0 allows only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-: anything else
+                // (control characters, U+FFFE, U+FFFF) makes the file unreadable even escaped.
+                if isXMLChar(ch) { o.unicodeScalars.append(ch) } else { o += "?" }
             }
         }
         return o
+    }
+
+    static func isXMLChar(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
     }
 
     static func fmt(_ d: Double) -> String { String(format: "%.3f", d) }

@@ -69,6 +69,7 @@ public struct RunFolder: Sendable, Equatable {
 
     /// Creates `results/<test>/<UTC timestamp>/` with its `nodes/` (a suffix keeps two runs in one second apart).
     public static func create(results: String, test: String) throws -> RunFolder {
+        if let why = PathName.problem(test) { throw PathName.Invalid(name: test, reason: why) }
         let stamp = stamp()
         let base = (results as NSString).appendingPathComponent(test)
         let fm = FileManager.default

@@ -45,6 +45,9 @@ public struct ClientOperation: Sendable, Equatable {
 public enum ClientOutcome: Sendable, Equatable {
     /// Took effect; the value is the op's result (docs/history-conventions.md).
     case ok(JSONValue)
+    /// Took effect, with a weaker guarantee than the client asked for (Redis: a WAIT that reached fewer
+    /// replicas than asked). The history keeps the note in the ok op's `error` field, so checkers can tell.
+    case okNoted(JSONValue, note: String)
     /// Certainly took no effect (a refusal such as 503, a failed condition such as 412, a refused connection).
     case fail(String)
     /// May or may not have taken effect (timeout, broken connection, 504, unexpected answer).

@@ -7,6 +7,7 @@ public enum SystemRegistry {
     public static let all: [any System] = [
         BuiltinSystem(),
         EtcdSystem(),
+        RedisSystem(),
         SeaweedSystem(),
     ]
 

@@ -12,7 +12,7 @@ import History
 /// The workload whose history each checker reads.
 let workloadFor = [
     "set": "set", "queue": "queue", "log": "log", "pipeline": "pipeline", "staleness": "register",
-    "availability": "register", "perf": "register",
+    "availability": "register", "perf": "register", "kafka": "kafka",
 ]
 
 func now() -> Double {
@@ -41,9 +41,20 @@ let t0 = now()
 let synthetic = SyntheticHistory.make(workload: workload, ops: ops, seed: seed)!
 let t1 = now()
 let memAfterGenerate = peakMiB()
-let checker = try! CheckerRegistry.checker(named: name)
+// "kafka": the log checker on a Jepsen Kafka workload history, with ww_deps so that G0 can show.
+let checker = name == "kafka" ? try! CheckerRegistry.checker(named: "log", options: ["ww_deps": true]) : try! CheckerRegistry.checker(named: name)
 let verdict = checker.check(synthetic.history)
 let t2 = now()
+if name == "kafka" {
+    // Every injected anomaly must be found: print injected and found side by side.
+    var missed: [String] = []
+    for (kind, n) in synthetic.injected.sorted(by: { $0.key < $1.key }) {
+        let found = verdict.counts[kind] ?? 0
+        print("  \(kind): injected \(n), found \(found)")
+        if found < n { missed.append(kind) }
+    }
+    if !missed.isEmpty { print("  MISSED: \(missed.joined(separator: ", "))") }
+}
 let counts = verdict.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
 print(
     String(

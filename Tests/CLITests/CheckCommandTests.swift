@@ -103,6 +103,21 @@ struct CheckCommandTests {
         #expect(missing.stderr == "faultline: /nonexistent.jsonl: no such file\n")
     }
 
+    /// A completion whose f is not its invocation's is a garbled history, not something to check.
+    @Test func completionWithAnotherFExitsTwoNamingTheLine() throws {
+        let path = try temp("mixed-f.jsonl", """
+            {"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}
+            {"index":1,"time":1,"process":0,"type":"ok","f":"write","value":1}
+            {"index":2,"time":2,"process":1,"type":"invoke","f":"write","value":2}
+            {"index":3,"time":3,"process":1,"type":"ok","f":"read","value":2}
+
+            """)
+        let r = try run(["check", path])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("\(path):4:") && r.stderr.contains("'write'"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try run(["check", "--model", "nope", "x"]).status == 2)
         #expect(try run(["check"]).status == 2)

@@ -58,6 +58,7 @@ struct CheckerRegistryTests {
             case .names: options[o.name] = ["broker", "store", "warehouse"]
             case .choice(let all): options[o.name] = .string(all[0])
             case .anyValue: options[o.name] = .null
+            case .flag: options[o.name] = .bool(true)
             }
         }
         #expect(CheckerRegistry.validate(checker: name, options: options).isEmpty)

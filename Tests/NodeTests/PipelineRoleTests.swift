@@ -48,6 +48,25 @@ struct PipelineRoleTests {
         }
     }
 
+    /// Out-of-range and non-integer TTLs are 400s naming the field; the node keeps serving (a TTL
+    /// of Int64.max used to overflow the clock and kill the node on the next GET).
+    @Test func cacheRefusesOutOfRangeTTLs() async throws {
+        try await Self.withService(role: "cache") { port in
+            for ttl in ["9223372036854775807", "31536000001", "-1", "1e30", "1.5", "99999999999999999999"] {
+                let r = TestHTTP.request(port, "PUT", "/keys/t", body: #"{"value": 1, "ttl_ms": \#(ttl)}"#)
+                #expect(r.status == 400, "ttl_ms \(ttl): \(r.status) \(r.raw)")
+                #expect(r.raw.contains("ttl_ms"), "\(r.raw)")
+                #expect(TestHTTP.request(port, "GET", "/keys/t").status == 404, "ttl_ms \(ttl) stored nothing")
+            }
+            #expect(TestHTTP.request(port, "PUT", "/keys/t", body: #"{"value": 1, "ttl_ms": 86400000}"#).status == 200)
+            let g = TestHTTP.request(port, "GET", "/keys/t")
+            #expect(g.status == 200)
+            let left = try #require(g.body["ttl_ms"] as? Int, "\(g.raw)")
+            #expect(left > 86_000_000 && left <= 86_400_000)
+            #expect(TestHTTP.request(port, "GET", "/health").status == 200, "the node is still up")
+        }
+    }
+
     /// A broker that cannot be reached: the outcome is unknown (504), never a false acknowledgement.
     @Test func ingestWithUnreachableBrokerAnswers504() async throws {
         let dead = freePort()

@@ -118,3 +118,24 @@ struct ReportPageTests {
         #expect(XMLParser(data: Data(junit.utf8)).parse(), "junit.xml is well-formed XML")
     }
 }
+
+/// JUnit XML stays well-formed whatever a campaign record holds (U+FFFE, U+FFFF, control bytes).
+struct JUnitXMLTests {
+    @Test func xmlInvalidCharactersNeverReachTheFile() throws {
+        let odd: String = "bad\u{FFFE}\u{FFFF}\u{1}\u{1B}[31m<&>\"'"
+        let pipeline: String = "cp\(odd)", run: String = "r\(odd)", failure: String = "expected valid\(odd)"
+        let cell = CampaignCell(pipeline: pipeline, workload: "w", nemesis: "n", seed: 1, run: run, ending: .checked,
+                                verdict: .invalid, held: false, failures: [failure], seconds: 1, ended: "x")
+        let xml = JUnitWriter.render(campaign: "c\(odd)", cells: [cell])
+        final class Errors: NSObject, XMLParserDelegate {
+            var error: Error?
+            func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { error = parseError }
+        }
+        let parser = XMLParser(data: Data(xml.utf8))
+        let errors = Errors()
+        parser.delegate = errors
+        #expect(parser.parse(), "\(String(describing: errors.error)): \(xml)")
+        #expect(!xml.unicodeScalars.contains { $0.value == 0xFFFE || $0.value == 0xFFFF || $0.value == 1 || $0.value == 0x1B })
+        #expect(xml.contains("&lt;&amp;&gt;&quot;&apos;"))
+    }
+}

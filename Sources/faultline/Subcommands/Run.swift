@@ -3,6 +3,7 @@ import ArgumentParser
 import Controller
 import Foundation
 import InputFiles
+import Store
 
 /// `faultline run` resolves a test from files and flags (or a stored test.yml), runs it and maps the
 /// outcome to the exit status: 0 valid, 1 anomaly, 3 unknown, 2 bad input, 4 cannot start, 130 SIGINT.
@@ -37,6 +38,7 @@ struct Run: AsyncParsableCommand {
         if let t = timeLimit, !InputRange.positiveSeconds.contains(t) { throw ValidationError("--time-limit must be between 0.001 and 604800 seconds") }
         if let c = concurrency, !(1...1024).contains(c) { throw ValidationError("--concurrency must be between 1 and 1024") }
         if let r = rate, !InputRange.rate.contains(r) { throw ValidationError("--rate must be between 0 and 1000000 ops/s") }
+        if let name, let why = PathName.problem(name) { throw ValidationError("--name \(why)") }
     }
 
     func run() async throws {

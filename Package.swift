@@ -102,7 +102,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Times each checker on a generated 1,000,000-op history (bench/checkers).
-        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History"]),
+        // Also writes a generated N-night results folder (bench/trends, ArchiveTests).
+        .executableTarget(name: "faultline-bench", dependencies: ["Checker", "History", "Generator", "Store"]),
         // The Redis protocol (RESP2) over swift-nio: one connection per logical client, outcomes split into
         // not sent / unknown. No Redis client is in the package mirror, and RESP is small.
         .target(name: "RedisProtocol", dependencies: [
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
-        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Store", "Report", "History", "faultline", "faultline-node"]),
+        .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Checker", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Generator", "Nemesis", "History", "InputFiles", "Systems", "Contracts", "FaultlineTesting", "faultline", "faultline-node"]),
     ],

@@ -16,6 +16,11 @@ import History
 /// - `unchecked`: acknowledged after the warehouse's final read began, so it cannot be judged.
 /// - `stale-answer`: a query answered "not found" for an event that the warehouse itself (an answer
 ///   with source "warehouse") had already shown before the query began.
+/// - `stale-count`: a `count` answer (`{"key", "count", "source"}`: the API's per-key count of events)
+///   lower than a count a warehouse node had already answered for that key before the query began
+///   (CountStaleness), with how many versions and seconds behind. The warehouse's answers are the
+///   `warehouse-count` ops (read from a warehouse node, not through the API) and the API's own answers
+///   read from the warehouse; `warehouse-count` ops are the truth only, never judged.
 /// - `beyond-bound`: answers staler than the `max_stale_seconds` / `max_stale_versions` options.
 /// Distributions: `freshness_warehouse` / `freshness_api` (ack to first answer showing the event,
 /// from the warehouse / from any source), `staleness_versions` / `staleness_ns` (per answer with a
@@ -74,6 +79,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
         var stageReadInvoke: [String: Int64] = [:]  // earliest invocation of each stage's ok final reads
         var stageReadOp: [String: Int] = [:]
         var sources: [String: Int] = [:]
+        var counts: [CountAnswer] = []
         for c in try pairedOps(history) {
             switch c.f {
             case "ingest":
@@ -102,6 +108,16 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 if let p = o["position"], !p.isNull { pos = try ValueShape.int(p, history, done, field: "value.position") }
                 sources[source, default: 0] += 1
                 answers.append(Answer(invoke: c.invoke.time, done: done.time, id: id, found: found, fromWarehouse: source == "warehouse", position: pos, op: c.completionIndex!))
+            case "count", "warehouse-count":
+                guard c.outcome == .ok, let done = c.completion else { continue }
+                let o = try ValueShape.object(done.value, history, done)
+                guard let key = o["key"]?.stringValue else { throw UnreadableHistory(history, done, field: "value.key", "expected a key") }
+                let n = try ValueShape.int(o["count"] ?? .null, history, done, field: "value.count")
+                let source = o["source"]?.stringValue ?? "unknown"
+                let probe = c.f == "warehouse-count"
+                if !probe { sources[source, default: 0] += 1 }
+                counts.append(CountAnswer(invoke: c.invoke.time, done: done.time, key: key, count: n,
+                                          fromWarehouse: probe || source == "warehouse" || source == "replica", probe: probe, op: c.completionIndex!))
             case "final-read":
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let o = try ValueShape.object(done.value, history, done)
@@ -120,7 +136,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "beyond-bound"])
+        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "stale-count", "beyond-bound"])
         let warehouse = stages.last!
         var lostByHop: [String: Int] = [:]
         var dupByHop: [String: Int] = [:]
@@ -213,6 +229,29 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 a.add("beyond-bound", ["versions_behind": .int(versions), "seconds_behind": seconds(behind), "answer": ex(q.op)])
             }
         }
+        var staleCountVersions = Distribution(unit: "versions")
+        var staleCountTime = Distribution(unit: "ns")
+        for s in CountStaleness.judge(counts) {
+            staleCountVersions.record(Int64(s.versions))
+            staleCountTime.record(s.behindNs)
+            a.add("stale-count", ["key": .string(s.answer.key), "versions_behind": .int(s.versions), "seconds_behind": seconds(s.behindNs), "answer": ex(s.answer.op)])
+            let overTime = maxStaleSeconds.map { Double(s.behindNs) / 1e9 > $0 } ?? false
+            let overVersions = maxStaleVersions.map { s.versions > $0 } ?? false
+            if overTime || overVersions {
+                a.add("beyond-bound", ["versions_behind": .int(s.versions), "seconds_behind": seconds(s.behindNs), "answer": ex(s.answer.op)])
+            }
+        }
+        // The funnel: of the acknowledged events that can be judged (acked before the warehouse's final
+        // read began), how many each stage's final read held.
+        var funnel: [JSONValue] = []
+        if let whInvoke = stageReadInvoke[warehouse] {
+            let judged = events.filter { $0.value.ok && $0.value.ack < whInvoke }.map(\.key)
+            funnel.append(["stage": "ingest", "events": .int(judged.count)])
+            for s in stages {
+                guard let c = stageCounts[s] else { continue }
+                funnel.append(["stage": .string(s), "events": .int(judged.filter { (c[$0] ?? 0) > 0 }.count)])
+            }
+        }
         var stageDetails: [String: JSONValue] = [:]
         for s in stages {
             if let c = stageCounts[s] {
@@ -229,6 +268,12 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
             "answers_by_source": .object(sources.mapValues { .int($0) }),
             "freshness_warehouse": freshWarehouse.json, "freshness_api": freshAPI.json,
             "staleness_versions": staleVersions.json, "staleness_ns": staleTime.json,
+            // What the report's funnel and staleness histograms show: count answers judged, the funnel,
+            // every stale answer (stale-answer + stale-count), and how far behind each stale count was.
+            "count_answers": .int(counts.filter { !$0.probe }.count),
+            "funnel": .array(funnel),
+            "stale_answers": .int(a.count("stale-answer") + a.count("stale-count")),
+            "stale_count_versions": staleCountVersions.json, "stale_count_ns": staleCountTime.json,
         ]
         let invalid = a.count("lost") + a.count("duplicated") + a.count("unexpected") + a.count("beyond-bound") > 0
         let valid: Validity

@@ -132,7 +132,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var anomalies: [String]
     /// Acknowledged writes or events lost (set, queue, log, pipeline: their counts named lost…).
     public var lost: Int?
-    /// Stale reads (staleness `stale-read`) and stale answers (pipeline `stale-answer`).
+    /// Stale reads (staleness `stale-read`) and stale answers (pipeline `stale-answer`, `stale-count`).
     public var stale: Int?
     public var availability: AvailabilitySummary?
     public var perf: PerfSummary?
@@ -155,7 +155,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
                 anomalies.append(v.checker + (c.isEmpty ? "" : ": " + c.joined(separator: " ")))
             }
             for (k, n) in v.counts where k == "lost" || k.hasPrefix("lost-") || k.hasPrefix("lost_") { lost = (lost ?? 0) + n }
-            for (k, n) in v.counts where k == "stale-read" || k == "stale-answer" { stale = (stale ?? 0) + n }
+            for (k, n) in v.counts where k == "stale-read" || k == "stale-answer" || k == "stale-count" { stale = (stale ?? 0) + n }
             if let a = v.summary?.availability { availability = a }
             if let p = v.summary?.perf { perf = p }
         }

@@ -12,6 +12,8 @@ public final class CampaignRunner: @unchecked Sendable {
     public let campaign: CampaignFile
     public let resultsDir: String
     public let shard: (Int, Int)
+    /// Tonight's identity, stored in the record (nil: a record without a night, as before nights existed).
+    public var night: NightIdentity?
     private let lock = NSLock()
     private var current: TestRunner?
     private var stopped = false
@@ -89,9 +91,12 @@ public final class CampaignRunner: @unchecked Sendable {
                                     ended: RunFolder.stamp())
             say("    → \(cell.verdictWord), expectation \(cell.held ? "held" : "FAILED: " + failures.joined(separator: "; "))")
             cells.append(cell)
+            // Written after every cell with no end time: a crashed controller leaves what it did, marked unfinished.
+            try CampaignRecord(campaign: campaign.name, file: campaign.path, started: started, finished: "", shard: shard.0,
+                               shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night).write(results: resultsDir)
         }
         let record = CampaignRecord(campaign: campaign.name, file: campaign.path, started: started, finished: RunFolder.stamp(),
-                                    shard: shard.0, shards: shard.1, matrixSize: campaign.cells.count, cells: cells)
+                                    shard: shard.0, shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night)
         try record.write(results: resultsDir)
         return record
     }

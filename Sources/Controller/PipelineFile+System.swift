@@ -14,7 +14,7 @@ import Systems
 import Yams
 
 extension PipelineFile {
-    static let systemFields = ["system", "nodes", "settings"]
+    static let systemFields = ["system", "nodes", "settings", "version"]
 
     /// Throws after recording its problem in `y` (the pipeline reader goes on with the next component).
     static func systemComponent(_ y: YAMLReader, _ v: Node, name: String) throws -> Component {
@@ -55,8 +55,10 @@ extension PipelineFile {
                 throw y.fail(m["system"], "\(f).system", "the \(systemName) bootstrap wrote a bad template '\(text)': \(problem)")
             }
         }
-        return Component(name: name, role: "command", replicas: kind.count, basePort: nil, basePortLine: 0,
-                         settings: .object(client), bugs: [], command: cmd)
+        var c = Component(name: name, role: "command", replicas: kind.count, basePort: nil, basePortLine: 0,
+                          settings: .object(client), bugs: [], command: cmd)
+        c.versionCommand = versionCommand(y, m, f)
+        return c
     }
 }
 

@@ -37,6 +37,9 @@ public struct PipelineFile: Sendable, Equatable {
         /// Upstream components this component's nodes talk to (resolved; empty for replicated roles).
         public var uses: [String] = []
         public var usesLine: Int = 0
+        /// `version:`: a shell command whose output names the component's version (e.g. `etcd --version`),
+        /// run once per campaign night and recorded beside its results (ComponentVersions).
+        public var versionCommand: String? = nil
     }
 
     public var path: String
@@ -85,12 +88,14 @@ public struct PipelineFile: Sendable, Equatable {
         let f = "components.\(cname)"
         if v.mapping?["system"] != nil { return try? systemComponent(y, v, name: cname) }
         if v.mapping?["command"] != nil {
-            guard let m = y.mapping(v, f, allowed: CommandComponent.fields), let cmd = try? CommandComponent.parse(y, m, f) else { return nil }
+            guard let m = y.mapping(v, f, allowed: CommandComponent.fields + ["version"]), let cmd = try? CommandComponent.parse(y, m, f) else { return nil }
             let replicas = y.int(m, "replicas", f, range: 1...9) ?? 3
-            return Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
-                             settings: .object(cmd.clientSettings), bugs: [], command: cmd)
+            var c = Component(name: cname, role: "command", replicas: replicas, basePort: nil, basePortLine: 0,
+                              settings: .object(cmd.clientSettings), bugs: [], command: cmd)
+            c.versionCommand = versionCommand(y, m, f)
+            return c
         }
-        guard let m = y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses"]) else { return nil }
+        guard let m = y.mapping(v, f, allowed: ["role", "replicas", "base_port", "settings", "bugs", "uses", "version"]) else { return nil }
         guard let role = y.string(m, "role", f) else {
             if m["role"] == nil { y.problem(v, "\(f).role", "missing") }
             return nil
@@ -132,8 +137,20 @@ public struct PipelineFile: Sendable, Equatable {
         c.uses = uses ?? []
         c.usesLine = m["uses"]?.mark?.line ?? (v.mark?.line ?? 0)
         if uses == nil { c.usesLine = -(c.usesLine) }  // negative: derived, not written
+        c.versionCommand = versionCommand(y, m, f)
         return c
     }
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }
+
+    /// `version:` of a component: a non-empty command line of at most 500 characters.
+    /// Nil when absent or bad; a bad one is recorded in `y` (the reader throws every problem at its end).
+    static func versionCommand(_ y: YAMLReader, _ m: Node.Mapping, _ f: String) -> String? {
+        guard let v = y.string(m, "version", f) else { return nil }
+        guard !v.trimmingCharacters(in: .whitespaces).isEmpty, v.count <= 500, !v.contains("\n") else {
+            y.problem(m["version"], "\(f).version", "expected a one-line command (e.g. etcd --version), at most 500 characters")
+            return nil
+        }
+        return v
+    }
 }

@@ -24,7 +24,9 @@ extension TestRunner {
     }
 
     static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
-        ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue }]
+        ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue },
+         "count": nodes.filter { $0.role == Role.api.rawValue },
+         "warehouse-count": nodes.filter { $0.role == Role.warehouse.rawValue }]
     }
 
     /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader

@@ -38,7 +38,7 @@ public struct OpMix: Sendable {
         case .set: return ["add", "read"]
         case .queue: return ["enqueue", "dequeue"]
         case .log: return ["produce", "poll"]
-        case .pipeline: return ["ingest", "query"]
+        case .pipeline: return ["ingest", "query", "count", "warehouse-count"]
         }
     }
 
@@ -93,6 +93,11 @@ public struct OpMix: Sendable {
             let newest = max(1, nextElement)
             let id = rng.below(2) == 0 ? 1 + rng.below(newest) : max(1, newest - rng.below(min(newest, 100)))
             return PlannedOp(f: f, key: nil, value: ["id": .int(id)])
+        case (.pipeline, "count"), (.pipeline, "warehouse-count"):
+            // The count of one event key (events carry key k<id mod 5>): through the API (a per-key
+            // aggregate whose cached copy falls behind as events keep arriving), or read from a
+            // warehouse node directly (the truth the API's answers are judged against).
+            return PlannedOp(f: f, key: nil, value: ["key": .string("k\(rng.below(5))")])
         default:
             return PlannedOp(f: f, key: key, value: .null)
         }

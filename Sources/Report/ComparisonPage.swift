@@ -9,7 +9,7 @@ import Store
 public enum ComparisonPage {
     public static func render(_ campaign: CampaignView, results root: String) -> String {
         let up = "../../"
-        var b = "<nav><a href=\"\(up)index.html\">← all runs and campaigns</a><a href=\"junit.xml\">junit.xml</a></nav>"
+        var b = "<nav><a href=\"\(up)index.html\">← all runs and campaigns</a><a href=\"\(up)trends.html\">nightly trends</a><a href=\"junit.xml\">junit.xml</a></nav>"
         let held = campaign.cells.filter(\.held).count
         let status = campaign.allHeld ? "<span class=\"v ok\">every expectation held</span>"
             : "<span class=\"v bad\">\(campaign.cells.count - held) expectation(s) failed\(campaign.cells.count < campaign.matrixSize ? ", \(campaign.matrixSize - campaign.cells.count) run(s) missing" : "")</span>"
@@ -53,6 +53,16 @@ public enum ComparisonPage {
             }
             row("lost") { i in metrics[i].lost.map(String.init) ?? "<span class=\"muted\">–</span>" }
             row("stale") { i in metrics[i].stale.map(String.init) ?? "<span class=\"muted\">–</span>" }
+            let funnels = cells.map { c in c.run.isEmpty ? nil : PipelineFigures((try? StoredRun.load(dir: root + "/" + c.run))?.results) }
+            if funnels.contains(where: { $0 != nil }) {
+                row("events: ack → stages") { i in funnels[i].map { HTML.esc($0.line) } ?? "<span class=\"muted\">–</span>" }
+                row("lost by hop") { i in funnels[i].map { $0.lostByHop.isEmpty ? "none" : $0.lostByHop.map { "\(HTML.esc($0.hop)) \($0.events)" }.joined(separator: "<br>") } ?? "–" }
+                row("stale answers (max behind)") { i in
+                    guard let p = funnels[i] else { return "–" }
+                    let v = p.staleVersions?["max"]?.intValue, s = p.staleNs?["max"]?.intValue
+                    return "\(p.staleAnswers)" + (v.map { " (\($0) versions, \(HTML.num(Double(s ?? 0) / 1e9, 2)) s)" } ?? "")
+                }
+            }
             row("availability (ok share)") { i in HTML.num(metrics[i].okRatio, 3) }
             row("longest gap") { i in HTML.num(metrics[i].longestGap, 2, unit: " s") }
             row("slowest recovery") { i in HTML.num(metrics[i].recovery, 3, unit: " s") + (metrics[i].noRecovery > 0 ? " (\(metrics[i].noRecovery) never)" : "") }

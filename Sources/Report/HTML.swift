@@ -59,13 +59,13 @@ enum HTML {
     }
 
     /// A whole page: the shell, the inline stylesheet and `body`.
-    static func page(title: String, body: String) -> String {
+    static func page(title: String, body: String, extraCSS: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(esc(title))</title>
-        <style>\(css)</style></head>
+        <style>\(css)\(extraCSS)</style></head>
         <body>
         \(body)
         <footer>Written by Faultline. Self-contained: no script, no network.</footer>

@@ -8,6 +8,7 @@ public enum IndexPage {
         var b = "<h1>Faultline results</h1>"
         b += "<p class=\"note\">\(tree.runs.count) run(s), \(tree.campaigns.count) campaign(s) · \(HTML.esc(tree.root))</p>"
         b += "<h2>Campaigns</h2>"
+        if !tree.campaigns.isEmpty { b += "<p><a href=\"trends.html\">Nightly trends</a>: every campaign over its nights.</p>" }
         if tree.campaigns.isEmpty {
             b += "<p class=\"muted\">None yet (<code>faultline campaign campaigns/nightly.yml</code>).</p>"
         } else {

@@ -44,6 +44,7 @@ public enum RunReport {
         b += parameters(run)
         b += verdicts(run)
         b += anomalies(run, history: history, pairs: pairs)
+        b += FunnelChart.section(run.results)
         b += "<h2 id=\"latency\">Latency over time</h2>"
         b += "<p class=\"note\">Each completed op is a point at its completion time; colour is its outcome, shape its function.</p>"
         b += LatencyChart.render(pairs: pairs, faults: faults, end: end)

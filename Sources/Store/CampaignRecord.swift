@@ -113,9 +113,11 @@ public struct CampaignRecord: Codable, Sendable {
     /// The size of the whole matrix (every shard), to tell a complete campaign from a partial one.
     public var matrixSize: Int
     public var cells: [CampaignCell]
+    /// The night this invocation belongs to (Night.swift); nil in records written before nights existed.
+    public var night: NightIdentity?
 
     public init(campaign: String, file: String, started: String, finished: String, shard: Int, shards: Int,
-                matrixSize: Int, cells: [CampaignCell]) {
+                matrixSize: Int, cells: [CampaignCell], night: NightIdentity? = nil) {
         self.campaign = campaign
         self.file = file
         self.started = started
@@ -124,7 +126,11 @@ public struct CampaignRecord: Codable, Sendable {
         self.shards = shards
         self.matrixSize = matrixSize
         self.cells = cells
+        self.night = night
     }
+
+    /// The night's label: `night.label`, or the start stamp for a record without one.
+    public var nightLabel: String { night?.label ?? started }
 
     /// The folder of a campaign's pages and records: `<results>/campaigns/<name>`.
     public static func folder(results: String, campaign: String) -> String {

@@ -10,7 +10,7 @@ public struct RunMetrics: Sendable, Equatable {
     public var anomalies: [String] = []
     /// Acknowledged writes or events lost (set, queue, log, pipeline: counts named lost…).
     public var lost: Int?
-    /// Stale reads (staleness `stale-read`) and stale answers (pipeline `stale-answer`).
+    /// Stale reads (staleness `stale-read`) and stale answers (pipeline `stale-answer`, `stale-count`).
     public var stale: Int?
     /// Share of client ops that succeeded (ok / all), over the whole run.
     public var okRatio: Double?

@@ -29,6 +29,10 @@ func peakMiB() -> Double {
 }
 
 let args = CommandLine.arguments
+if args.count >= 2 && args[1] == "nights" {
+    NightsFixture.main(Array(args.dropFirst(2)))
+    exit(0)
+}
 guard args.count >= 2, let workload = workloadFor[args[1]] else {
     FileHandle.standardError.write(Data("usage: faultline-bench CHECKER [OPS] [SEED]; checkers: \(CheckerRegistry.names.joined(separator: ", "))\n".utf8))
     exit(2)

@@ -11,9 +11,11 @@ struct Faultline: AsyncParsableCommand {
         abstract: "Fault-injection testing for data pipelines: run tests, check histories, report.",
         discussion: """
             Exit status: 0 valid, 1 an anomaly found, 2 bad input or usage, 3 verdict unknown,
-            4 the system under test could not be started, 130 interrupted.
+            4 the system under test could not be started, 5 (campaign) only harness failures, 130 interrupted.
             """,
-        subcommands: [Run.self, Campaign.self, Demo.self, Analyze.self, ReportCommand.self, Serve.self, Check.self, Synth.self]
+        version: faultlineVersion,
+        subcommands: [Run.self, Campaign.self, Demo.self, Analyze.self, ReportCommand.self, Serve.self, Check.self, Synth.self,
+                      Archive.self]
     )
 }
 
@@ -28,6 +30,7 @@ struct Faultline: AsyncParsableCommand {
 /// | 2    | bad input or usage (one line on stderr names the file, line and field)  |
 /// | 3    | verdict unknown (some checker could not decide, none found an anomaly)  |
 /// | 4    | the system under test could not be started, or the run not recorded     |
+/// | 5    | campaign: every failed cell was a harness failure (no verdict on it)    |
 /// | 130  | interrupted (SIGINT/SIGTERM); what was recorded was still checked       |
 enum ExitStatus {
     static let valid: Int32 = 0
@@ -35,6 +38,9 @@ enum ExitStatus {
     static let badInput: Int32 = 2
     static let unknown: Int32 = 3
     static let cannotStart: Int32 = 4
+    /// A campaign whose every failed cell was the harness's (could not start, bad input, interrupted,
+    /// no verdict): nothing was learnt about the system, which is not the same as "it failed" (1).
+    static let harnessOnly: Int32 = 5
     static let interrupted: Int32 = 130
 
     /// The status of a verdict.

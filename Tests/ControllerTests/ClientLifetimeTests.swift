@@ -50,15 +50,30 @@ struct CountingClient: SystemClient {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLIRunner.write("name: x\ncomponents:\n  store:\n    role: store\n    replicas: 1\n", to: dir + "/p.yml")
         let pipeline = try PipelineFile.load(path: dir + "/p.yml")
-        let nodes = try NodePlacement.place(pipeline, components: ["store"], runDir: dir)
         let net = ProxyNetwork(threads: 1)
         let sup = Supervisor()
         let nodeExe = URL(fileURLWithPath: CLIRunner.binary).deletingLastPathComponent().appendingPathComponent("faultline-node").path
         let adapter = CountingAdapter(BuiltinSystem().adapter(AdapterContext(workload: "register", role: .store, opTimeout: 0.3, concurrency: 2)))
         let history = try HistoryWriter(path: dir + "/history.jsonl")
         do {
-            for s in try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExe) { try sup.start(s) }
-            try await sup.waitHealthy(nodes[0].name, timeout: 120)
+            // The subject is the pool, not node start-up: on a fully loaded machine a store node was seen
+            // alive but not listening for 120 s (see the session note); such a node is replaced by a fresh
+            // one on new ports, up to three times, and each failed start is printed.
+            var placed: [ResolvedNode]?
+            for attempt in 1...3 where placed == nil {
+                let runDir = dir + "/attempt-\(attempt)"
+                let nodes = try NodePlacement.place(pipeline, components: ["store"], runDir: runDir)
+                for s in try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExe) { try sup.start(s) }
+                do {
+                    try await sup.waitHealthy(nodes[0].name, timeout: 60)
+                    placed = nodes
+                } catch {
+                    print("ClientLifetimeTests: start attempt \(attempt) failed: \(error)")
+                    sup.stop(nodes[0].name, grace: 1)
+                    if attempt == 3 { throw error }
+                }
+            }
+            let nodes = try #require(placed)
             let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters())
             let mix = OpMix(kind: .register, weights: [(f: "read", weight: 1), (f: "write", weight: 1)], keyCount: 2, seed: 1)
             // 1 s healthy, then the node is paused for the last 2 s: every op then times out (info) and

@@ -77,7 +77,7 @@ struct CommandComponentTests {
             ("    command: etcd\n    args: [\"--x={cluster}\"]\n", 5, "components.store.args", "needs peer_port"),
             ("    command: etcd\n    ports: {client: free}\n    peer_port: peer\n", 6, "components.store.peer_port", "no port named 'peer'"),
             ("    command: etcd\n    ports: {client: 80}\n", 5, "components.store.ports.client", "base port between 1024"),
-            ("    command: etcd\n    client: redis\n", 5, "components.store.client", "unknown client 'redis'"),
+            ("    command: etcd\n    client: memcached\n", 5, "components.store.client", "unknown client 'memcached'"),
             ("    command: etcd\n    client: etcd\n    client_settings: {serialisable: true}\n", 6,
              "components.store.client_settings.serialisable", "unknown field"),
             ("    command: etcd\n    stop_signal: NICELY\n", 5, "components.store.stop_signal", "unknown signal"),

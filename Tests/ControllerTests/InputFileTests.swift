@@ -26,7 +26,7 @@ struct InputFileTests {
         let path = dir + "/p.yml"
         CLIRunner.write("name: x\ncomponents:\n  store:\n    role: store\n    replicaz: 3\n", to: path)
         #expect(throws: InputError(file: path, line: 5, field: "components.store.replicaz",
-                                   message: "unknown field (allowed: role, replicas, base_port, settings, bugs, uses)")) {
+                                   message: "unknown field (allowed: role, replicas, base_port, settings, bugs, uses, version)")) {
             try PipelineFile.load(path: path)
         }
     }

@@ -36,7 +36,9 @@ final class TansuBroker: @unchecked Sendable {
     }
 
     /// Starts a broker and waits (generously: the machine is shared) until it answers ApiVersions.
-    static func start(timeout: Double = 20) async throws -> TansuBroker {
+    /// Tansu answers in well under a second on an idle machine; a fresh-clone CI run saw five brokers
+    /// print nothing for 20 s while the whole suite started at once, so the deadline is two minutes.
+    static func start(timeout: Double = 120) async throws -> TansuBroker {
         let b = try TansuBroker()
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -46,8 +48,9 @@ final class TansuBroker: @unchecked Sendable {
                 if ok { return b }
             }
             if Date() > deadline {
+                let state = (try? String(contentsOfFile: "/proc/\(b.pid)/stat", encoding: .utf8)) ?? "gone"
                 b.stop()
-                throw KafkaClientError.notSent("tansu on port \(b.port) did not answer within \(timeout) s; log: \(b.log)")
+                throw KafkaClientError.notSent("tansu on port \(b.port) did not answer within \(timeout) s (pid \(b.pid): \(state.prefix(80))); log: \(b.log)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -19,7 +19,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = try supervisor.start(NodeSpec(name: name, executable: try #require(Self.redisServer), arguments: args,
                                           workingDirectory: dir, ports: [port]))
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: a fresh-clone CI run saw a server that was up not answer for 30 s while the whole
+        // suite started at once.
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let c = try? await RedisConnection.connect(port: port) {
                 let pong = try? await c.send(["PING"])
@@ -28,7 +30,7 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw RedisError.notSent("redis-server \(name) did not answer PING within 30 s: \(supervisor.logTail(name))")
+        throw RedisError.notSent("redis-server \(name) did not answer PING within 120 s: \(supervisor.logTail(name))")
     }
 
     @Test(.enabled(if: redisServer != nil, "redis-server is not installed (scripts/test installs it)"))

@@ -14,7 +14,7 @@ public struct BuiltinSystem: System {
 
     public func operations(workload: String, role: Role?) -> [String]? {
         switch (workload, role) {
-        case ("pipeline", _): return ["ingest", "query", "final-read"]
+        case ("pipeline", _): return ["ingest", "query", "count", "warehouse-count", "final-read"]
         case ("register", nil), ("register", .store?), ("register", .warehouse?): return ["read", "write", "cas"]
         case ("set", nil), ("set", .store?), ("set", .warehouse?): return ["add", "read", "final-read"]
         case ("log", nil), ("log", .broker?): return ["produce", "poll", "drain"]

@@ -5,7 +5,8 @@ import History
 
 /// PipelineClient maps `ingest e` = `POST /events {"id": e, "key": "k<e mod 5>", "value": e}` on an
 /// ingest node; `query {"id": e}` = `GET /events/e` on an api node (ok value `{"id", "found", "source",
-/// "position"}`); `final-read {"stage": s}` reads every event id stage s holds: `broker` = every
+/// "position"}`); `count {"key": k}` = `GET /metrics/k` (ok value `{"key", "count", "source", "position"}`); `warehouse-count {"key": k}` = the same count
+/// from the warehouse node's rows (`GET /rows`: its leader's answer, or its own copy where reads are local); `final-read {"stage": s}` reads every event id stage s holds: `broker` = every
 /// partition's log from offset 0 to its high watermark, `store` = every event of every `events/` object
 /// (once per broker position: replayed objects overlap), `warehouse` = every event row.
 public struct PipelineClient: SystemClient {
@@ -31,6 +32,20 @@ public struct PipelineClient: SystemClient {
             let a = await transport.send(.GET, "\(baseURL)/events/\(id)")
             guard case .status(200, let b) = a, let found = b["found"]?.boolValue else { return a.otherwise }
             return .ok(["id": .int(id), "found": .bool(found), "source": b["source"] ?? .null, "position": b["position"] ?? .null])
+        case "count":
+            guard let key = value["key"]?.stringValue, !key.isEmpty,
+                  key.allSatisfy({ $0.isLetter || $0.isNumber }) else { return .fail("count value must be {\"key\": k} (letters and digits)") }
+            let a = await transport.send(.GET, "\(baseURL)/metrics/\(key)")
+            guard case .status(200, let b) = a, let n = b["count"]?.intValue else { return a.otherwise }
+            return .ok(["key": .string(key), "count": .int(n), "source": b["source"] ?? .null, "position": b["position"] ?? .null])
+        case "warehouse-count":
+            // The warehouse's own answer (its leader's, or in AP any replica's copy), not the API's.
+            guard let key = value["key"]?.stringValue else { return .fail("warehouse-count value must be {\"key\": k}") }
+            let a = await transport.send(.GET, "\(baseURL)/rows?from=e&to=f&limit=100000")
+            guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return a.otherwise }
+            let n = rows.filter { $0["value"]?["key"]?.stringValue == key }.count
+            let source = b["leader"]?.boolValue == true ? "warehouse" : "replica"
+            return .ok(["key": .string(key), "count": .int(n), "source": .string(source), "position": b["position"] ?? .null])
         case "final-read":
             guard let stage = value["stage"]?.stringValue else { return .fail("final-read value must be {\"stage\": s}") }
             let ids: IDs

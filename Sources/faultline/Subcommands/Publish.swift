@@ -26,6 +26,15 @@ enum Publish {
         }
     }
 
+    /// `results/trends.html` (every campaign over its nights); returns its path.
+    @discardableResult
+    static func trends(results: String) -> String? {
+        do { return try TrendsPage.write(results: results) } catch {
+            printError("warning: cannot write \(results)/trends.html: \(error)")
+            return nil
+        }
+    }
+
     /// Comparison page and junit.xml of every campaign under `results` (merging all their records).
     static func campaigns(results: String, only name: String? = nil) -> [String: String] {
         var pages: [String: String] = [:]

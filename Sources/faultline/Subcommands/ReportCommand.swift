@@ -9,7 +9,7 @@ import Store
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Rebuild index.html and the campaigns' comparison pages of a results folder (merges shards).",
+        abstract: "Rebuild index.html, trends.html and the campaigns' comparison pages of a results folder (merges shards).",
         discussion: "With --runs, also re-writes every run's report.html. Exit status: 0, or 2 when the folder does not exist."
     )
 
@@ -26,6 +26,8 @@ struct ReportCommand: AsyncParsableCommand {
         for r in tree.runs where runs || !r.hasReport { Publish.report(runDir: resultsDir + "/" + r.path) }
         let pages = Publish.campaigns(results: resultsDir)
         for (name, p) in pages.sorted(by: { $0.key < $1.key }) { print("campaign \(name): \(p)") }
+        let t0 = Date()
+        if let t = Publish.trends(results: resultsDir) { print("trends: \(t) (written in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s)") }
         if let i = Publish.index(results: resultsDir) { print("index: \(i) (\(tree.runs.count) runs, \(tree.campaigns.count) campaigns)") }
     }
 }

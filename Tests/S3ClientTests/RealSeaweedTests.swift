@@ -30,6 +30,9 @@ import Testing
                     "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])",
                     "-filer", "-filer.port=\(ports[4])", "-filer.port.grpc=\(ports[5])",
                     "-s3", "-s3.port=\(ports[6])", "-s3.port.grpc=\(ports[7])",
+                    // The Iceberg and Lance catalogs listen on fixed default ports (8181, 9101): off, so
+                    // that servers of tests running at once do not collide (the second one exits 255).
+                    "-s3.port.iceberg=0", "-s3.port.lance=0",
                     "-master.telemetry=false", "-volume.max=8"]
         _ = try supervisor.start(NodeSpec(name: "weed", executable: try #require(Self.weed), arguments: args,
                                           workingDirectory: dir, ports: ports, stopSignal: SIGKILL))
@@ -38,6 +41,9 @@ import Testing
         let deadline = Date().addingTimeInterval(180)
         var last = "nothing tried"
         while Date() < deadline {
+            if case .exited(let status, _)? = supervisor.state(of: "weed") {
+                throw S3Error.notSent("weed server exited (\(status)): \(supervisor.logTail("weed", lines: 15))")
+            }
             do {
                 do {
                     try await client.createBucket("ready-check")

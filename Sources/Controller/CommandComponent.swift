@@ -66,6 +66,13 @@ public struct CommandComponent: Sendable, Equatable {
     /// Seconds a node may take from its start to healthy (nil: the controller's default). Some systems
     /// (SeaweedFS on a loaded machine) need a minute before they accept a write.
     public var startTimeout: Double? = nil
+    /// A bootstrapped system's ports other nodes dial (a proxy per directed link on each); empty: the peer port.
+    public var dialedPorts: [String] = []
+    /// The process kind in a system of several kinds (`system:` form); nil otherwise.
+    public var kind: String? = nil
+
+    /// The ports that get a proxy per directed link to a node of this command.
+    public var proxiedPorts: [String] { dialedPorts.isEmpty ? (peerPort.map { [$0] } ?? []) : dialedPorts }
 
     public static let fields = ["command", "replicas", "ports", "peer_port", "client_port", "args", "env", "health",
                                 "stop_signal", "peer_names", "client", "client_settings", "start_timeout"]
@@ -187,5 +194,18 @@ public struct CommandComponent: Sendable, Equatable {
                                          client: client, clientSettings: settings)
         component.startTimeout = startTimeout
         return component
+    }
+}
+
+/// One process kind of a `command:` or `system:` component: how many nodes, and how to start them.
+public struct CommandKind: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var command: CommandComponent
+    /// Clients talk to this kind's nodes; they are `<component>-<i>`, other kinds' `<component>_<kind>-<i>`.
+    public var isClientKind: Bool
+
+    public func nodeName(component: String, _ i: Int) -> String {
+        isClientKind ? "\(component)-\(i)" : "\(component)_\(name)-\(i)"
     }
 }

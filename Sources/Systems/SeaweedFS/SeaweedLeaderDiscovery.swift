@@ -44,8 +44,9 @@ public struct SeaweedLeaderDiscovery: LeaderDiscovery {
 
     func status(of node: String, port: Int) async -> Status? {
         guard case .status(200, let body) = await transport.send(.GET, "http://127.0.0.1:\(port)/cluster/status") else { return nil }
-        guard let isLeader = body["IsLeader"]?.boolValue else { return nil }
-        return Status(node: node, isLeader: isLeader, leaderPort: body["Leader"]?.stringValue.flatMap(Self.httpPort))
+        // 4.48 leaves `IsLeader` out on a follower (false is omitted); `Leader` is there once one is known.
+        guard body["Leader"] != nil || body["IsLeader"] != nil else { return nil }
+        return Status(node: node, isLeader: body["IsLeader"]?.boolValue ?? false, leaderPort: body["Leader"]?.stringValue.flatMap(Self.httpPort))
     }
 
     /// The HTTP port of a master address as SeaweedFS 4.48 writes it: `127.0.0.1:9333.19333` (HTTP port,

@@ -54,7 +54,7 @@ public struct SeaweedSystem: System {
                               statusTransport: HTTPTransport(connections: 1, timeout: min(context.opTimeout, 1)))
     }
 
-    public var bootstrap: (any SystemBootstrap)? { nil }
+    public var bootstrap: (any SystemBootstrap)? { SeaweedBootstrap() }
 }
 
 /// The bucket is created once per adapter, by the first client that opens.
@@ -97,10 +97,23 @@ struct SeaweedAdapter: SystemAdapter {
         return SeaweedClient(s3: s3, bucket: bucket)
     }
 
-    /// Masters are the nodes with a "master" port (or whose client port answers as a master).
+    /// The masters: in a `system: seaweedfs` cluster the nodes of kind `master` (their `http` port); in
+    /// the one-process `weed server` profile the node's `master` port (else its client port, which
+    /// answers as a master or is ignored).
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery {
-        SeaweedLeaderDiscovery(masterPorts: Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.ports["master"] ?? $0.port) }),
-                               transport: statusTransport)
+        SeaweedLeaderDiscovery(masterPorts: Self.masterPorts(nodes), transport: statusTransport)
+    }
+
+    static func masterPorts(_ nodes: [SystemNode]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for n in nodes {
+            switch n.kind {
+            case "master"?: out[n.name] = n.ports["http"]
+            case nil: out[n.name] = n.ports["master"] ?? n.port
+            default: continue
+            }
+        }
+        return out
     }
 
     func shutdown() async { await statusTransport.shutdown() }

@@ -106,6 +106,32 @@ struct SeaweedClusterTests {
         return h.ops.filter { $0.process != .nemesis && $0.isCompletion && $0.time >= start && $0.time <= stop + 1_000_000_000 }
     }
 
+    /// LIST reads invoked after an add of the same set was acknowledged, and how many of them did not
+    /// list it: the visibility lag itself (the set checker's `stable_latency` also counts the wait
+    /// until the next read).
+    static func listsAfterAcks(_ h: History) -> (reads: Int, missing: Int) {
+        var invoked: [ProcessID: Op] = [:]
+        var reads: [(start: Int64, key: String?, elements: Set<JSONValue>)] = []
+        var adds: [(ack: Int64, key: String?, element: JSONValue)] = []
+        for op in h.ops where op.process != .nemesis {
+            if op.isInvoke { invoked[op.process] = op; continue }
+            guard let inv = invoked.removeValue(forKey: op.process), op.type == .ok else { continue }
+            if op.f == "read" || op.f == "final-read" {
+                reads.append((inv.time, op.key, Set(op.value.arrayValue ?? [])))
+            } else if op.f == "add" {
+                adds.append((op.time, op.key, op.value))
+            }
+        }
+        var count = 0, missing = 0
+        for a in adds {
+            for r in reads where r.key == a.key && r.start > a.ack {
+                count += 1
+                if !r.elements.contains(a.element) { missing += 1 }
+            }
+        }
+        return (count, missing)
+    }
+
     /// A volume server paused (every write needs all three replicas, so writes hang: info), then the
     /// master leader cut off. The history must be linearizable: a write that timed out and landed later
     /// is an info op the checker lets take effect, never an anomaly.
@@ -145,6 +171,8 @@ struct SeaweedClusterTests {
         #expect((lag?["count"]?.intValue ?? 0) > 0, "no list visibility lag measured: \(set)")
         #expect(r.history.ops.contains { $0.f == "final-read" && $0.type == .ok })
         let window = Self.inFaults(r.history)
+        let lists = Self.listsAfterAcks(r.history)
+        print("SeaweedClusterTests set/filer-isolated: LIST reads invoked after an add's ack \(lists.reads), not listing it \(lists.missing)")
         print("SeaweedClusterTests set/filer-isolated: valid=\(set["valid"] ?? .null) counts=\(set["counts"] ?? .null) "
               + "adds in faults ok \(window.filter { $0.f == "add" && $0.type == .ok }.count) info \(window.filter { $0.f == "add" && $0.type == .info }.count); "
               + "list lag p50=\(lag?["p50"] ?? .null) p99=\(lag?["p99"] ?? .null) max=\(lag?["max"] ?? .null) ns")

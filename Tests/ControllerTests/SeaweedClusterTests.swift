@@ -4,6 +4,8 @@
 import Foundation
 import History
 @testable import Systems
+import InputFiles
+import Nemesis
 import Testing
 
 @testable import Controller
@@ -23,6 +25,27 @@ struct SeaweedSettingsTests {
             let e = SystemBlockTests.failure(yaml)
             #expect(e?.line == line && e?.field == field && e?.message.contains(text) == true, "\(yaml): got \(String(describing: e))")
         }
+    }
+
+    /// The shipped SeaweedFS files load: three pipelines, the set workload, the four schedules (their
+    /// node names are the cluster's), the campaign.
+    @Test func shippedFilesLoad() throws {
+        let root = CLIRunner.root.path
+        for (name, replication) in [("seaweedfs", "002"), ("seaweedfs-unreplicated", "000")] {
+            let p = try PipelineFile.load(path: "\(root)/pipelines/\(name).yml")
+            let kinds = try #require(p.component(named: "store")?.kinds)
+            #expect(kinds.map(\.count) == [3, 3, 1, 1])
+            #expect(kinds.first?.command.args.contains("-defaultReplication=\(replication)") == true)
+        }
+        _ = try PipelineFile.load(path: "\(root)/pipelines/seaweedfs-single.yml")
+        #expect(try WorkloadFile.load(path: "\(root)/workloads/s3-set.yml").kind == .set)
+        let nodes = ["store-1", "store_filer-1"] + (1...3).flatMap { ["store_master-\($0)", "store_volume-\($0)"] }
+        for n in ["seaweed-volume-kill", "seaweed-volume-pause", "seaweed-filer-volumes", "seaweed-master-leader"] {
+            let s = try NemesisSchedule.load(path: "\(root)/nemesis/\(n).yml")
+            #expect(!(try NemesisPlan.make(s, nodes: nodes, seed: 1, timeLimit: 10)).isEmpty, "\(n)")
+        }
+        let c = try CampaignFile.load(path: "\(root)/campaigns/s3.yml")
+        #expect(c.pipelines.count == 2 && c.nemeses.count == 4)
     }
 
     /// Four kinds in start order; clients talk to the S3 gateway; masters and volume servers are dialed

@@ -19,7 +19,8 @@ struct SeaweedSettingsTests {
             ("    system: seaweedfs\n    settings:\n      replication: \"003\"\n", 6, "components.kv.settings.replication", "volumes ≥ 4"),
             ("    system: seaweedfs\n    settings:\n      volumes: 0\n", 6, "components.kv.settings.volumes", "1...9"),
             ("    system: seaweedfs\n    settings:\n      bucket: ab\n", 6, "components.kv.settings.bucket", "3...63"),
-            ("    system: seaweedfs\n    settings:\n      fsync: true\n", 6, "components.kv.settings.fsync", "unknown field"),
+            ("    system: seaweedfs\n    settings:\n      fsync: 1\n", 6, "components.kv.settings.fsync", "true or false"),
+            ("    system: seaweedfs\n    settings:\n      fsynk: true\n", 6, "components.kv.settings.fsynk", "unknown field"),
         ]
         for (yaml, line, field, text) in cases {
             let e = SystemBlockTests.failure(yaml)
@@ -61,6 +62,12 @@ struct SeaweedSettingsTests {
         #expect(master.args.contains("-defaultReplication=001") && master.args.contains("-ip={host}"))
         #expect(master.env["SEAWEED_SELF"] == "{host}:{port:http}.{port:grpc}" && master.env["SEAWEED_FLAG"] == "-peers")
         #expect(c.kinds.last?.command.env["SEAWEED_HTTP"] == "{peers:filer:http}")
+        #expect(c.kinds.allSatisfy { $0.command.setup.isEmpty })
+        // fsync: true writes the filer's path configuration from the gateway's node before it starts.
+        let f = try SystemBlockTests.load("    system: seaweedfs\n    settings: {fsync: true}\n")
+        let steps = try #require(f.component(named: "kv")?.kinds.last?.command.setup)
+        #expect(steps.count == 1 && steps.first?.when == .beforeStart && steps.first?.argv.last == "{peers:filer:http}")
+        #expect(steps.first?.argv.contains(#"{{"locations":[{{"locationPrefix":"/buckets/","fsync":true}}]}}"#) == true)
     }
 
     /// The wrapper joins the placeholders' lists into SeaweedFS's `host:HTTP.GRPC` form (run by /bin/sh here,

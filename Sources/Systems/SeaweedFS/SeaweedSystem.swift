@@ -1,5 +1,5 @@
 // SeaweedSystem: SeaweedFS's S3 gateway as a system under test: register and set workloads on S3 objects,
-// the master leader from the masters' status API.
+// the master leader from the masters' status API, and `system: seaweedfs` clusters (SeaweedBootstrap).
 import Contracts
 import Foundation
 import History
@@ -54,6 +54,7 @@ public struct SeaweedSystem: System {
                               statusTransport: HTTPTransport(connections: 1, timeout: min(context.opTimeout, 1)))
     }
 
+    /// Masters, volume servers, a filer and the S3 gateway from a `system: seaweedfs` block.
     public var bootstrap: (any SystemBootstrap)? { SeaweedBootstrap() }
 }
 

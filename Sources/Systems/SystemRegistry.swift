@@ -9,6 +9,7 @@ public enum SystemRegistry {
         EtcdSystem(),
         RedisSystem(),
         SeaweedSystem(),
+        TansuSystem(),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/, Redis/, Postgres/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis", "RedisProtocol", "KafkaProtocol",
+            "History", "Contracts", "Nemesis", "RedisProtocol", "S3Client", "KafkaProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -133,9 +133,9 @@ let package = Package(
         .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
         // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
         .target(name: "FaultlineTesting"),
-        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor", "Systems", "Checker", "History"]),
-        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor", "Systems", "Checker", "History"]),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor", "Systems", "History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "InputFilesTests", dependencies: ["InputFiles", "History"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "History", "Generator"]),

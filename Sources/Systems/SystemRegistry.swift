@@ -8,6 +8,7 @@ public enum SystemRegistry {
         BuiltinSystem(),
         EtcdSystem(),
         RedisSystem(),
+        SeaweedSystem(),
         TansuSystem(),
         PostgresSystem(),
     ]

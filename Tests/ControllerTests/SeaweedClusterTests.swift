@@ -115,10 +115,10 @@ struct SeaweedClusterTests {
     }
 
     /// Runs `pipeline` (a path) with `workload` and the nemesis events `events` (YAML lines), 8 s of faults.
-    static func run(pipeline: String, workload: String, events: String, tag: String) throws -> Run {
+    static func run(pipeline: String, workload: String, events: String, tag: String) async throws -> Run {
         let dir = CLIRunner.tempDir("seaweed-\(tag)")
         CLIRunner.write("name: \(tag)\nevents:\n\(events)", to: dir + "/n.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
                                    "--time-limit", "8", "--seed", "5", "--name", tag,
                                    "--results", dir + "/results", "--quiet"], timeout: 300)
         let run = try InterruptTests.runDir(dir + "/results", tag)
@@ -165,8 +165,8 @@ struct SeaweedClusterTests {
     /// A volume server paused (every write needs all three replicas, so writes hang: info), then the
     /// master leader cut off. The history must be linearizable: a write that timed out and landed later
     /// is an info op the checker lets take effect, never an anomaly.
-    @Test func registerUnderVolumePauseAndLeaderIsolation() throws {
-        let r = try Self.run(pipeline: "pipelines/seaweedfs.yml", workload: "workloads/register.yml", events: """
+    @Test func registerUnderVolumePauseAndLeaderIsolation() async throws {
+        let r = try await Self.run(pipeline: "pipelines/seaweedfs.yml", workload: "workloads/register.yml", events: """
               - {at: 1s, duration: 3s, fault: pause, target: store_volume-2}
               - {at: 5s, duration: 3s, fault: partition, shape: isolate-leader}
             """, tag: "sw-reg")
@@ -189,8 +189,8 @@ struct SeaweedClusterTests {
     /// Sets (one object per element, read by LIST) with the filer cut off from every other process
     /// (volume servers, masters, the S3 gateway): adds time out (info) and may land after the heal. A
     /// definite verdict, no element read that was never added, and the list visibility lag measured.
-    @Test func setUnderFilerIsolationHasAVerdictAndListLag() throws {
-        let r = try Self.run(pipeline: "pipelines/seaweedfs.yml", workload: "workloads/s3-set.yml", events: """
+    @Test func setUnderFilerIsolationHasAVerdictAndListLag() async throws {
+        let r = try await Self.run(pipeline: "pipelines/seaweedfs.yml", workload: "workloads/s3-set.yml", events: """
               - {at: 1s, duration: 3s, fault: partition, shape: isolate, node: store_filer-1}
             """, tag: "sw-set")
         #expect(r.status == 0 || r.status == 1, "\(r.stderr.suffix(1500))")
@@ -213,7 +213,7 @@ struct SeaweedClusterTests {
     /// died: a key whose only copy is on a dead server cannot be read (the GET hangs: the read fails).
     /// After the restart the data is there again: SIGKILL keeps what the process wrote in the kernel's
     /// page cache, so nothing acknowledged is lost.
-    @Test func unreplicatedVolumeKillsLeaveObjectsUnreadable() throws {
+    @Test func unreplicatedVolumeKillsLeaveObjectsUnreadable() async throws {
         let dir = CLIRunner.tempDir("seaweed-000")
         CLIRunner.write("""
             name: seaweedfs-000
@@ -237,7 +237,7 @@ struct SeaweedClusterTests {
             final_reads: true
             checkers: [linearizable, availability]
             """, to: dir + "/w.yml")
-        let r = try Self.run(pipeline: dir + "/p.yml", workload: dir + "/w.yml", events: """
+        let r = try await Self.run(pipeline: dir + "/p.yml", workload: dir + "/w.yml", events: """
               - {at: 1s, duration: 5s, fault: kill, target: store_volume-1}
               - {at: 1s, duration: 5s, fault: kill, target: store_volume-2}
             """, tag: "sw-000")

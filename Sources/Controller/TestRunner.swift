@@ -221,7 +221,8 @@ public final class TestRunner: @unchecked Sendable {
         // Final reads, after the heal and the recovery time, by fresh processes.
         if isPipeline && phases.finalReads && !interrupted {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
-            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get(),
+                                     lastEventID: dispenser.lastElement)
         } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {

@@ -8,7 +8,9 @@ import History
 /// "position"}`); `count {"key": k}` = `GET /metrics/k` (ok value `{"key", "count", "source", "position"}`); `warehouse-count {"key": k}` = the same count
 /// from the warehouse node's rows (`GET /rows`: its leader's answer, or its own copy where reads are local); `final-read {"stage": s}` reads every event id stage s holds: `broker` = every
 /// partition's log from offset 0 to its high watermark, `store` = every event of every `events/` object
-/// (once per broker position: replayed objects overlap), `warehouse` = every event row.
+/// (once per broker position: replayed objects overlap), `warehouse` = every event row; `final-read
+/// {"stage": "api", "ids_through": n}` asks the query API about each event id 1…n (`GET /events/e`)
+/// and gives the ids it answered found: what a user of the API can see after the drain.
 public struct PipelineClient: SystemClient {
     let transport: HTTPTransport
     /// The node's base URL, e.g. "http://127.0.0.1:7101".
@@ -49,12 +51,17 @@ public struct PipelineClient: SystemClient {
         case "final-read":
             guard let stage = value["stage"]?.stringValue else { return .fail("final-read value must be {\"stage\": s}") }
             let ids: IDs
-            switch stage {
+            if stage == "api" {
+                guard let n = value["ids_through"]?.intValue, (0...10_000_000).contains(n) else {
+                    return .fail("final-read of stage api needs ids_through (0...10000000)")
+                }
+                ids = await apiVisibleIDs(baseURL, through: n)
+            } else { switch stage {
             case "broker": ids = await brokerIDs(baseURL)
             case "store": ids = await storeIDs(baseURL)
             case "warehouse": ids = await warehouseIDs(baseURL)
             default: return .fail("no stage \(stage)")
-            }
+            } }
             switch ids {
             case .ok(let xs): return ClientOutcome.ok(["stage": .string(stage), "ids": .array(xs.map { .int($0) })])
             case .failed(let e): return ClientOutcome.info(e)
@@ -98,6 +105,41 @@ public struct PipelineClient: SystemClient {
             }
         }
         return .ok(Array(byPosition.values))
+    }
+
+    /// Asks the query API about each id, 8 at a time; an id whose query fails 3 times (with a pause
+    /// between tries) makes the whole read unknown rather than counting the event as not visible.
+    private func apiVisibleIDs(_ base: String, through n: Int) async -> IDs {
+        let transport = transport
+        let ids = Array(1...max(1, n)).prefix(n)
+        var visible: [Int] = []
+        var failure: String?
+        for start in stride(from: ids.startIndex, to: ids.endIndex, by: 8) {
+            let chunk = ids[start..<min(start + 8, ids.endIndex)]
+            await withTaskGroup(of: (Int, Bool?, String).self) { group in
+                for id in chunk {
+                    group.addTask {
+                        var last = ""
+                        for attempt in 0..<3 {
+                            if attempt > 0 { try? await Task.sleep(for: .milliseconds(200)) }
+                            let a = await transport.send(.GET, "\(base)/events/\(id)")
+                            if case .status(200, let b) = a, let found = b["found"]?.boolValue { return (id, found, "") }
+                            last = "\(a.otherwise)"
+                        }
+                        return (id, nil, last)
+                    }
+                }
+                for await (id, found, why) in group {
+                    switch found {
+                    case true?: visible.append(id)
+                    case false?: break
+                    case nil: failure = failure ?? "api query of event \(id): \(why)"
+                    }
+                }
+            }
+            if let failure { return .failed(failure) }
+        }
+        return .ok(visible.sorted())
     }
 
     private func warehouseIDs(_ base: String) async -> IDs {

@@ -143,6 +143,7 @@ public struct PipelineFile: Sendable, Equatable {
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }
 
+
     /// `version:` of a component: a non-empty command line of at most 500 characters.
     /// Nil when absent or bad; a bad one is recorded in `y` (the reader throws every problem at its end).
     static func versionCommand(_ y: YAMLReader, _ m: Node.Mapping, _ f: String) -> String? {
@@ -153,4 +154,16 @@ public struct PipelineFile: Sendable, Equatable {
         }
         return v
     }
+}
+
+extension PipelineFile.Component {
+    /// What a real system stands in for in the pipeline (`system: redis` → the cache, docs/nodes.md
+    /// "Real backends"), from its client; nil for built-in components and systems that are no stage.
+    public var backend: Backend? {
+        guard let client = command?.client, let b = Backend.of(system: client), b != .builtin else { return nil }
+        return b
+    }
+
+    /// The pipeline role the component plays: its own role, or the role its real system stands in for.
+    public var pipelineRole: String { backend?.role?.rawValue ?? role }
 }

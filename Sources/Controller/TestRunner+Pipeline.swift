@@ -12,9 +12,10 @@ extension TestRunner {
     /// The components a pipeline workload starts: all of them; it needs one ingest, connector, loader
     /// and api component (their upstreams are resolved by PipelineLinks).
     static func pipelineComponents(_ pipeline: PipelineFile, workload: WorkloadFile) throws -> [String] {
-        // Every role but the cache, which the api uses when the pipeline has one.
+        // Every role but the cache, which the api uses when the pipeline has one; a real system counts
+        // for the role it stands in for (Contracts.Backend).
         for role in Role.allCases.map(\.rawValue) where role != Role.cache.rawValue {
-            let n = pipeline.components.filter { $0.role == role }.count
+            let n = pipeline.components.filter { $0.pipelineRole == role }.count
             if n != 1 {
                 throw InputError(file: pipeline.path, line: 1, field: "components",
                                  message: "a pipeline workload (\(workload.path)) needs exactly one component with role \(role); this file has \(n)")

@@ -19,14 +19,18 @@ import Hummingbird
 struct APIRole: ServiceRole {
     let node: ServiceNode
     let warehouse: Upstream
-    let cache: Upstream
+    let cache: any APICache
     let tally = Tally()
     let leader = LeaderHint()
 
     init(node: ServiceNode) {
         self.node = node
         warehouse = node.upstream(.warehouse)
-        cache = node.upstream(.cache)
+        cache = switch node.config.kind(of: .cache) {
+        case .redis: RedisCache(names: node.config.upstreams[.cache] ?? [], peers: node.config.peers,
+                                timeoutMs: node.config.settings.requestTimeoutMs)
+        default: HTTPCache(upstream: node.upstream(.cache))
+        }
     }
 
     func start() async {}
@@ -88,7 +92,7 @@ struct APIRole: ServiceRole {
     /// Runs one query with the mode's cache policy; `make` turns the warehouse rows into the answer.
     func answer(cacheKey: String, path: String, make: ([JSON]) -> [String: JSON]) async throws -> Reply {
         let s = node.config.settings
-        if !s.apiConsistent, case .status(200, let c, _) = await cache.send(.GET, "/keys/\(cacheKey)"), let v = c["value"] {
+        if !s.apiConsistent, let v = await cache.get(cacheKey) {
             tally.add("cache")
             return Reply(body: v)
         }
@@ -96,7 +100,7 @@ struct APIRole: ServiceRole {
         if !s.apiConsistent, !Self.answered(a) {
             // AP: stale is acceptable. A stale cached copy first; else any other warehouse replica,
             // which answers from its own copy.
-            if case .status(200, let c, _) = await cache.send(.GET, "/keys/stale:\(cacheKey)"), let v = c["value"] {
+            if let v = await cache.get("stale:\(cacheKey)") {
                 tally.add("cache")
                 tally.add("stale")
                 return Reply(body: v)
@@ -112,9 +116,9 @@ struct APIRole: ServiceRole {
             if !s.apiConsistent {
                 var cached = out
                 cached["source"] = "cache"
-                _ = await cache.send(.PUT, "/keys/\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.cacheTtlMs)])
+                await cache.set(cacheKey, .object(cached), ttlMs: s.cacheTtlMs)
                 cached["stale"] = true
-                _ = await cache.send(.PUT, "/keys/stale:\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.staleTtlMs)])
+                await cache.set("stale:\(cacheKey)", .object(cached), ttlMs: s.staleTtlMs)
             }
             return Reply(body: .object(out))
         }

@@ -1,0 +1,49 @@
+// The built-in pipeline services over real backends chosen in the pipeline file (docs/nodes.md "Real
+// backends"), end to end with `faultline run`: every acknowledged event exactly once and visible
+// through the API, the services told their upstream's kind in their node config.
+import Foundation
+import History
+import Testing
+
+@Suite(.serialized) struct RealBackendPipelineTests {
+    static let redisServer = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Replaces the built-in cache of a pipeline file with a one-node `system: redis`.
+    static func redisCache(_ text: String) -> String {
+        text.replacingOccurrences(of: "  cache:\n    role: cache\n", with: "  cache:\n    system: redis\n    nodes: 1\n")
+    }
+
+    static func config(_ runDir: String, _ node: String) throws -> JSONValue {
+        try JSONParser.parse(try String(contentsOfFile: "\(runDir)/nodes/\(node)/config.json", encoding: .utf8))
+    }
+
+    /// AP over a real Redis: cache-aside answers come from Redis (source "cache"), the cached counts fall
+    /// behind the warehouse, and nothing is lost without faults.
+    @Test(.enabled(if: redisServer != nil, "redis-server is not installed (scripts/test installs it)"))
+    func apPipelineWithRedisCache() throws {
+        let dir = CLIRunner.tempDir("redis-pipe")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try PipelineRunTests.run("ap", keep: dir, edit: Self.redisCache)
+        let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
+        let apiConfig = try Self.config(runDir, "api-1")
+        #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
+        #expect(apiConfig["upstream_kinds"]?["cache"] == "redis", "\(apiConfig)")
+        PipelineRunTests.expectExactlyOnce(r)
+        let cached = r.ops("count", .ok).filter { $0.value["source"] == "cache" }.count
+        #expect(cached > 0, "no count answered from Redis")
+        let funnel = r.pipeline?["details"]?["funnel"]?.arrayValue ?? []
+        #expect(funnel.last?["stage"] == "api")
+        #expect(funnel.first?["events"] == funnel.last?["events"], "\(funnel)")
+    }
+
+    /// CP with the same Redis in the pipeline: the API reads through to the warehouse leader; no answer
+    /// ever comes from the cache.
+    @Test(.enabled(if: redisServer != nil, "redis-server is not installed (scripts/test installs it)"))
+    func cpPipelineWithRedisNeverAnswersFromCache() throws {
+        let r = try PipelineRunTests.run("cp", edit: Self.redisCache)
+        #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
+        PipelineRunTests.expectExactlyOnce(r)
+        #expect(!r.history.ops.contains { $0.type == .ok && $0.value["source"] == "cache" })
+    }
+}

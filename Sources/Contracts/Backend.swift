@@ -26,6 +26,10 @@ public enum Backend: String, Sendable, CaseIterable {
         }
     }
 
+    /// The bucket the pipeline's events live in on an S3 store (the connector writes there, the loader
+    /// and the harness's final read list it).
+    public static let s3Bucket = "faultline-events"
+
     /// The backends an upstream of `role` may be.
     public static func allowed(for role: Role) -> [Backend] {
         [.builtin] + allCases.filter { $0.role == role }

@@ -70,11 +70,15 @@ extension TestRunner {
     /// 1…`lastEventID` offered for ingest an API answer shows (the funnel's last step).
     func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int, lastEventID: Int) async {
         var p = firstProcess
-        // The replicated roles are the pipeline's stages, in flow order.
+        // The replicated roles are the pipeline's stages, in flow order; a real system standing in for
+        // one is read through its own protocol (the op says which: `"kind": "s3"`).
         for stage in Role.replicated.map(\.rawValue) {
-            let stageNodes = nodes.filter { $0.role == stage }
+            guard let c = pipeline.components.first(where: { $0.pipelineRole == stage }) else { continue }
+            let stageNodes = nodes.filter { $0.component == c.name && $0.name.hasPrefix(c.name + "-") }
             guard !stageNodes.isEmpty else { continue }
-            await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,
+            var value: [String: JSONValue] = ["stage": .string(stage)]
+            if let b = c.backend { value["kind"] = .string(b.rawValue) }
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: .object(value)), process: p,
                                node: stageNodes[p % stageNodes.count])
             p += 1
         }

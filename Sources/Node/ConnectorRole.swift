@@ -12,13 +12,13 @@ struct ConnectorRole: ServiceRole {
     static let group = "connector"
     let node: ServiceNode
     let broker: Upstream
-    let store: Upstream
+    let store: any EventStore
     let state = ConnectorState()
 
     init(node: ServiceNode) {
         self.node = node
         broker = node.upstream(.broker)
-        store = node.upstream(.store)
+        store = node.eventStore()
     }
 
     func add(to router: Router<BasicRequestContext>) {}
@@ -79,9 +79,8 @@ struct ConnectorRole: ServiceRole {
                 committed = last + 1
                 state.setCommitted(p, last + 1)
             }
-            let put = await store.sendFailingOver(.PUT, "/objects/\(key)",
-                                                  body: ["value": ["partition": .int(p), "first": .int(first), "last": .int(last), "events": .array(events)]])
-            guard case .status(200, _, _) = put else {
+            let put = await store.put(key, ["partition": .int(p), "first": .int(first), "last": .int(last), "events": .array(events)])
+            guard put else {
                 state.count("write_errors")
                 if !commitFirst { committed = nil }
                 await pause(); continue

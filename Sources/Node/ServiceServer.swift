@@ -25,6 +25,14 @@ struct ServiceNode: Sendable {
                  timeoutMs: config.settings.requestTimeoutMs)
     }
 
+    /// The store stage of the connector and the loader: built-in or S3 (`upstream_kinds.store`).
+    func eventStore() -> any EventStore {
+        switch config.kind(of: .store) {
+        case .s3: S3EventStore(names: config.upstreams[.store] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventStore(upstream: upstream(.store))
+        }
+    }
+
     /// Reads the JSON body (bounded), runs `here`, and turns every error into a JSON answer.
     func serve(_ request: Request, _ here: @Sendable (JSON?) async throws -> Reply) async -> Response {
         do {

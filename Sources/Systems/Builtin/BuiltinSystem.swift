@@ -42,7 +42,7 @@ struct BuiltinAdapter: SystemAdapter {
 
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
         let url = "http://\(node.host):\(node.port)"
-        if workload == "pipeline" { return PipelineClient(transport: transport, baseURL: url) }
+        if workload == "pipeline" { return PipelineClient(transport: transport, baseURL: url, host: node.host, port: node.port) }
         if workload == "log" { return BrokerClient(transport: transport, baseURL: url) }
         if (node.role ?? role) == .warehouse { return WarehouseClient(transport: transport, baseURL: url) }
         return StoreClient(transport: transport, baseURL: url)

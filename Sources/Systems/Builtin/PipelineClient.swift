@@ -1,7 +1,10 @@
 // PipelineClient: the pipeline workload (docs/history-conventions.md "pipeline") on the built-in
 // pipeline: ingest events through the ingest API, query them through the query API, final-read stages.
+import Contracts
 import Foundation
 import History
+import NIOCore
+import S3Client
 
 /// PipelineClient maps `ingest e` = `POST /events {"id": e, "key": "k<e mod 5>", "value": e}` on an
 /// ingest node; `query {"id": e}` = `GET /events/e` on an api node (ok value `{"id", "found", "source",
@@ -15,10 +18,17 @@ public struct PipelineClient: SystemClient {
     let transport: HTTPTransport
     /// The node's base URL, e.g. "http://127.0.0.1:7101".
     public let baseURL: String
+    /// The node's address, for the stages a real system holds (`"kind": "s3"`: an S3 endpoint).
+    let host: String
+    let port: Int
+    let opTimeout: TimeAmount
 
-    public init(transport: HTTPTransport, baseURL: String) {
+    public init(transport: HTTPTransport, baseURL: String, host: String = "127.0.0.1", port: Int = 0) {
         self.transport = transport
         self.baseURL = baseURL
+        self.host = host
+        self.port = port
+        opTimeout = transport.timeout
     }
 
     public func perform(_ op: ClientOperation) async -> ClientOutcome {
@@ -56,10 +66,12 @@ public struct PipelineClient: SystemClient {
                     return .fail("final-read of stage api needs ids_through (0...10000000)")
                 }
                 ids = await apiVisibleIDs(baseURL, through: n)
-            } else { switch stage {
-            case "broker": ids = await brokerIDs(baseURL)
-            case "store": ids = await storeIDs(baseURL)
-            case "warehouse": ids = await warehouseIDs(baseURL)
+            } else { switch (stage, value["kind"]?.stringValue ?? "builtin") {
+            case ("store", "s3"): ids = await s3StoreIDs()
+            case (_, let kind) where kind != "builtin": return .fail("final-read of \(stage): no reader for kind \(kind)")
+            case ("broker", _): ids = await brokerIDs(baseURL)
+            case ("store", _): ids = await storeIDs(baseURL)
+            case ("warehouse", _): ids = await warehouseIDs(baseURL)
             default: return .fail("no stage \(stage)")
             } }
             switch ids {
@@ -140,6 +152,33 @@ public struct PipelineClient: SystemClient {
             if let failure { return .failed(failure) }
         }
         return .ok(visible.sorted())
+    }
+
+    /// The store stage on S3: every event of every object under `events/` in the pipeline's bucket, once
+    /// per broker position (as for the built-in store).
+    private func s3StoreIDs() async -> IDs {
+        let s3 = S3Client(host: host, port: port, timeout: opTimeout)
+        defer { Task { await s3.shutdown() } }
+        let keys: [String]
+        do {
+            keys = try await s3.list(bucket: Backend.s3Bucket, prefix: "events/")
+        } catch S3Error.refused(404, _, _) {
+            return .ok([])  // no bucket: the connector never wrote an object
+        } catch {
+            return .failed("s3 list: \(error)")
+        }
+        var byPosition: [String: Int] = [:]
+        for k in keys {
+            let o: S3Client.Object?
+            do { o = try await s3.get(bucket: Backend.s3Bucket, key: k) } catch { return .failed("s3 get \(k): \(error)") }
+            guard let o, let v = try? JSONParser.parse(String(decoding: o.body, as: UTF8.self)) else { continue }
+            let p = v["partition"]?.intValue ?? -1
+            for e in v["events"]?.arrayValue ?? [] {
+                guard let id = e["id"]?.intValue, let off = e["offset"]?.intValue else { continue }
+                byPosition["\(p)/\(off)"] = id
+            }
+        }
+        return .ok(Array(byPosition.values))
     }
 
     private func warehouseIDs(_ base: String) async -> IDs {

@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis", "RedisProtocol", "S3Client",
+            "History", "Contracts", "Nemesis", "RedisProtocol", "S3Client", "KafkaProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "Contracts"),
         // The built-in pipeline components. They share only the JSON and Contracts leaves with the harness.
         .target(name: "Node", dependencies: [
-            "JSON", "Contracts", "RedisProtocol", "S3Client",
+            "JSON", "Contracts", "RedisProtocol", "S3Client", "KafkaProtocol",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "RedisProtocol", "S3Client", "faultline-node"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "RedisProtocol", "S3Client", "KafkaProtocol", "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Checker", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),

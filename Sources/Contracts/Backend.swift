@@ -30,6 +30,11 @@ public enum Backend: String, Sendable, CaseIterable {
     /// and the harness's final read list it).
     public static let s3Bucket = "faultline-events"
 
+    /// The topic of the pipeline's events on a Kafka-protocol broker, and its partition count when a
+    /// service has to create it.
+    public static let kafkaTopic = "faultline-events"
+    public static let kafkaPartitions = 3
+
     /// The backends an upstream of `role` may be.
     public static func allowed(for role: Role) -> [Backend] {
         [.builtin] + allCases.filter { $0.role == role }

@@ -25,6 +25,14 @@ struct ServiceNode: Sendable {
                  timeoutMs: config.settings.requestTimeoutMs)
     }
 
+    /// The broker stage of the ingest and the connector: built-in or Kafka (`upstream_kinds.broker`).
+    func eventBroker() -> any EventBroker {
+        switch config.kind(of: .broker) {
+        case .kafka: KafkaEventBroker(names: config.upstreams[.broker] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventBroker(upstream: upstream(.broker))
+        }
+    }
+
     /// The store stage of the connector and the loader: built-in or S3 (`upstream_kinds.store`).
     func eventStore() -> any EventStore {
         switch config.kind(of: .store) {

@@ -1,7 +1,8 @@
 // Real servers the pipeline services' backend tests talk to, started (and owned) by the test on
-// 127.0.0.1: redis-server and SeaweedFS (`weed server` with its S3 gateway). Each waits on its own readiness with a generous deadline.
+// 127.0.0.1: redis-server, SeaweedFS (`weed server` with its S3 gateway) and Tansu (a Kafka-protocol broker). Each waits on its own readiness with a generous deadline.
 import Foundation
 import FaultlineTesting
+import KafkaProtocol
 import RedisProtocol
 import S3Client
 import Supervisor
@@ -71,5 +72,32 @@ enum RealServers {
             }
         }
         throw S3Error.notSent("SeaweedFS did not accept a PUT within 180 s: \(last); \(supervisor.logTail(name))")
+    }
+
+    static let tansu: String? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [ProcessInfo.processInfo.environment["FAULTLINE_TANSU"], root.path + "/.tools/bin/tansu"]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    /// Starts a Tansu broker (memory storage) and waits until it answers ApiVersions; returns its port.
+    static func startTansu(_ supervisor: Supervisor, name: String) async throws -> Int {
+        let port = try PortAllocator.shared.allocate()
+        let dir = TestSupport.tempDir("node-tansu")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let url = "tcp://127.0.0.1:\(port)"
+        _ = try supervisor.start(NodeSpec(name: name, executable: try #require(tansu),
+                                          arguments: ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
+                                          workingDirectory: dir, ports: [port]))
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let c = try? await KafkaClient.connect(port: port, requestTimeout: .seconds(5)) {
+                let ok = (try? await c.apiVersions()) != nil
+                await c.close()
+                if ok { return port }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw KafkaClientError.notSent("tansu did not answer within 120 s: \(supervisor.logTail(name))")
     }
 }

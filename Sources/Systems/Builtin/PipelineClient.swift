@@ -3,6 +3,7 @@
 import Contracts
 import Foundation
 import History
+import KafkaProtocol
 import NIOCore
 import S3Client
 
@@ -68,6 +69,7 @@ public struct PipelineClient: SystemClient {
                 ids = await apiVisibleIDs(baseURL, through: n)
             } else { switch (stage, value["kind"]?.stringValue ?? "builtin") {
             case ("store", "s3"): ids = await s3StoreIDs()
+            case ("broker", "kafka"): ids = await kafkaBrokerIDs()
             case (_, let kind) where kind != "builtin": return .fail("final-read of \(stage): no reader for kind \(kind)")
             case ("broker", _): ids = await brokerIDs(baseURL)
             case ("store", _): ids = await storeIDs(baseURL)
@@ -179,6 +181,37 @@ public struct PipelineClient: SystemClient {
             }
         }
         return .ok(Array(byPosition.values))
+    }
+
+    /// The broker stage on a Kafka-protocol broker: every record of every partition of the pipeline's
+    /// topic, from offset 0 to the high watermark.
+    private func kafkaBrokerIDs() async -> IDs {
+        let c: KafkaClient
+        do { c = try await KafkaClient.connect(host: host, port: port, requestTimeout: opTimeout) } catch {
+            return .failed("kafka connect: \(error)")
+        }
+        defer { Task { await c.close() } }
+        do {
+            let meta = try await c.metadata(topics: [Backend.kafkaTopic])
+            guard let t = meta.topics.first(where: { $0.name == Backend.kafkaTopic }), t.errorCode == 0 else {
+                return .ok([])  // no topic: nothing was ever produced
+            }
+            var ids: [Int] = []
+            for p in t.partitions.map(\.partitionIndex).sorted() {
+                var from: Int64 = 0
+                while true {
+                    let f = try await c.fetch(topic: Backend.kafkaTopic, partition: p, offset: from, maxWaitMs: 10)
+                    for r in f.records {
+                        if let v = r.value, let e = try? JSONParser.parse(String(decoding: v, as: UTF8.self)), let id = e["id"]?.intValue { ids.append(id) }
+                        from = r.offset + 1
+                    }
+                    if f.records.isEmpty || from >= f.highWatermark { break }
+                }
+            }
+            return .ok(ids)
+        } catch {
+            return .failed("kafka read: \(error)")
+        }
     }
 
     private func warehouseIDs(_ base: String) async -> IDs {

@@ -35,6 +35,12 @@ public enum Backend: String, Sendable, CaseIterable {
     public static let kafkaTopic = "faultline-events"
     public static let kafkaPartitions = 3
 
+    /// The tables of the pipeline on a PostgreSQL warehouse: one row per broker entry (`row_key`
+    /// e<id>.p<partition>.o<offset>, as on the built-in warehouse), one per object loaded (`seq`: the
+    /// load's number, the warehouse position an answer reflects).
+    public static let postgresEventsTable = "pipeline_events"
+    public static let postgresLoadsTable = "pipeline_loads"
+
     /// The backends an upstream of `role` may be.
     public static func allowed(for role: Role) -> [Backend] {
         [.builtin] + allCases.filter { $0.role == role }

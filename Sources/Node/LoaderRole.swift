@@ -12,13 +12,13 @@ import Hummingbird
 struct LoaderRole: ServiceRole {
     let node: ServiceNode
     let store: any EventStore
-    let warehouse: Upstream
+    let warehouse: any EventWarehouse
     let state = LoaderState()
 
     init(node: ServiceNode) {
         self.node = node
         store = node.eventStore()
-        warehouse = node.upstream(.warehouse)
+        warehouse = node.eventWarehouse()
     }
 
     func add(to router: Router<BasicRequestContext>) {}
@@ -62,10 +62,9 @@ struct LoaderRole: ServiceRole {
                              "value": ["id": .int(id), "key": e["key"] ?? .null, "value": e["value"] ?? .null,
                                        "partition": .int(p), "offset": .int(off)]])
             }
-            let a = await warehouse.sendFailingOver(.POST, "/batches", body: ["batch_id": .string(key), "rows": .array(rows)])
-            guard case .status(200, let r, _) = a else { state.count("load_errors"); return }
-            state.markLoaded(key, rows: r["inserted"]?.intValue ?? 0)
-            if r["duplicate"]?.boolValue == true { state.count("duplicate_batches") }
+            guard let r = await warehouse.load(batchID: key, rows: rows) else { state.count("load_errors"); return }
+            state.markLoaded(key, rows: r.inserted)
+            if r.duplicate { state.count("duplicate_batches") }
             left -= 1; state.setPending(left)
         }
         state.count("caught_up_polls")

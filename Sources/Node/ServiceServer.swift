@@ -33,6 +33,15 @@ struct ServiceNode: Sendable {
         }
     }
 
+    /// The warehouse stage of the loader and the api: built-in or PostgreSQL (`upstream_kinds.warehouse`).
+    func eventWarehouse() -> any EventWarehouse {
+        switch config.kind(of: .warehouse) {
+        case .postgres: PostgresEventWarehouse(names: config.upstreams[.warehouse] ?? [], peers: config.peers,
+                                               timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventWarehouse(upstream: upstream(.warehouse))
+        }
+    }
+
     /// The store stage of the connector and the loader: built-in or S3 (`upstream_kinds.store`).
     func eventStore() -> any EventStore {
         switch config.kind(of: .store) {

@@ -27,7 +27,9 @@ extension TestRunner {
     static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
         ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue },
          "count": nodes.filter { $0.role == Role.api.rawValue },
-         "warehouse-count": nodes.filter { $0.role == Role.warehouse.rawValue }]
+         // The warehouse's own answer: from the component in the warehouse's place (built-in or PostgreSQL).
+         "warehouse-count": pipeline.components.first { $0.pipelineRole == Role.warehouse.rawValue }.map { c in
+             nodes.filter { $0.component == c.name && $0.name.hasPrefix(c.name + "-") } } ?? []]
     }
 
     /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader

@@ -88,7 +88,7 @@ public final class TestRunner: @unchecked Sendable {
         if workload.kind != .pipeline, let target = pipeline.component(named: workload.target) {
             return ComponentAccess.adapter(target, workload: workload, concurrency: concurrency)
         }
-        return ComponentAccess.pipelineAdapter(workload: workload, concurrency: concurrency)
+        return ComponentAccess.pipelineAdapter(pipeline, workload: workload, concurrency: concurrency)
     }
 
     /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.

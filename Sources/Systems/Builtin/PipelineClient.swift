@@ -4,7 +4,9 @@ import Contracts
 import Foundation
 import History
 import KafkaProtocol
+import Logging
 import NIOCore
+import PostgresNIO
 import S3Client
 
 /// PipelineClient maps `ingest e` = `POST /events {"id": e, "key": "k<e mod 5>", "value": e}` on an
@@ -23,12 +25,15 @@ public struct PipelineClient: SystemClient {
     let host: String
     let port: Int
     let opTimeout: TimeAmount
+    /// What the node is: "builtin", or the kind of real system standing in for its stage ("postgres", …).
+    let kind: String
 
-    public init(transport: HTTPTransport, baseURL: String, host: String = "127.0.0.1", port: Int = 0) {
+    public init(transport: HTTPTransport, baseURL: String, host: String = "127.0.0.1", port: Int = 0, kind: String = "builtin") {
         self.transport = transport
         self.baseURL = baseURL
         self.host = host
         self.port = port
+        self.kind = kind
         opTimeout = transport.timeout
     }
 
@@ -54,6 +59,7 @@ public struct PipelineClient: SystemClient {
         case "warehouse-count":
             // The warehouse's own answer (its leader's, or in AP any replica's copy), not the API's.
             guard let key = value["key"]?.stringValue else { return .fail("warehouse-count value must be {\"key\": k}") }
+            if kind == "postgres" { return await postgresCount(key) }
             let a = await transport.send(.GET, "\(baseURL)/rows?from=e&to=f&limit=100000")
             guard case .status(200, let b) = a, let rows = b["rows"]?.arrayValue else { return a.otherwise }
             let n = rows.filter { $0["value"]?["key"]?.stringValue == key }.count
@@ -67,7 +73,8 @@ public struct PipelineClient: SystemClient {
                     return .fail("final-read of stage api needs ids_through (0...10000000)")
                 }
                 ids = await apiVisibleIDs(baseURL, through: n)
-            } else { switch (stage, value["kind"]?.stringValue ?? "builtin") {
+            } else { switch (stage, value["kind"]?.stringValue ?? kind) {
+            case ("warehouse", "postgres"): ids = await postgresWarehouseIDs()
             case ("store", "s3"): ids = await s3StoreIDs()
             case ("broker", "kafka"): ids = await kafkaBrokerIDs()
             case (_, let kind) where kind != "builtin": return .fail("final-read of \(stage): no reader for kind \(kind)")
@@ -211,6 +218,62 @@ public struct PipelineClient: SystemClient {
             return .ok(ids)
         } catch {
             return .failed("kafka read: \(error)")
+        }
+    }
+
+    /// One statement on the node as user postgres (trust on loopback): its rows, or why not. The
+    /// connection is this op's own, closed before returning.
+    private func postgres(_ q: PostgresQuery) async -> Result<[PostgresRow], PostgresReadError> {
+        let logger = Logger(label: "faultline.pipeline.postgres") { _ in SwiftLogNoOpLogHandler() }
+        var config = PostgresConnection.Configuration(host: host, port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+        config.options.connectTimeout = opTimeout
+        let c: PostgresConnection
+        do { c = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger) } catch {
+            return .failure(PostgresReadError(sent: false, text: "\(String(reflecting: error).prefix(200))"))
+        }
+        let timeout = opTimeout
+        let result: Result<[PostgresRow], PostgresReadError> = await withTaskGroup(of: Result<[PostgresRow], PostgresReadError>?.self) { group in
+            group.addTask {
+                do { return .success(try await c.query(q, logger: logger).collect()) } catch {
+                    return .failure(PostgresReadError(sent: true, text: "\(String(reflecting: error).prefix(200))"))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(timeout.nanoseconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return (await group.next() ?? nil) ?? .failure(PostgresReadError(sent: true, text: "no answer within the op timeout"))
+        }
+        try? await c.close()
+        return result
+    }
+
+    struct PostgresReadError: Error { var sent: Bool; var text: String }
+
+    /// The count of `key`'s events on a PostgreSQL warehouse node (primary: source "warehouse"; a
+    /// standby's own copy: "replica"), with the load count it reflects as position.
+    private func postgresCount(_ key: String) async -> ClientOutcome {
+        let q: PostgresQuery = "SELECT pg_is_in_recovery(), (SELECT coalesce(max(seq), 0) FROM pipeline_loads), (SELECT count(*) FROM pipeline_events WHERE key = \(key))"
+        switch await postgres(q) {
+        case .success(let rows):
+            guard let (standby, position, n) = try? rows.first?.decode((Bool, Int64, Int64).self) else { return .info("unexpected answer") }
+            return .ok(["key": .string(key), "count": .int(Int(n)), "source": .string(standby ? "replica" : "warehouse"), "position": .int(Int(position))])
+        case .failure(let e):
+            // A read changes nothing: failing it is safe even when it was sent.
+            return .fail("postgres: \(e.text)")
+        }
+    }
+
+    private func postgresWarehouseIDs() async -> IDs {
+        switch await postgres("SELECT id FROM pipeline_events") {
+        case .success(let rows):
+            var ids: [Int] = []
+            for r in rows { if let id = try? r.decode(Int64.self) { ids.append(Int(id)) } }
+            return .ok(ids)
+        case .failure(let e):
+            if e.text.contains("42P01") { return .ok([]) }  // no table: nothing was ever loaded
+            return .failed("postgres read: \(e.text)")
         }
     }
 

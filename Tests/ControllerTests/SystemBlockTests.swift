@@ -111,7 +111,7 @@ struct SystemBlockTests {
                 SetupStep(when: .afterHealthy, kind: "member", argv: ["/bin/sh", "-c", "echo join $0 >> \"$1/../joined\"", "{name}", "{data_dir}"]),
             ]
         }
-        try CommandNodes.runSetupBeforeStart(nodes)
+        try CommandNodes.runSetupBeforeStart(nodes, all: nodes)
         try CommandNodes.runSetupAfterHealthy(nodes)
         for n in nodes {
             #expect(try String(contentsOfFile: n.dataDir + "/initdb", encoding: .utf8) == "init \(n.name)\n")
@@ -122,7 +122,7 @@ struct SystemBlockTests {
 
         var bad = nodes[0]
         bad.command!.setup = [SetupStep(when: .beforeStart, kind: "member", argv: ["/bin/sh", "-c", "echo no disk >&2; exit 3"])]
-        #expect(throws: CommandNodes.StartProblem.self) { try CommandNodes.runSetupBeforeStart([bad]) }
+        #expect(throws: CommandNodes.StartProblem.self) { try CommandNodes.runSetupBeforeStart([bad], all: [bad]) }
         #expect(try String(contentsOfFile: bad.folder + "/setup.log", encoding: .utf8).contains("no disk"))
     }
 }

@@ -1,5 +1,5 @@
-// The built-in pipeline services over real backends chosen in the pipeline file (docs/nodes.md "Real
-// backends"), end to end with `faultline run`: every acknowledged event exactly once and visible
+// pipelines/real-ap.yml and real-cp.yml: the pipeline services over the real backends chosen in the
+// pipeline file (docs/nodes.md "Real backends"), end to end with `faultline run`: every acknowledged event exactly once and visible
 // through the API, the services told their upstream's kind in their node config.
 import Foundation
 import History
@@ -8,11 +8,6 @@ import Testing
 @Suite(.serialized) struct RealBackendPipelineTests {
     static let redisServer = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// Replaces the built-in cache of a pipeline file with a one-node `system: redis`.
-    static func redisCache(_ text: String) -> String {
-        text.replacingOccurrences(of: "  cache:\n    role: cache\n", with: "  cache:\n    system: redis\n    nodes: 1\n")
-    }
 
     static func config(_ runDir: String, _ node: String) throws -> JSONValue {
         try JSONParser.parse(try String(contentsOfFile: "\(runDir)/nodes/\(node)/config.json", encoding: .utf8))
@@ -24,7 +19,7 @@ import Testing
     func apPipelineWithRedisCache() throws {
         let dir = CLIRunner.tempDir("redis-pipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try PipelineRunTests.run("ap", keep: dir, edit: Self.redisCache)
+        let r = try PipelineRunTests.run("real-ap", keep: dir)
         let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
         let apiConfig = try Self.config(runDir, "api-1")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
@@ -41,7 +36,7 @@ import Testing
     /// ever comes from the cache.
     @Test(.enabled(if: redisServer != nil, "redis-server is not installed (scripts/test installs it)"))
     func cpPipelineWithRedisNeverAnswersFromCache() throws {
-        let r = try PipelineRunTests.run("cp", edit: Self.redisCache)
+        let r = try PipelineRunTests.run("real-cp")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
         PipelineRunTests.expectExactlyOnce(r)
         #expect(!r.history.ops.contains { $0.type == .ok && $0.value["source"] == "cache" })

@@ -182,7 +182,10 @@ public final class TestRunner: @unchecked Sendable {
         var pool = ClientPool(adapter: adapter, history: history, nodes: nodes.filter(\.isClientNode), concurrency: concurrency,
                               kind: workload.kind, counters: counters)
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
-        let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
+        // A pipeline's components are different systems: each component's leader from its own.
+        let leaders = isPipeline ? PipelineLeaders(pipeline: pipeline, nodes: nodes, workload: workload, concurrency: concurrency,
+                                                   builtin: adapter) : nil
+        let discovery: any LeaderDiscovery = leaders ?? adapter.leaderDiscovery(nodes.map(\.systemNode))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
@@ -237,6 +240,7 @@ public final class TestRunner: @unchecked Sendable {
         logger.info("stopping nodes")
         supervisor.shutdown(grace: 3)
         await adapter.shutdown()
+        await leaders?.shutdown()
         await net.shutdown()
         history.close()
 

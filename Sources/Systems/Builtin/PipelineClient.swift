@@ -221,9 +221,10 @@ public struct PipelineClient: SystemClient {
         }
     }
 
-    /// One statement on the node as user postgres (trust on loopback): its rows, or why not. The
-    /// connection is this op's own, closed before returning.
-    private func postgres(_ q: PostgresQuery) async -> Result<[PostgresRow], PostgresReadError> {
+    /// Statements on the node as user postgres (trust on loopback), on one connection of this op's own
+    /// (closed before returning): the first statement's rows, or, when it says the pipeline's tables
+    /// exist (a true first column of its first row), the second's; or why not.
+    private func postgres(_ q: PostgresQuery, then next: PostgresQuery? = nil) async -> Result<[PostgresRow], PostgresReadError> {
         let logger = Logger(label: "faultline.pipeline.postgres") { _ in SwiftLogNoOpLogHandler() }
         var config = PostgresConnection.Configuration(host: host, port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
         config.options.connectTimeout = opTimeout
@@ -234,7 +235,11 @@ public struct PipelineClient: SystemClient {
         let timeout = opTimeout
         let result: Result<[PostgresRow], PostgresReadError> = await withTaskGroup(of: Result<[PostgresRow], PostgresReadError>?.self) { group in
             group.addTask {
-                do { return .success(try await c.query(q, logger: logger).collect()) } catch {
+                do {
+                    let first = try await c.query(q, logger: logger).collect()
+                    guard let next, (try? first.first?.decode(Bool.self)) == true else { return .success(first) }
+                    return .success(try await c.query(next, logger: logger).collect())
+                } catch {
                     return .failure(PostgresReadError(sent: true, text: "\(String(reflecting: error).prefix(200))"))
                 }
             }
@@ -254,9 +259,14 @@ public struct PipelineClient: SystemClient {
     /// The count of `key`'s events on a PostgreSQL warehouse node (primary: source "warehouse"; a
     /// standby's own copy: "replica"), with the load count it reflects as position.
     private func postgresCount(_ key: String) async -> ClientOutcome {
+        // Before the loader's first load the tables do not exist yet: a count of 0 at position 0.
+        let exists: PostgresQuery = "SELECT to_regclass('public.pipeline_events') IS NOT NULL AND to_regclass('public.pipeline_loads') IS NOT NULL, pg_is_in_recovery()"
         let q: PostgresQuery = "SELECT pg_is_in_recovery(), (SELECT coalesce(max(seq), 0) FROM pipeline_loads), (SELECT count(*) FROM pipeline_events WHERE key = \(key))"
-        switch await postgres(q) {
+        switch await postgres(exists, then: q) {
         case .success(let rows):
+            if let (tables, standby) = try? rows.first?.decode((Bool, Bool).self), !tables {
+                return .ok(["key": .string(key), "count": 0, "source": .string(standby ? "replica" : "warehouse"), "position": 0])
+            }
             guard let (standby, position, n) = try? rows.first?.decode((Bool, Int64, Int64).self) else { return .info("unexpected answer") }
             return .ok(["key": .string(key), "count": .int(Int(n)), "source": .string(standby ? "replica" : "warehouse"), "position": .int(Int(position))])
         case .failure(let e):

@@ -224,6 +224,15 @@ public final class TestRunner: @unchecked Sendable {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
             await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get(),
                                      lastEventID: dispenser.lastElement)
+        } else if phases.finalReads && !interrupted && workload.kind == .kafka {
+            // Jepsen's final polls: on each client node a fresh process, every key assigned, reads each
+            // partition from its first offset to the end that node reports when the poll starts
+            // (brokers sharing one log may disagree on where it ends).
+            var p = nextProcess.get()
+            for n in nodes.filter(\.isClientNode) {
+                await pool.perform(PlannedOp(f: "poll", key: nil, value: [[.string("poll")]]), process: p, node: n, final: true)
+                p += 1
+            }
         } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {

@@ -83,7 +83,7 @@ public protocol SystemAdapter: Sendable {
 public struct AdapterContext: Sendable {
     /// The system's settings from the pipeline file (checked by `System.checkSettings` at load).
     public var settings: [String: JSONValue]
-    /// The workload kind ("register", "set", "log", "pipeline").
+    /// The workload kind ("register", "set", "log", "kafka", "pipeline").
     public var workload: String
     /// Built-in components: the component's role.
     public var role: Role?
@@ -91,13 +91,17 @@ public struct AdapterContext: Sendable {
     public var opTimeout: Double
     /// Concurrent logical clients (a pool may size itself by it).
     public var concurrency: Int
+    /// The workload's `keys` (Kafka: the partitions its micro-ops name, 0..<keys).
+    public var keys: Int
 
-    public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int) {
+    public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int,
+                keys: Int = 0) {
         self.settings = settings
         self.workload = workload
         self.role = role
         self.opTimeout = opTimeout
         self.concurrency = concurrency
+        self.keys = keys
     }
 }
 

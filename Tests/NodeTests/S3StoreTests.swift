@@ -34,21 +34,22 @@ import Testing
                 let all = Self.peers([broker, wh], extra: ["store-1": "127.0.0.1:\(s3Port)"])
                 try await PipelineRoleTests.withService(role: "connector", extra: [
                     "peers": all, "upstreams": ["broker": broker.names, "store": ["store-1"]],
-                    "upstream_kinds": ["store": "s3"], "settings": ["batch_max": 7, "poll_interval_ms": 50],
+                    "upstream_kinds": ["store": "s3"], "settings": ["batch_max": 7, "poll_interval_ms": 50, "request_timeout_ms": 10000],
                 ]) { connector in
                     try await PipelineRoleTests.withService(role: "loader", extra: [
                         "peers": all, "upstreams": ["store": ["store-1"], "warehouse": wh.names],
-                        "upstream_kinds": ["store": "s3"], "settings": ["poll_interval_ms": 50],
+                        "upstream_kinds": ["store": "s3"], "settings": ["poll_interval_ms": 50, "request_timeout_ms": 10000],
                     ]) { loader in
-                        // Generous: SeaweedFS on a loaded machine.
-                        let deadline = Date().addingTimeInterval(90)
+                        // Generous: SeaweedFS beside other weed servers on a loaded machine (10 s per request).
+                        let deadline = Date().addingTimeInterval(150)
                         var count = 0
                         while Date() < deadline {
                             count = TestHTTP.request(wh.ports[whLeader]!, "GET", "/count").body["count"] as? Int ?? 0
                             if count >= events.count { break }
                             try await Task.sleep(for: .milliseconds(100))
                         }
-                        #expect(count == events.count, "warehouse rows: \(count)")
+                        let cs = TestHTTP.request(connector, "GET", "/status").body
+                        #expect(count == events.count, "warehouse rows: \(count); connector \(cs)")
                         let rows = TestHTTP.request(wh.ports[whLeader]!, "GET", "/rows?from=e&to=f&limit=1000").body["rows"] as? [[String: Any]] ?? []
                         let ids = rows.compactMap { ($0["value"] as? [String: Any])?["id"] as? Int }
                         #expect(ids.sorted() == Array(events), "\(ids.sorted())")

@@ -82,7 +82,8 @@ let package = Package(
         .target(name: "Contracts"),
         // The built-in pipeline components. They share only the JSON and Contracts leaves with the harness.
         .target(name: "Node", dependencies: [
-            "JSON", "Contracts",
+            "JSON", "Contracts", "RedisProtocol", "S3Client", "KafkaProtocol",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -142,7 +143,8 @@ let package = Package(
         .testTarget(name: "NetTests", dependencies: ["FaultlineTesting", "Net", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "SupervisorTests", dependencies: ["FaultlineTesting", "Supervisor", "faultline-fixture"]),
         .testTarget(name: "NemesisTests", dependencies: ["FaultlineTesting", "Nemesis", "History", "InputFiles", "Net", "Supervisor", "Systems", "faultline-fixture"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "faultline-node"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "History", "FaultlineTesting", "Supervisor", "Net", "RedisProtocol", "S3Client", "KafkaProtocol",
+                                               .product(name: "PostgresNIO", package: "postgres-nio"), "faultline-node"]),
         .testTarget(name: "CLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ReportTests", dependencies: ["FaultlineTesting", "Checker", "Store", "Report", "History", "faultline", "faultline-node", "faultline-bench"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "FaultlineTesting", "Supervisor"]),

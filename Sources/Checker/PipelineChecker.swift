@@ -21,6 +21,8 @@ import History
 ///   (CountStaleness), with how many versions and seconds behind. The warehouse's answers are the
 ///   `warehouse-count` ops (read from a warehouse node, not through the API) and the API's own answers
 ///   read from the warehouse; `warehouse-count` ops are the truth only, never judged.
+/// - `not-visible` (not an error): a judged event the warehouse holds that the query API's final read
+///   (`final-read {"stage": "api"}`, after the drain) did not show; the funnel's last hop.
 /// - `beyond-bound`: answers staler than the `max_stale_seconds` / `max_stale_versions` options.
 /// Distributions: `freshness_warehouse` / `freshness_api` (ack to first answer showing the event,
 /// from the warehouse / from any source), `staleness_versions` / `staleness_ns` (per answer with a
@@ -68,6 +70,9 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
         var position: Int?
         var op: Int
     }
+
+    /// The final read through the query API: not a stage that holds events, the funnel's last step.
+    static let apiStage = "api"
 
     public func check(_ history: History) -> Verdict { checkGuarded(history) }
 
@@ -122,7 +127,8 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 guard c.outcome == .ok, let done = c.completion else { continue }
                 let o = try ValueShape.object(done.value, history, done)
                 guard let stage = o["stage"]?.stringValue else { throw UnreadableHistory(history, done, field: "value.stage", "expected a stage name") }
-                guard stages.contains(stage) else {
+                // `api`: the events the query API showed after the drain (the funnel's last step).
+                guard stages.contains(stage) || stage == Self.apiStage else {
                     throw UnreadableHistory(history, done, field: "value.stage", "unknown stage \"\(stage)\" (stages: \(stages.joined(separator: ", ")))")
                 }
                 // A stage may be read in parts (one per partition or shard): the parts add up.
@@ -136,7 +142,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "stale-count", "beyond-bound"])
+        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "stale-count", "beyond-bound", "not-visible"])
         let warehouse = stages.last!
         var lostByHop: [String: Int] = [:]
         var dupByHop: [String: Int] = [:]
@@ -251,9 +257,18 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 guard let c = stageCounts[s] else { continue }
                 funnel.append(["stage": .string(s), "events": .int(judged.filter { (c[$0] ?? 0) > 0 }.count)])
             }
+            if let visible = stageCounts[Self.apiStage], !stages.contains(Self.apiStage) {
+                funnel.append(["stage": .string(Self.apiStage), "events": .int(judged.filter { (visible[$0] ?? 0) > 0 }.count)])
+                // In the warehouse but not shown by the API after the drain: not lost (the data is
+                // there), but invisible to the API's users at that time (a cached "not found").
+                let wh = stageCounts[warehouse] ?? [:]
+                for id in judged.sorted() where (wh[id] ?? 0) > 0 && (visible[id] ?? 0) == 0 {
+                    a.add("not-visible", ["id": .int(id), "ingest": ex(events[id]!.op)])
+                }
+            }
         }
         var stageDetails: [String: JSONValue] = [:]
-        for s in stages {
+        for s in stages + (stages.contains(Self.apiStage) ? [] : [Self.apiStage]) {
             if let c = stageCounts[s] {
                 stageDetails[s] = ["read": true, "events": .int(c.count), "entries": .int(c.values.reduce(0, +))]
             } else {

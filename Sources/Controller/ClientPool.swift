@@ -25,6 +25,9 @@ final class OpDispenser: @unchecked Sendable {
         issued += 1
         return (op, t)
     }
+
+    /// The last element or event id issued (pipeline: ids 1…lastElement were offered for ingest).
+    var lastElement: Int { lock.withLock { mix.lastElement } }
 }
 
 /// The clients one logical process has open, one per node it talked to (Jepsen's open! on first use);

@@ -1,5 +1,6 @@
 // ComponentAccess: the system under test behind a pipeline component, from the one registry (Systems).
 import Contracts
+import History
 import InputFiles
 import Nemesis
 import Systems
@@ -29,8 +30,13 @@ enum ComponentAccess {
                                             keys: workload.keys))
     }
 
-    /// The built-in system's adapter for a pipeline workload (every component, routed by role).
-    static func pipelineAdapter(workload: WorkloadFile, concurrency: Int) -> any SystemAdapter {
-        BuiltinSystem().adapter(AdapterContext(workload: "pipeline", opTimeout: workload.opTimeout, concurrency: concurrency))
+    /// The built-in system's adapter for a pipeline workload (every component, routed by role); it is
+    /// told which components are real systems standing in for a stage (`backends`: component → kind),
+    /// whose nodes its clients read through that system's protocol.
+    static func pipelineAdapter(_ pipeline: PipelineFile, workload: WorkloadFile, concurrency: Int) -> any SystemAdapter {
+        var backends: [String: JSONValue] = [:]
+        for c in pipeline.components { if let b = c.backend { backends[c.name] = .string(b.rawValue) } }
+        return BuiltinSystem().adapter(AdapterContext(settings: ["backends": .object(backends)], workload: "pipeline",
+                                                      opTimeout: workload.opTimeout, concurrency: concurrency))
     }
 }

@@ -9,8 +9,11 @@ extension NodePlacement {
             guard let c = pipeline.component(named: nodes[i].component) else { continue }
             for u in c.uses {
                 guard let uc = pipeline.component(named: u) else { continue }
-                let names = nodes.filter { $0.component == u }.map(\.name)
-                if !names.isEmpty { nodes[i].upstreams[uc.role] = names }
+                // The nodes clients talk to: `<component>-<i>` (a multi-kind system's other kinds are
+                // `<component>_<kind>-<i>`, which a pipeline service never dials).
+                let names = nodes.filter { $0.component == u && $0.name.hasPrefix(u + "-") }.map(\.name)
+                if !names.isEmpty { nodes[i].upstreams[uc.pipelineRole] = names }
+                if let b = uc.backend { nodes[i].upstreamKinds[uc.pipelineRole] = b.rawValue }
             }
         }
     }

@@ -176,3 +176,15 @@ extension PipelineFile {
         return v
     }
 }
+
+extension PipelineFile.Component {
+    /// What a real system stands in for in the pipeline (`system: redis` → the cache, docs/nodes.md
+    /// "Real backends"), from its client; nil for built-in components and systems that are no stage.
+    public var backend: Backend? {
+        guard let client = command?.client, let b = Backend.of(system: client), b != .builtin else { return nil }
+        return b
+    }
+
+    /// The pipeline role the component plays: its own role, or the role its real system stands in for.
+    public var pipelineRole: String { backend?.role?.rawValue ?? role }
+}

@@ -13,6 +13,10 @@ import InputFiles
 /// | api | warehouse, cache |
 /// | cache | — |
 ///
+/// A real system stands in for a role's component (`system: redis` for the cache, seaweedfs for the
+/// store, tansu for the broker, postgres for the warehouse: Contracts.Backend), and the service is told
+/// its kind in the node config's `upstream_kinds`.
+///
 /// Without `uses:`, a service uses the one component of each role it needs (an error names the field
 /// when there is none or several); with `uses:`, exactly one listed component per needed role.
 public enum PipelineLinks {
@@ -35,14 +39,15 @@ public enum PipelineLinks {
                     guard let u = all.first(where: { $0.name == n }) else {
                         throw InputError(file: file.path, line: line, field: field, message: "no component '\(n)' in this pipeline")
                     }
-                    guard needs.contains(u.role) else {
+                    let ur = u.pipelineRole
+                    guard needs.contains(ur) else {
                         throw InputError(file: file.path, line: line, field: field,
-                                         message: "'\(n)' has role \(u.role); a \(c.role) uses \(needs.joined(separator: ", "))")
+                                         message: "'\(n)' has role \(ur); a \(c.role) uses \(needs.joined(separator: ", "))")
                     }
-                    if let other = seen[u.role] {
-                        throw InputError(file: file.path, line: line, field: field, message: "both '\(other)' and '\(n)' have role \(u.role); name one")
+                    if let other = seen[ur] {
+                        throw InputError(file: file.path, line: line, field: field, message: "both '\(other)' and '\(n)' have role \(ur); name one")
                     }
-                    seen[u.role] = n
+                    seen[ur] = n
                 }
                 for r in needs where seen[r] == nil {
                     throw InputError(file: file.path, line: line, field: field, message: "no \(r) component listed (a \(c.role) needs \(needs.joined(separator: ", ")))")
@@ -50,7 +55,7 @@ public enum PipelineLinks {
             } else {
                 var uses: [String] = []
                 for r in needs {
-                    let cands = all.filter { $0.role == r }
+                    let cands = all.filter { $0.pipelineRole == r }
                     guard cands.count == 1 else {
                         throw InputError(file: file.path, line: line, field: field,
                                          message: cands.isEmpty ? "a \(c.role) needs a \(r) component, and the pipeline has none"

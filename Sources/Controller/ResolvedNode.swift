@@ -33,6 +33,8 @@ public struct ResolvedNode: Sendable {
     public var isClientNode: Bool = true
     /// Service nodes: upstream role → node names (NodePlacement+Pipeline.swift); empty otherwise.
     public var upstreams: [String: [String]] = [:]
+    /// Service nodes: upstream role → its kind when a real system stands in for it ("redis", …).
+    public var upstreamKinds: [String: String] = [:]
 
     public var dataDir: String { folder + "/data" }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -48,6 +50,7 @@ public struct ResolvedNode: Sendable {
         var o: [String: JSONValue] = ["name": .string(name), "role": .string(role), "port": .int(port), "data_dir": .string(dataDir),
                                       "peers": .object(p), "settings": settings, "bugs": .array(bugs.map { .string($0) })]
         if !upstreams.isEmpty { o["upstreams"] = .object(upstreams.mapValues { .array($0.map { .string($0) }) }) }
+        if !upstreamKinds.isEmpty { o["upstream_kinds"] = .object(upstreamKinds.mapValues { .string($0) }) }
         return .object(o)
     }
 }

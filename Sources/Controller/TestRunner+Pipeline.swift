@@ -12,9 +12,10 @@ extension TestRunner {
     /// The components a pipeline workload starts: all of them; it needs one ingest, connector, loader
     /// and api component (their upstreams are resolved by PipelineLinks).
     static func pipelineComponents(_ pipeline: PipelineFile, workload: WorkloadFile) throws -> [String] {
-        // Every role but the cache, which the api uses when the pipeline has one.
+        // Every role but the cache, which the api uses when the pipeline has one; a real system counts
+        // for the role it stands in for (Contracts.Backend).
         for role in Role.allCases.map(\.rawValue) where role != Role.cache.rawValue {
-            let n = pipeline.components.filter { $0.role == role }.count
+            let n = pipeline.components.filter { $0.pipelineRole == role }.count
             if n != 1 {
                 throw InputError(file: pipeline.path, line: 1, field: "components",
                                  message: "a pipeline workload (\(workload.path)) needs exactly one component with role \(role); this file has \(n)")
@@ -26,7 +27,9 @@ extension TestRunner {
     static func pipelineRoutes(_ nodes: [ResolvedNode], pipeline: PipelineFile) -> [String: [ResolvedNode]] {
         ["ingest": nodes.filter { $0.role == Role.ingest.rawValue }, "query": nodes.filter { $0.role == Role.api.rawValue },
          "count": nodes.filter { $0.role == Role.api.rawValue },
-         "warehouse-count": nodes.filter { $0.role == Role.warehouse.rawValue }]
+         // The warehouse's own answer: from the component in the warehouse's place (built-in or PostgreSQL).
+         "warehouse-count": pipeline.components.first { $0.pipelineRole == Role.warehouse.rawValue }.map { c in
+             nodes.filter { $0.component == c.name && $0.name.hasPrefix(c.name + "-") } } ?? []]
     }
 
     /// After the heal: waits (at most `timeout` s) until the connector's lag is 0 and then the loader
@@ -65,16 +68,26 @@ extension TestRunner {
     }
 
     /// One `final-read` per stage (broker, store, warehouse), each by a fresh process on one node of
-    /// that stage's component.
-    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int) async {
+    /// that stage's component; then one through the query API (`api`): which of the event ids
+    /// 1…`lastEventID` offered for ingest an API answer shows (the funnel's last step).
+    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int, lastEventID: Int) async {
         var p = firstProcess
-        // The replicated roles are the pipeline's stages, in flow order.
+        // The replicated roles are the pipeline's stages, in flow order; a real system standing in for
+        // one is read through its own protocol (the op says which: `"kind": "s3"`).
         for stage in Role.replicated.map(\.rawValue) {
-            let stageNodes = nodes.filter { $0.role == stage }
+            guard let c = pipeline.components.first(where: { $0.pipelineRole == stage }) else { continue }
+            let stageNodes = nodes.filter { $0.component == c.name && $0.name.hasPrefix(c.name + "-") }
             guard !stageNodes.isEmpty else { continue }
-            await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": .string(stage)]), process: p,
+            var value: [String: JSONValue] = ["stage": .string(stage)]
+            if let b = c.backend { value["kind"] = .string(b.rawValue) }
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: .object(value)), process: p,
                                node: stageNodes[p % stageNodes.count])
             p += 1
+        }
+        let api = nodes.filter { $0.role == Role.api.rawValue }
+        if !api.isEmpty, lastEventID > 0 {
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: ["stage": "api", "ids_through": .int(lastEventID)]),
+                               process: p, node: api[p % api.count])
         }
     }
 }

@@ -88,7 +88,7 @@ public final class TestRunner: @unchecked Sendable {
         if workload.kind != .pipeline, let target = pipeline.component(named: workload.target) {
             return ComponentAccess.adapter(target, workload: workload, concurrency: concurrency)
         }
-        return ComponentAccess.pipelineAdapter(workload: workload, concurrency: concurrency)
+        return ComponentAccess.pipelineAdapter(pipeline, workload: workload, concurrency: concurrency)
     }
 
     /// Runs the test. Throws `InputError` for bad input (nothing started); everything else is an outcome.
@@ -182,7 +182,10 @@ public final class TestRunner: @unchecked Sendable {
         var pool = ClientPool(adapter: adapter, history: history, nodes: nodes.filter(\.isClientNode), concurrency: concurrency,
                               kind: workload.kind, counters: counters)
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
-        let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
+        // A pipeline's components are different systems: each component's leader from its own.
+        let leaders = isPipeline ? PipelineLeaders(pipeline: pipeline, nodes: nodes, workload: workload, concurrency: concurrency,
+                                                   builtin: adapter) : nil
+        let discovery: any LeaderDiscovery = leaders ?? adapter.leaderDiscovery(nodes.map(\.systemNode))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
                                        failover: adapter.failover(nodes.map(\.systemNode)),
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
@@ -220,7 +223,8 @@ public final class TestRunner: @unchecked Sendable {
         // Final reads, after the heal and the recovery time, by fresh processes.
         if isPipeline && phases.finalReads && !interrupted {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
-            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+            await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get(),
+                                     lastEventID: dispenser.lastElement)
         } else if phases.finalReads && !interrupted && workload.kind == .kafka {
             // Jepsen's final polls: on each client node a fresh process, every key assigned, reads each
             // partition from its first offset to the end that node reports when the poll starts
@@ -246,6 +250,7 @@ public final class TestRunner: @unchecked Sendable {
         logger.info("stopping nodes")
         supervisor.shutdown(grace: 3)
         await adapter.shutdown()
+        await leaders?.shutdown()
         await net.shutdown()
         history.close()
 

@@ -56,6 +56,9 @@ public struct OpMix: Sendable {
     private var nextElement = 0
     private let totalWeight: Int
 
+    /// The last element (set, queue, log) or event id (pipeline) issued so far; elements are 1, 2, … .
+    public var lastElement: Int { nextElement }
+
     /// - Parameters:
     ///   - weights: function → positive weight, for functions of `kind` (the caller validated them).
     ///   - keyCount: number of independent keys (k1...kN); 0 means one object and no key.

@@ -1,5 +1,6 @@
-// Query API (Spring-Boot-like): GET /events/{id} and GET /metrics/{key} over the warehouse, with a
-// cache: AP = cache-aside and stale answers when the warehouse fails; CP = read through to the leader.
+// Query API (Spring-Boot-like): GET /events/{id} and GET /metrics/{key} over the warehouse (built-in or
+// PostgreSQL), with a cache (built-in or Redis): AP = cache-aside and stale answers when the warehouse
+// fails; CP = read through to the leader (primary).
 import Foundation
 import Hummingbird
 
@@ -18,15 +19,18 @@ import Hummingbird
 ///   copy); 503/504 only when neither can answer.
 struct APIRole: ServiceRole {
     let node: ServiceNode
-    let warehouse: Upstream
-    let cache: Upstream
+    let warehouse: any EventWarehouse
+    let cache: any APICache
     let tally = Tally()
-    let leader = LeaderHint()
 
     init(node: ServiceNode) {
         self.node = node
-        warehouse = node.upstream(.warehouse)
-        cache = node.upstream(.cache)
+        warehouse = node.eventWarehouse()
+        cache = switch node.config.kind(of: .cache) {
+        case .redis: RedisCache(names: node.config.upstreams[.cache] ?? [], peers: node.config.peers,
+                                timeoutMs: node.config.settings.requestTimeoutMs)
+        default: HTTPCache(upstream: node.upstream(.cache))
+        }
     }
 
     func start() async {}
@@ -41,7 +45,7 @@ struct APIRole: ServiceRole {
             let idText = context.parameters.get("id") ?? ""
             return await me.node.serve(request) { _ in
                 guard let id = Int(idText) else { throw NodeError.bad("event id must be an integer") }
-                return try await me.answer(cacheKey: "event:\(id)", path: "/rows?from=e\(id).&to=e\(id)/&limit=100000") { rows in
+                return try await me.answer(cacheKey: "event:\(id)", query: .event(id)) { rows in
                     ["id": .int(id), "found": .bool(!rows.isEmpty), "count": .int(rows.count)]
                 }
             }
@@ -49,8 +53,7 @@ struct APIRole: ServiceRole {
         router.get("/metrics/:key") { request, context in
             let key = context.parameters.get("key") ?? ""
             return await me.node.serve(request) { _ in
-                // Event rows are e<id>.…: [e, f) is every event (a scan: fine at test scale).
-                try await me.answer(cacheKey: "metrics:\(key)", path: "/rows?from=e&to=f&limit=100000") { rows in
+                try await me.answer(cacheKey: "metrics:\(key)", query: .all) { rows in
                     var count = 0, sum = 0.0
                     for r in rows where r["value"]?["key"]?.stringValue == key {
                         count += 1
@@ -66,76 +69,47 @@ struct APIRole: ServiceRole {
         }
     }
 
-    static func answered(_ a: Upstream.Answer) -> Bool {
-        if case .status(200, _, _) = a { return true }
-        return false
-    }
-
-    /// Sends a query to the warehouse leader as last known; after a failure, moves on and asks for the leader.
-    func queryWarehouse(_ path: String) async -> Upstream.Answer {
-        let target = leader.name.flatMap { warehouse.names.firstIndex(of: $0) }
-        let a = await warehouse.send(.GET, path, node: target)
-        if case .status(200, _, _) = a { return a }
-        warehouse.failover(from: a.node)
-        if case .status(200, let s, _) = await warehouse.sendFailingOver(.GET, "/status") {
-            leader.name = s["leader"]?.stringValue
-        } else {
-            leader.name = nil
-        }
-        return a
-    }
-
     /// Runs one query with the mode's cache policy; `make` turns the warehouse rows into the answer.
-    func answer(cacheKey: String, path: String, make: ([JSON]) -> [String: JSON]) async throws -> Reply {
+    func answer(cacheKey: String, query: WarehouseQuery, make: ([JSON]) -> [String: JSON]) async throws -> Reply {
         let s = node.config.settings
-        if !s.apiConsistent, case .status(200, let c, _) = await cache.send(.GET, "/keys/\(cacheKey)"), let v = c["value"] {
+        if !s.apiConsistent, let v = await cache.get(cacheKey) {
             tally.add("cache")
             return Reply(body: v)
         }
-        var a = await queryWarehouse(path)
-        if !s.apiConsistent, !Self.answered(a) {
+        var a = await warehouse.read(query, leaderOnly: true)
+        var answered = false
+        if case .rows = a { answered = true }
+        if !s.apiConsistent && !answered {
             // AP: stale is acceptable. A stale cached copy first; else any other warehouse replica,
             // which answers from its own copy.
-            if case .status(200, let c, _) = await cache.send(.GET, "/keys/stale:\(cacheKey)"), let v = c["value"] {
+            if let v = await cache.get("stale:\(cacheKey)") {
                 tally.add("cache")
                 tally.add("stale")
                 return Reply(body: v)
             }
-            a = await warehouse.sendFailingOver(.GET, path)
+            a = await warehouse.read(query, leaderOnly: false)
         }
-        if case .status(200, let b, _) = a, let rows = b["rows"]?.arrayValue {
+        switch a {
+        case .rows(let rows, let position, let leader):
             var out = make(rows)
-            let source = b["leader"]?.boolValue == true ? "warehouse" : "replica"
-            out["position"] = b["position"] ?? .null
+            let source = leader ? "warehouse" : "replica"
+            out["position"] = position.map { .int($0) } ?? .null
             out["source"] = .string(source)
             tally.add(source)
             if !s.apiConsistent {
                 var cached = out
                 cached["source"] = "cache"
-                _ = await cache.send(.PUT, "/keys/\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.cacheTtlMs)])
+                await cache.set(cacheKey, .object(cached), ttlMs: s.cacheTtlMs)
                 cached["stale"] = true
-                _ = await cache.send(.PUT, "/keys/stale:\(cacheKey)", body: ["value": .object(cached), "ttl_ms": .int(s.staleTtlMs)])
+                await cache.set("stale:\(cacheKey)", .object(cached), ttlMs: s.staleTtlMs)
             }
             return Reply(body: .object(out))
+        case .refused(let why):
+            tally.add("error")
+            throw NodeError(503, why)
+        case .unknown(let why):
+            tally.add("error")
+            throw NodeError(504, why)
         }
-        tally.add("error")
-        switch a {
-        case .status(let code, let b, let n) where code == 503 || (400..<500).contains(code):
-            throw NodeError(503, "warehouse \(n) cannot answer consistently (\(code): \(b["error"]?.stringValue ?? ""))")
-        case .status(let code, _, let n):
-            throw NodeError(504, "warehouse \(n) answered \(code)")
-        case .failed(let e, _):
-            throw NodeError(504, "warehouse unreachable or timed out (\(e))")
-        }
-    }
-}
-
-/// LeaderHint: the warehouse leader the API last heard of.
-final class LeaderHint: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _name: String?
-    var name: String? {
-        get { lock.withLock { _name } }
-        set { lock.withLock { _name = newValue } }
     }
 }

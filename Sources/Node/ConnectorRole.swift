@@ -11,14 +11,14 @@ import Hummingbird
 struct ConnectorRole: ServiceRole {
     static let group = "connector"
     let node: ServiceNode
-    let broker: Upstream
-    let store: Upstream
+    let broker: any EventBroker
+    let store: any EventStore
     let state = ConnectorState()
 
     init(node: ServiceNode) {
         self.node = node
-        broker = node.upstream(.broker)
-        store = node.upstream(.store)
+        broker = node.eventBroker()
+        store = node.eventStore()
     }
 
     func add(to router: Router<BasicRequestContext>) {}
@@ -33,12 +33,10 @@ struct ConnectorRole: ServiceRole {
     func start() async {
         let me = self
         Task {
-            // The partition count comes from the broker itself (its /status lists them).
+            // The partition count comes from the broker itself (its /status, or Kafka metadata).
             var count = 0
             while count == 0 {
-                if case .status(200, let s, _) = await me.broker.sendFailingOver(.GET, "/status") {
-                    count = s["partitions"]?.arrayValue?.count ?? 0
-                }
+                count = await me.broker.partitionCount() ?? 0
                 if count == 0 { try? await Task.sleep(for: .milliseconds(100)) }
             }
             me.state.setPartitions(count)
@@ -54,18 +52,18 @@ struct ConnectorRole: ServiceRole {
         var committed: Int?
         while true {
             if committed == nil {
-                guard case .status(200, let b, _) = await broker.sendFailingOver(.GET, "/groups/\(Self.group)/offsets?partition=\(p)") else {
+                guard let c = await broker.committed(group: Self.group, partition: p) else {
                     await pause(); continue
                 }
-                committed = b["offset"]?.intValue ?? 0
-                state.setCommitted(p, committed!)
+                committed = c
+                state.setCommitted(p, c)
             }
             let from = committed!
-            guard case .status(200, let f, _) = await broker.sendFailingOver(.GET, "/fetch?partition=\(p)&offset=\(from)&max=\(batch)"),
-                  let msgs = f["messages"]?.arrayValue else {
+            guard let f = await broker.fetch(partition: p, from: from, max: batch) else {
                 state.count("fetch_errors"); await pause(); continue
             }
-            state.setHighWatermark(p, f["high_watermark"]?.intValue ?? from)
+            let msgs = f.messages
+            state.setHighWatermark(p, f.highWatermark)
             guard let first = msgs.first?["offset"]?.intValue, let last = msgs.last?["offset"]?.intValue else {
                 await pause(); continue
             }
@@ -79,9 +77,8 @@ struct ConnectorRole: ServiceRole {
                 committed = last + 1
                 state.setCommitted(p, last + 1)
             }
-            let put = await store.sendFailingOver(.PUT, "/objects/\(key)",
-                                                  body: ["value": ["partition": .int(p), "first": .int(first), "last": .int(last), "events": .array(events)]])
-            guard case .status(200, _, _) = put else {
+            let put = await store.put(key, ["partition": .int(p), "first": .int(first), "last": .int(last), "events": .array(events)])
+            guard put else {
                 state.count("write_errors")
                 if !commitFirst { committed = nil }
                 await pause(); continue
@@ -97,10 +94,7 @@ struct ConnectorRole: ServiceRole {
     }
 
     private func commit(_ p: Int, _ offset: Int) async -> Bool {
-        if case .status(200, _, _) = await broker.sendFailingOver(.POST, "/groups/\(Self.group)/commit",
-                                                                   body: ["partition": .int(p), "offset": .int(offset)]) {
-            return true
-        }
+        if await broker.commit(group: Self.group, partition: p, offset: offset) { return true }
         state.count("commit_errors")
         return false
     }

@@ -1,5 +1,5 @@
-// Ingest API: POST /events (one event or a batch) produced to the broker; answers only once the broker
-// acknowledged every event under its acks setting.
+// Ingest API: POST /events (one event or a batch) produced to the broker (built-in or Kafka, Backends/);
+// answers only once the broker acknowledged every event under its acks setting.
 import Foundation
 import Hummingbird
 
@@ -11,35 +11,12 @@ import Hummingbird
 /// unknown (refused ones were definitely not stored); 504: at least one outcome is unknown.
 struct IngestRole: ServiceRole {
     let node: ServiceNode
-    let broker: Upstream
+    let broker: any EventBroker
     let tally = Tally()
-    let metadata = BrokerMetadata()
 
     init(node: ServiceNode) {
         self.node = node
-        broker = node.upstream(.broker)
-    }
-
-    /// Produces one message to its partition's leader; refreshes the leaders after a failure.
-    func produce(key: String, message: JSON) async -> Upstream.Answer {
-        if metadata.partitionCount == 0 { await refresh() }
-        let count = metadata.partitionCount
-        guard count > 0 else { return await broker.sendFailingOver(.POST, "/produce", body: message) }
-        let p = BrokerMachine.partition(for: .string(key), count: count)
-        var body = message
-        if case .object(var o) = body { o["partition"] = .int(p); body = .object(o) }
-        let target = metadata.leader(of: p).flatMap { broker.names.firstIndex(of: $0) }
-        let a = await broker.send(.POST, "/produce", body: body, node: target)
-        if case .status(200, _, _) = a { return a }
-        broker.failover(from: a.node)
-        await refresh()
-        return a
-    }
-
-    private func refresh() async {
-        if case .status(200, let s, _) = await broker.sendFailingOver(.GET, "/status"), let parts = s["partitions"]?.arrayValue {
-            metadata.set(parts.map { $0["leader"]?.stringValue })
-        }
+        broker = node.eventBroker()
     }
 
     func start() async {}
@@ -67,20 +44,15 @@ struct IngestRole: ServiceRole {
                 var acked: [JSON] = [], refused: [JSON] = [], unknown: [JSON] = []
                 var lastError = ""
                 for e in parsed {
-                    let msg: JSON = ["key": .string(e.key), "value": ["id": .int(e.id), "key": .string(e.key), "value": e.value]]
-                    let a = await me.produce(key: e.key, message: msg)
-                    switch a {
-                    case .status(200, let b, _):
-                        acked.append(["id": .int(e.id), "partition": b["partition"] ?? .null, "offset": b["offset"] ?? .null])
-                    case .status(let s, let b, let n) where s == 503 || (400..<500).contains(s):
+                    switch await me.broker.produce(key: e.key, value: ["id": .int(e.id), "key": .string(e.key), "value": e.value]) {
+                    case .acked(let p, let o):
+                        acked.append(["id": .int(e.id), "partition": .int(p), "offset": .int(o)])
+                    case .refused(let why):
                         refused.append(.int(e.id))
-                        lastError = "broker \(n) refused (\(s)): \(b["error"]?.stringValue ?? "")"
-                    case .status(let s, let b, let n):
+                        lastError = why
+                    case .unknown(let why):
                         unknown.append(.int(e.id))
-                        lastError = "broker \(n) answered \(s): \(b["error"]?.stringValue ?? "")"
-                    case .failed(let err, _):
-                        unknown.append(.int(e.id))
-                        lastError = "broker unreachable or timed out (\(err)); outcome unknown"
+                        lastError = why
                     }
                 }
                 tally.add("acked", acked.count)
@@ -93,14 +65,4 @@ struct IngestRole: ServiceRole {
             }
         }
     }
-}
-
-/// BrokerMetadata: the leader of each broker partition, as a broker last said.
-final class BrokerMetadata: @unchecked Sendable {
-    private let lock = NSLock()
-    private var leaders: [String?] = []
-
-    var partitionCount: Int { lock.withLock { leaders.count } }
-    func leader(of p: Int) -> String? { lock.withLock { p < leaders.count ? leaders[p] : nil } }
-    func set(_ l: [String?]) { lock.withLock { leaders = l } }
 }

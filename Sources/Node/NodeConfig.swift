@@ -18,12 +18,18 @@ public struct NodeConfig: Sendable {
     /// Service roles: the nodes of each upstream component, keyed by role ("broker": ["broker-1", ...]);
     /// every name is a key of `peers`, whose address (the controller's proxy) is where requests go.
     public var upstreams: [Role: [String]]
+    /// Service roles: what kind of server each upstream is (absent: the built-in component of its role).
+    public var upstreamKinds: [Role: Backend]
 
     public init(name: String, role: Role, port: Int, dataDir: String, peers: [String: String],
-                settings: Settings, bugs: Set<Bug> = [], upstreams: [Role: [String]] = [:]) {
+                settings: Settings, bugs: Set<Bug> = [], upstreams: [Role: [String]] = [:], upstreamKinds: [Role: Backend] = [:]) {
         self.name = name; self.role = role; self.port = port; self.dataDir = dataDir
         self.peers = peers; self.settings = settings; self.bugs = bugs; self.upstreams = upstreams
+        self.upstreamKinds = upstreamKinds
     }
+
+    /// The kind of the upstream of `role`.
+    public func kind(of role: Role) -> Backend { upstreamKinds[role] ?? .builtin }
 
     /// Reads and validates a config file; errors name the file, the line and the field.
     public static func load(path: String) throws -> NodeConfig {
@@ -42,7 +48,7 @@ public struct NodeConfig: Sendable {
             throw ConfigError(description: "\(path): invalid JSON: \(error)")
         }
         guard let o = json.objectValue else { throw ConfigError(description: "\(path):1: top level must be an object") }
-        let allowed: Set<String> = ["name", "role", "port", "data_dir", "peers", "settings", "bugs", "upstreams"]
+        let allowed: Set<String> = ["name", "role", "port", "data_dir", "peers", "settings", "bugs", "upstreams", "upstream_kinds"]
         for k in o.keys where !allowed.contains(k) { throw fail(k, "unknown field") }
         guard let name = o["name"]?.stringValue, !name.isEmpty else { throw fail("name", "must be a non-empty string") }
         guard let roleName = o["role"]?.stringValue, let role = Role(rawValue: roleName) else {
@@ -94,6 +100,18 @@ public struct NodeConfig: Sendable {
         for r in role.upstreamRoles where upstreams[r] == nil {
             throw fail("upstreams", "missing upstream \(r.rawValue) (role \(role.rawValue) needs \(role.upstreamRoles.map(\.rawValue).joined(separator: ", ")))")
         }
+        var upstreamKinds: [Role: Backend] = [:]
+        guard let ko = (o["upstream_kinds"] ?? .object([:])).objectValue else { throw fail("upstream_kinds", "must be an object") }
+        for (k, v) in ko {
+            guard let r = Role(rawValue: k), upstreams[r] != nil else {
+                throw fail("upstream_kinds.\(k)", "not an upstream of this node (upstreams: \(upstreams.keys.map(\.rawValue).sorted().joined(separator: ", ")))")
+            }
+            let allowedKinds = Backend.allowed(for: r)
+            guard let name = v.stringValue, let b = Backend(rawValue: name), allowedKinds.contains(b) else {
+                throw fail("upstream_kinds.\(k)", "must be one of \(allowedKinds.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+            }
+            upstreamKinds[r] = b
+        }
         let settingsJSON = o["settings"] ?? .object([:])
         guard let so = settingsJSON.objectValue else { throw fail("settings", "must be an object") }
         let settings: Settings
@@ -101,7 +119,7 @@ public struct NodeConfig: Sendable {
             throw fail("settings.\(e.field)", e.message)
         }
         return NodeConfig(name: name, role: role, port: port, dataDir: dataDir, peers: peers,
-                          settings: settings, bugs: bugs, upstreams: upstreams)
+                          settings: settings, bugs: bugs, upstreams: upstreams, upstreamKinds: upstreamKinds)
     }
 }
 

@@ -25,6 +25,31 @@ struct ServiceNode: Sendable {
                  timeoutMs: config.settings.requestTimeoutMs)
     }
 
+    /// The broker stage of the ingest and the connector: built-in or Kafka (`upstream_kinds.broker`).
+    func eventBroker() -> any EventBroker {
+        switch config.kind(of: .broker) {
+        case .kafka: KafkaEventBroker(names: config.upstreams[.broker] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventBroker(upstream: upstream(.broker))
+        }
+    }
+
+    /// The warehouse stage of the loader and the api: built-in or PostgreSQL (`upstream_kinds.warehouse`).
+    func eventWarehouse() -> any EventWarehouse {
+        switch config.kind(of: .warehouse) {
+        case .postgres: PostgresEventWarehouse(names: config.upstreams[.warehouse] ?? [], peers: config.peers,
+                                               timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventWarehouse(upstream: upstream(.warehouse))
+        }
+    }
+
+    /// The store stage of the connector and the loader: built-in or S3 (`upstream_kinds.store`).
+    func eventStore() -> any EventStore {
+        switch config.kind(of: .store) {
+        case .s3: S3EventStore(names: config.upstreams[.store] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs)
+        default: HTTPEventStore(upstream: upstream(.store))
+        }
+    }
+
     /// Reads the JSON body (bounded), runs `here`, and turns every error into a JSON answer.
     func serve(_ request: Request, _ here: @Sendable (JSON?) async throws -> Reply) async -> Response {
         do {

@@ -12,6 +12,9 @@ struct PipelineFigures {
     var countAnswers: Int
     var staleVersions: JSONValue?
     var staleNs: JSONValue?
+    /// Every API answer that carried a warehouse position: versions and nanoseconds behind (0 = fresh).
+    var answerVersions: JSONValue?
+    var answerNs: JSONValue?
 
     init?(_ results: StoredResults?) {
         guard let d = results?.verdicts.first(where: { $0.checker == "pipeline" })?.details else { return nil }
@@ -24,6 +27,8 @@ struct PipelineFigures {
         countAnswers = d["count_answers"]?.intValue ?? 0
         staleVersions = d["stale_count_versions"]
         staleNs = d["stale_count_ns"]
+        answerVersions = d["staleness_versions"]
+        answerNs = d["staleness_ns"]
     }
 
     /// "1200 → 1190 → 1190 → 1150" with the stage names: the comparison page's one-line funnel.
@@ -50,7 +55,9 @@ enum FunnelChart {
             if i > 0 {
                 let lost = p.funnel[i - 1].events - st.events
                 if lost != 0 {
-                    s += "<text x=\"\(f(label + w + 70))\" y=\"\(f(y + 17))\" style=\"fill:#a33\">\(lost > 0 ? "−\(lost) lost" : "+\(-lost)") \(HTML.esc(p.funnel[i - 1].stage))→\(HTML.esc(st.stage))</text>"
+                    // The API's step loses nothing (the warehouse holds the events): they were not shown.
+                    let what = st.stage == "api" ? "not visible" : "lost"
+                    s += "<text x=\"\(f(label + w + 70))\" y=\"\(f(y + 17))\" style=\"fill:#a33\">\(lost > 0 ? "−\(lost) \(what)" : "+\(-lost)") \(HTML.esc(p.funnel[i - 1].stage))→\(HTML.esc(st.stage))</text>"
                 }
             }
         }
@@ -58,13 +65,13 @@ enum FunnelChart {
     }
 
     /// A histogram of one stored distribution's buckets ({"le", "count"}); `ns` buckets shown in seconds.
-    static func histogram(_ dist: JSONValue?, title: String) -> String {
+    static func histogram(_ dist: JSONValue?, title: String, empty: String = "no stale answers") -> String {
         let buckets = (dist?["buckets"]?.arrayValue ?? []).compactMap { b -> (le: Int, n: Int)? in
             guard let le = b["le"]?.intValue, let n = b["count"]?.intValue else { return nil }
             return (le, n)
         }
         guard !buckets.isEmpty, let most = buckets.map(\.n).max(), most > 0 else {
-            return "<p class=\"note\">\(HTML.esc(title)): no stale answers.</p>"
+            return "<p class=\"note\">\(HTML.esc(title)): \(HTML.esc(empty)).</p>"
         }
         let ns = dist?["unit"]?.stringValue == "ns"
         let width = 540.0, height = 200.0, bottom = 34.0, top = 18.0
@@ -86,7 +93,7 @@ enum FunnelChart {
     static func section(_ results: StoredResults?) -> String {
         guard let p = PipelineFigures(results) else { return "" }
         var b = "<h2 id=\"funnel\">Where the events went</h2>"
-        b += "<p class=\"note\">Acknowledged events that can be judged (acknowledged before the warehouse's final read), and how many of them each stage's final read held after the drain.</p>"
+        b += "<p class=\"note\">Acknowledged events that can be judged (acknowledged before the warehouse's final read), how many of them each stage's final read held after the drain, and (api) how many the query API showed when asked about each one after the drain.</p>"
         b += funnel(p)
         if !p.lostByHop.isEmpty {
             b += "<p>Lost by hop: " + p.lostByHop.map { "\(HTML.esc($0.hop)) \($0.events)" }.joined(separator: " · ") + "</p>"
@@ -95,6 +102,9 @@ enum FunnelChart {
         b += "<p class=\"note\">\(p.staleAnswers) stale answer(s); \(p.countAnswers) count answer(s) judged against the counts warehouse nodes had already answered before each query began.</p>"
         b += histogram(p.staleVersions, title: "versions behind (stale count answers)")
         b += histogram(p.staleNs, title: "seconds behind (stale count answers)")
+        b += "<p class=\"note\">Every event query answer that carried a warehouse position: how many positions and how long it was behind what warehouse answers had shown before it began (0 = fresh).</p>"
+        b += histogram(p.answerVersions, title: "versions behind (event query answers)", empty: "no answers with a position")
+        b += histogram(p.answerNs, title: "seconds behind (event query answers)", empty: "no answers with a position")
         return b
     }
 }

@@ -17,9 +17,10 @@ struct PipelineRunTests {
 
     /// Runs `faultline run` with the pipeline workload; `edit` may rewrite the pipeline file (bugs).
     static func run(_ pipeline: String, nemesis: String = "none", timeLimit: Int = 5, seed: Int = 1,
-                    edit: ((String) -> String)? = nil, nemesisYAML: String? = nil) async throws -> Run {
-        let dir = CLIRunner.tempDir("pipe")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+                    keep: String? = nil, edit: ((String) -> String)? = nil, nemesisYAML: String? = nil) async throws -> Run {
+        // `keep`: the results folder to use and leave in place (the caller reads the run's node folders).
+        let dir = keep ?? CLIRunner.tempDir("pipe")
+        defer { if keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
         var pipelinePath = "pipelines/\(pipeline).yml"
         if let edit {
             let text = try String(contentsOfFile: CLIRunner.root.appendingPathComponent(pipelinePath).path, encoding: .utf8)
@@ -50,7 +51,7 @@ struct PipelineRunTests {
         #expect(r.pipeline?["valid"] == .bool(true))
         // One final read per stage, after the drain.
         let stages = Set(r.ops("final-read", .ok).compactMap { $0.value["stage"]?.stringValue })
-        #expect(stages == ["broker", "store", "warehouse"])
+        #expect(stages == ["broker", "store", "warehouse", "api"])
         let warehouse = r.ops("final-read", .ok).first { $0.value["stage"] == .string("warehouse") }
         let ids = warehouse?.value["ids"]?.arrayValue?.compactMap(\.intValue) ?? []
         let acked = Set(r.ops("ingest", .ok).compactMap(\.value.intValue))

@@ -112,5 +112,10 @@ struct PipelineRoleTests {
         #expect(st == 2 && msg.contains("settings.acks") && msg.contains("unknown setting for role api"), "\(msg)")
         (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"settings\": {}, \"bugs\": [\"nope\"]}")
         #expect(st == 2 && msg.contains("field bugs"), "\(msg)")
+        // A real backend of the wrong stage, or for an upstream the node does not have.
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"upstream_kinds\": {\"cache\": \"s3\"},\n \"settings\": {}}")
+        #expect(st == 2 && msg.contains("upstream_kinds.cache") && msg.contains("\"redis\""), "\(msg)")
+        (st, msg) = try Self.exitMessage(role: "api", base + peers + ups + " \"upstream_kinds\": {\"broker\": \"kafka\"},\n \"settings\": {}}")
+        #expect(st == 2 && msg.contains("upstream_kinds.broker"), "\(msg)")
     }
 }

@@ -27,7 +27,8 @@ public struct BuiltinSystem: System {
 
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {
         BuiltinAdapter(transport: HTTPTransport(connections: context.concurrency, timeout: context.opTimeout),
-                       workload: context.workload, role: context.role)
+                       workload: context.workload, role: context.role,
+                       backends: (context.settings["backends"]?.objectValue ?? [:]).compactMapValues(\.stringValue))
     }
 
     /// Built-in components are started from their role, not from a `system:` block.
@@ -39,10 +40,17 @@ struct BuiltinAdapter: SystemAdapter {
     let transport: HTTPTransport
     let workload: String
     let role: Role?
+    /// Pipeline workloads: component → kind of the real systems standing in for a stage ("postgres", …).
+    var backends: [String: String] = [:]
 
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
         let url = "http://\(node.host):\(node.port)"
-        if workload == "pipeline" { return PipelineClient(transport: transport, baseURL: url) }
+        if workload == "pipeline" {
+            // A node's component is its name without the "-<i>" suffix.
+            let component = node.name.split(separator: "-").dropLast().joined(separator: "-")
+            return PipelineClient(transport: transport, baseURL: url, host: node.host, port: node.port,
+                                  kind: backends[component] ?? "builtin")
+        }
         if workload == "log" { return BrokerClient(transport: transport, baseURL: url) }
         if (node.role ?? role) == .warehouse { return WarehouseClient(transport: transport, baseURL: url) }
         return StoreClient(transport: transport, baseURL: url)

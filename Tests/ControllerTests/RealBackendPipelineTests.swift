@@ -1,0 +1,50 @@
+// pipelines/real-ap.yml and real-cp.yml: the pipeline services over the real backends chosen in the
+// pipeline file (docs/nodes.md "Real backends"), end to end with `faultline run`: every acknowledged event exactly once and visible
+// through the API, the services told their upstream's kind in their node config.
+import Foundation
+import History
+import Testing
+
+@Suite(.serialized) struct RealBackendPipelineTests {
+    static let redisServer = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// Tansu where `system: tansu` looks for it (scripts/test installs it there).
+    static let tansu = FileManager.default.isExecutableFile(atPath: CLIRunner.root.appendingPathComponent(".tools/bin/tansu").path)
+    static let servers = redisServer != nil && tansu
+
+    static func config(_ runDir: String, _ node: String) throws -> JSONValue {
+        try JSONParser.parse(try String(contentsOfFile: "\(runDir)/nodes/\(node)/config.json", encoding: .utf8))
+    }
+
+    /// AP over a real Tansu and a real Redis: every event through the Kafka topic, cache-aside answers
+    /// from Redis (source "cache"), and nothing lost without faults.
+    @Test(.enabled(if: servers, "redis-server or tansu is not installed (scripts/test installs them)"))
+    func apPipelineOverTansuAndRedis() throws {
+        let dir = CLIRunner.tempDir("redis-pipe")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try PipelineRunTests.run("real-ap", keep: dir)
+        let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
+        let apiConfig = try Self.config(runDir, "api-1")
+        #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
+        #expect(apiConfig["upstream_kinds"]?["cache"] == "redis", "\(apiConfig)")
+        #expect(try Self.config(runDir, "ingest-1")["upstream_kinds"]?["broker"] == "kafka")
+        // The broker stage was read through the Kafka protocol.
+        #expect(r.history.ops.contains { $0.f == "final-read" && $0.type == .invoke && $0.value["kind"] == "kafka" })
+        PipelineRunTests.expectExactlyOnce(r)
+        let cached = r.ops("count", .ok).filter { $0.value["source"] == "cache" }.count
+        #expect(cached > 0, "no count answered from Redis")
+        let funnel = r.pipeline?["details"]?["funnel"]?.arrayValue ?? []
+        #expect(funnel.last?["stage"] == "api")
+        #expect(funnel.first?["events"] == funnel.last?["events"], "\(funnel)")
+    }
+
+    /// CP with the same Tansu and Redis: the API reads through to the warehouse leader; no answer ever
+    /// comes from the cache.
+    @Test(.enabled(if: servers, "redis-server or tansu is not installed (scripts/test installs them)"))
+    func cpPipelineOverTansuAndRedisNeverAnswersFromCache() throws {
+        let r = try PipelineRunTests.run("real-cp")
+        #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
+        PipelineRunTests.expectExactlyOnce(r)
+        #expect(!r.history.ops.contains { $0.type == .ok && $0.value["source"] == "cache" })
+    }
+}

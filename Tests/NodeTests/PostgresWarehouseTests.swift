@@ -1,0 +1,73 @@
+// The loader and the api with a real PostgreSQL warehouse (node config `upstream_kinds: {"warehouse":
+// "postgres"}`): each store object loaded once, keyed by its object key (a restarted loader inserts
+// nothing; overlapping objects give one row per broker entry), and the api reading the primary.
+import Foundation
+import Supervisor
+import Testing
+
+@Suite(.serialized) struct PostgresWarehouseTests {
+    static func object(_ p: Int, _ offsets: ClosedRange<Int>) -> (String, String) {
+        func pad(_ i: Int) -> String { String(repeating: "0", count: 12 - String(i).count) + String(i) }
+        let events = offsets.map { #"{"offset": \#($0), "id": \#($0 + 100 * p), "key": "k\#($0 % 2)", "value": \#($0)}"# }
+        return ("events/p\(p)/\(pad(offsets.lowerBound))-\(pad(offsets.upperBound))",
+                #"{"value": {"partition": \#(p), "first": \#(offsets.lowerBound), "last": \#(offsets.upperBound), "events": [\#(events.joined(separator: ","))]}}"#)
+    }
+
+    @Test(.enabled(if: RealServers.postgresBin != nil, "PostgreSQL is not installed"))
+    func loaderLoadsEachObjectOnceAndTheAPIReadsThePrimary() async throws {
+        let supervisor = Supervisor()
+        defer { supervisor.shutdown(grace: 3) }
+        let pgPort = try await RealServers.startPostgres(supervisor, name: "pg-1")
+        try await withCluster(role: "store", settings: [:]) { store in
+            try store.startAll()
+            try #require(store.waitHealthy())
+            let leader = try #require(store.waitLeader())
+            // Partition 0 offsets 0-4 and a replayed, overlapping 3-6; partition 1 offsets 0-2.
+            for (k, body) in [Self.object(0, 0...4), Self.object(0, 3...6), Self.object(1, 0...2)] {
+                try #require(TestHTTP.request(store.ports[leader]!, "PUT", "/objects/\(k)", body: body).status == 200)
+            }
+            var peers: [String: String] = ["warehouse-1": "127.0.0.1:\(pgPort)"]
+            for n in store.names { peers[n] = "127.0.0.1:\(store.ports[n]!)" }
+            let loaderConfig: [String: Any] = ["peers": peers, "upstreams": ["store": store.names, "warehouse": ["warehouse-1"]],
+                                               "upstream_kinds": ["warehouse": "postgres"], "settings": ["poll_interval_ms": 50, "request_timeout_ms": 5000]]
+            func waitLoaded(_ loader: Int) async throws -> [String: Any] {
+                let deadline = Date().addingTimeInterval(60)
+                var s: [String: Any] = [:]
+                while Date() < deadline {
+                    s = TestHTTP.request(loader, "GET", "/status").body
+                    if s["position"] as? Int == 3, (s["caught_up_polls"] as? Int ?? 0) > 0 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return s
+            }
+            try await PipelineRoleTests.withService(role: "loader", extra: loaderConfig) { loader in
+                let s = try await waitLoaded(loader)
+                #expect(s["position"] as? Int == 3, "\(s)")
+                #expect(s["rows_inserted"] as? Int == 10, "\(s)")  // 7 distinct entries of p0, 3 of p1
+            }
+            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
+            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 3)
+            // A new loader (a restart: it lists everything again) inserts nothing.
+            try await PipelineRoleTests.withService(role: "loader", extra: loaderConfig) { loader in
+                let s = try await waitLoaded(loader)
+                #expect(s["rows_inserted"] as? Int == 0, "\(s)")
+                #expect((s["counters"] as? [String: Any])?["duplicate_batches"] as? Int == 3, "\(s)")
+            }
+            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
+            // The api reads the primary: found, with the load count as its position.
+            try await PipelineRoleTests.withService(role: "api", extra: [
+                "peers": ["warehouse-1": "127.0.0.1:\(pgPort)", "cache-1": "127.0.0.1:\(freePort())"],
+                "upstreams": ["warehouse": ["warehouse-1"], "cache": ["cache-1"]],
+                "upstream_kinds": ["warehouse": "postgres"], "settings": ["mode": "cp", "request_timeout_ms": 5000],
+            ]) { api in
+                let e = TestHTTP.request(api, "GET", "/events/102")
+                #expect(e.status == 200 && e.body["found"] as? Bool == true && e.body["count"] as? Int == 1, "\(e.raw)")
+                #expect(e.body["source"] as? String == "warehouse" && e.body["position"] as? Int == 3, "\(e.raw)")
+                #expect(TestHTTP.request(api, "GET", "/events/999").body["found"] as? Bool == false)
+                let m = TestHTTP.request(api, "GET", "/metrics/k1")
+                // k1: odd offsets: p0 1, 3, 5 and p1 1.
+                #expect(m.body["count"] as? Int == 4, "\(m.raw)")
+            }
+        }
+    }
+}

@@ -19,10 +19,10 @@ import Testing
     /// AP over a real Tansu and a real Redis: every event through the Kafka topic, cache-aside answers
     /// from Redis (source "cache"), and nothing lost without faults.
     @Test(.enabled(if: servers, "redis-server or tansu is not installed (scripts/test installs them)"))
-    func apPipelineOverTansuAndRedis() throws {
+    func apPipelineOverTansuAndRedis() async throws {
         let dir = CLIRunner.tempDir("redis-pipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try PipelineRunTests.run("real-ap", keep: dir)
+        let r = try await PipelineRunTests.run("real-ap", keep: dir)
         let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
         let apiConfig = try Self.config(runDir, "api-1")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
@@ -41,8 +41,8 @@ import Testing
     /// CP with the same Tansu and Redis: the API reads through to the warehouse leader; no answer ever
     /// comes from the cache.
     @Test(.enabled(if: servers, "redis-server or tansu is not installed (scripts/test installs them)"))
-    func cpPipelineOverTansuAndRedisNeverAnswersFromCache() throws {
-        let r = try PipelineRunTests.run("real-cp")
+    func cpPipelineOverTansuAndRedisNeverAnswersFromCache() async throws {
+        let r = try await PipelineRunTests.run("real-cp")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
         PipelineRunTests.expectExactlyOnce(r)
         #expect(!r.history.ops.contains { $0.type == .ok && $0.value["source"] == "cache" })

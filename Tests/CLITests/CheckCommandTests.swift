@@ -175,6 +175,21 @@ struct CheckCommandTests {
         #expect(r.stderr.contains("warning: \(path):4: last line is truncated"))
     }
 
+    /// A file name holding a newline and a terminal escape cannot forge a line or drive the terminal:
+    /// the warning and the verdict line show it escaped, one line each.
+    @Test func controlCharactersInAFileNameAreEscaped() throws {
+        let path = try temp("a\nfaultline: forged\u{1B}[2J.jsonl", """
+            {"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}
+            {"index":1,"time":1,"process":0,"type":"ok","f":"write","value":1}
+            {"index":2,"time":2,"process":0,"type":"ok","f":"wr
+            """)
+        let r = try run(["check", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("a\\nfaultline: forged\\u{1B}[2J.jsonl"), "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 1 && r.stdout.contains("a\\nfaultline: forged\\u{1B}[2J.jsonl\tlinearizable"), "\(r.stdout)")
+        #expect(!(r.stdout + r.stderr).unicodeScalars.contains { $0.value == 0x1B })
+    }
+
     @Test func otherCheckersAreReachableByModel() throws {
         let path = try temp("set.jsonl", """
             {"index":0,"time":0,"process":0,"type":"invoke","f":"add","value":1}

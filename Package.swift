@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Generator", dependencies: ["History"]),
         // The systems under test, one folder each (Builtin/, Etcd/), and the one registry (docs/systems.md).
         .target(name: "Systems", dependencies: [
-            "History", "Contracts", "Nemesis", "RedisProtocol",
+            "History", "Contracts", "Nemesis", "RedisProtocol", "KafkaProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -158,7 +158,7 @@ public enum CheckerRegistry {
             name: "counter", summary: "every read lies between the ok adds and the possible adds (Jepsen's counter)", defaultFor: ["counter"],
             options: [], build: { CounterChecker(options: $0) }),
         CheckerEntry(
-            name: "log", summary: "acknowledged appends are drained in order, once; Jepsen's Kafka workload analysis", defaultFor: ["log"],
+            name: "log", summary: "acknowledged appends are drained in order, once; Jepsen's Kafka workload analysis", defaultFor: ["log", "kafka"],
             options: [
                 CheckerOption("semantics", .choice(["kafka", "produce"]),
                               help: "kafka (Jepsen's Kafka workload) or produce (Faultline's produce/poll/drain); default by content"),

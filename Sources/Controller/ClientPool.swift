@@ -95,9 +95,9 @@ struct ClientPool {
 
     /// Performs one op as a fresh process on `node` (final reads), closing its client after.
     @discardableResult
-    func perform(_ op: PlannedOp, process: Int, node: ResolvedNode) async -> Ended {
+    func perform(_ op: PlannedOp, process: Int, node: ResolvedNode, final: Bool = false) async -> Ended {
         let clients = ProcessClients(process: process)
-        let ended = await perform(op, clients: clients, node: node)
+        let ended = await perform(op, clients: clients, node: node, final: final)
         await clients.closeAll()
         return ended
     }
@@ -105,13 +105,14 @@ struct ClientPool {
     /// Records the invocation, performs it through the process' client of its node, records exactly one
     /// completion. A client that cannot be opened sent nothing: the op failed.
     @discardableResult
-    func perform(_ op: PlannedOp, clients: ProcessClients, node: ResolvedNode? = nil) async -> Ended {
+    func perform(_ op: PlannedOp, clients: ProcessClients, node: ResolvedNode? = nil, final: Bool = false) async -> Ended {
         let process = clients.process
         let targets = routes[op.f] ?? nodes
         let n = node ?? targets[process % targets.count]
         history.record(process: .client(process), type: .invoke, f: op.f, key: op.key, value: op.value, node: n.name)
         // A set's reads return every element: the clients call that "read-set".
-        let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : op.f
+        // A Kafka final poll is recorded as a poll (Jepsen's shape) but reads every partition to its end.
+        let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : kind == .kafka && final && op.f == "poll" ? "final-poll" : op.f
         let outcome: ClientOutcome
         do {
             let client = try await clients.client(n, adapter: adapter)

@@ -20,6 +20,7 @@ import Yams
 ///       peer_names: hosts                # hosts (default) | addresses
 ///       client: etcd                     # a system of the registry (Systems/SystemRegistry.swift)
 ///       client_settings: {serializable: true}   # that system's client settings
+///       start_timeout: 60s               # how long a node may take to be healthy (default 15s; at most 600s)
 ///
 /// Placeholders: `{name}`, `{host}` (the name peers know this node by), `{data_dir}`, `{port:NAME}`,
 /// `{peers}` (the other nodes' `host:PEERPORT`, comma-separated) and `{cluster}` (every node as
@@ -62,9 +63,19 @@ public struct CommandComponent: Sendable, Equatable {
     public var setup: [SetupStep] = []
     /// Seconds from the stop signal to SIGKILL, when the system says (else the controller's).
     public var stopGrace: Double? = nil
+    /// Seconds a node may take from its start to healthy (nil: the controller's default). Some systems
+    /// (SeaweedFS on a loaded machine) need a minute before they accept a write.
+    public var startTimeout: Double? = nil
+    /// A bootstrapped system's ports other nodes dial (a proxy per directed link on each); empty: the peer port.
+    public var dialedPorts: [String] = []
+    /// The process kind in a system of several kinds (`system:` form); nil otherwise.
+    public var kind: String? = nil
+
+    /// The ports that get a proxy per directed link to a node of this command.
+    public var proxiedPorts: [String] { dialedPorts.isEmpty ? (peerPort.map { [$0] } ?? []) : dialedPorts }
 
     public static let fields = ["command", "replicas", "ports", "peer_port", "client_port", "args", "env", "health",
-                                "stop_signal", "peer_names", "client", "client_settings"]
+                                "stop_signal", "peer_names", "client", "client_settings", "start_timeout"]
     static let signals: [String: Int32] = ["TERM": SIGTERM, "INT": SIGINT, "QUIT": SIGQUIT, "HUP": SIGHUP,
                                            "KILL": SIGKILL, "USR1": SIGUSR1, "USR2": SIGUSR2]
 
@@ -177,8 +188,24 @@ public struct CommandComponent: Sendable, Equatable {
                 throw y.fail(sm[e.field] ?? sn, "\(f).client_settings.\(e.field)", e.message)
             }
         }
-        return CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,
-                                clientPort: clientPort, health: health, stopSignal: stop, peerNames: peerNames,
-                                client: client, clientSettings: settings)
+        let startTimeout = y.duration(m, "start_timeout", f, range: 1...600)
+        var component = CommandComponent(command: command, args: args, env: env, ports: ports, peerPort: peerPort,
+                                         clientPort: clientPort, health: health, stopSignal: stop, peerNames: peerNames,
+                                         client: client, clientSettings: settings)
+        component.startTimeout = startTimeout
+        return component
+    }
+}
+
+/// One process kind of a `command:` or `system:` component: how many nodes, and how to start them.
+public struct CommandKind: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var command: CommandComponent
+    /// Clients talk to this kind's nodes; they are `<component>-<i>`, other kinds' `<component>_<kind>-<i>`.
+    public var isClientKind: Bool
+
+    public func nodeName(component: String, _ i: Int) -> String {
+        isClientKind ? "\(component)-\(i)" : "\(component)_\(name)-\(i)"
     }
 }

@@ -1,23 +1,39 @@
 // CommandNodes+Setup: the one-time setup steps of a bootstrapped system (an initdb before a node first
 // starts, a cluster join once every node is healthy), run to their end with their output in the node's folder.
 import Foundation
+import Supervisor
 import Systems
 
 extension CommandNodes {
-    /// Runs every `beforeStart` step on each node that has one (after its data dir exists, before it starts).
-    static func runSetupBeforeStart(_ nodes: [ResolvedNode]) throws {
-        for n in nodes {
+    /// Starts `nodes` wave by wave (a system's process kinds in plan order): each wave's before-start steps,
+    /// its processes, then every node of it healthy, before the next wave; the after-healthy steps last.
+    static func start(_ nodes: [ResolvedNode], specs: [NodeSpec], supervisor: Supervisor) async throws {
+        for wave in Set(nodes.map(\.startWave)).sorted() {
+            let members = nodes.filter { $0.startWave == wave }
+            try runSetupBeforeStart(members, all: nodes)
+            for s in specs where members.contains(where: { $0.name == s.name }) { try supervisor.start(s) }
+            for n in members {
+                try await waitHealthy(n, all: nodes, supervisor: supervisor, timeout: n.command?.startTimeout ?? 15)
+            }
+        }
+        try runSetupAfterHealthy(nodes)
+    }
+
+    /// Runs every `beforeStart` step on each node of `wave` that has one (after its data dir exists, before
+    /// it starts); `all` are every node of the run (for the templates).
+    static func runSetupBeforeStart(_ wave: [ResolvedNode], all: [ResolvedNode]) throws {
+        for n in wave {
             for step in n.command?.setup ?? [] where step.when == .beforeStart {
-                try runStep(step, on: n, all: nodes)
+                try runStep(step, on: n, all: all)
             }
         }
     }
 
-    /// Runs every `afterHealthy` step once per component, on its first node.
+    /// Runs every `afterHealthy` step once per component and process kind, on the kind's first node.
     static func runSetupAfterHealthy(_ nodes: [ResolvedNode]) throws {
         var done: Set<String> = []
-        for n in nodes where !done.contains(n.component) {
-            done.insert(n.component)
+        for n in nodes where !done.contains(n.component + "/" + (n.kind ?? "")) {
+            done.insert(n.component + "/" + (n.kind ?? ""))
             for step in n.command?.setup ?? [] where step.when == .afterHealthy {
                 try runStep(step, on: n, all: nodes)
             }
@@ -39,9 +55,10 @@ extension CommandNodes {
         defer { try? log.close() }
         log.seekToEndOfFile()
         log.write(Data(("$ " + argv.map(shellQuoted).joined(separator: " ") + "\n").utf8))
+        let (executable, arguments) = try withPeerNames(exe, Array(argv.dropFirst()), n, all: all)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = Array(argv.dropFirst())
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: n.folder)
         p.standardOutput = log
         p.standardError = log

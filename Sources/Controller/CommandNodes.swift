@@ -21,29 +21,38 @@ enum CommandNodes {
     }
 
     /// Ports: a base gives node i `base + i - 1` (checked free, else an InputError at its line); `free`
-    /// takes one from the allocator.
+    /// takes one from the allocator. Nodes are placed kind by kind in start order; `index` counts across
+    /// the kinds, so every node of the component has its own loopback addresses.
     static func place(_ pipeline: PipelineFile, _ c: PipelineFile.Component, componentIndex: Int,
                       runDir: String) throws -> [ResolvedNode] {
-        guard let cmd = c.command else { return [] }
-        return try (1...c.replicas).map { i in
-            let name = "\(c.name)-\(i)"
-            var ports: [String: Int] = [:]
-            for p in cmd.ports {
-                if let base = p.base {
-                    let port = base + i - 1
-                    if !PortAllocator.isFree(port) || ports.values.contains(port) {
-                        throw InputError(file: pipeline.path, line: p.line, field: "components.\(c.name).ports.\(p.name)",
-                                         message: "port \(port) (for \(name)) is already in use")
+        var out: [ResolvedNode] = []
+        for (position, kind) in c.commandKinds.enumerated() {
+            let cmd = kind.command
+            for i in 1...kind.count {
+                let name = kind.nodeName(component: c.name, i)
+                var ports: [String: Int] = [:]
+                for p in cmd.ports {
+                    if let base = p.base {
+                        let port = base + i - 1
+                        if !PortAllocator.isFree(port) || ports.values.contains(port) {
+                            throw InputError(file: pipeline.path, line: p.line, field: "components.\(c.name).ports.\(p.name)",
+                                             message: "port \(port) (for \(name)) is already in use")
+                        }
+                        ports[p.name] = port
+                    } else {
+                        ports[p.name] = try PortAllocator.shared.allocate()
                     }
-                    ports[p.name] = port
-                } else {
-                    ports[p.name] = try PortAllocator.shared.allocate()
                 }
+                var n = ResolvedNode(name: name, component: c.name, role: "command", port: ports[cmd.clientPort] ?? 0,
+                                     folder: RunFolder(runDir).node(name), settings: c.settings, bugs: [], ports: ports,
+                                     command: cmd, index: out.count + 1, componentIndex: componentIndex)
+                n.kind = cmd.kind
+                n.startWave = position
+                n.isClientNode = kind.isClientKind
+                out.append(n)
             }
-            return ResolvedNode(name: name, component: c.name, role: "command", port: ports[cmd.clientPort] ?? 0,
-                                folder: RunFolder(runDir).node(name), settings: c.settings, bugs: [], ports: ports,
-                                command: cmd, index: i, componentIndex: componentIndex)
         }
+        return out
     }
 
     /// The loopback address on which the proxy of link a→b listens.
@@ -51,13 +60,15 @@ enum CommandNodes {
         "127.\(a.componentIndex).\(a.index).\(b.index)"
     }
 
-    /// One proxy per directed link between nodes of the same component, on the peer port.
+    /// One proxy per directed link between nodes of the same component and port the target is dialed on
+    /// (its kind's dialed ports; the peer port by default).
     static func link(_ nodes: [ResolvedNode], net: ProxyNetwork) async throws {
         for a in nodes {
-            guard let peerPort = a.command?.peerPort else { continue }
             for b in nodes where b.component == a.component && b.name != a.name {
-                guard let port = b.ports[peerPort] else { continue }
-                try await net.addLink(from: a.name, to: b.name, targetPort: port, listenHost: linkHost(a, b), listenPort: port)
+                for portName in b.command?.proxiedPorts ?? [] {
+                    guard let port = b.ports[portName] else { continue }
+                    try await net.addLink(from: a.name, to: b.name, targetPort: port, listenHost: linkHost(a, b), listenPort: port)
+                }
             }
         }
     }
@@ -70,15 +81,31 @@ enum CommandNodes {
         }
     }
 
-    /// The template values of node `n` among `all` nodes of the run.
+    /// The template values of node `n` among `all` nodes of the run. `{peers}` and `{cluster}` name the
+    /// nodes of its own kind; `{peers:KIND}`, `{peers:KIND:PORT}` and `{cluster:KIND}` those of another.
     static func values(_ n: ResolvedNode, all: [ResolvedNode]) -> TemplateText.Values {
-        let members = all.filter { $0.component == n.component }
-        let peerPort = n.command?.peerPort
-        func addr(_ m: ResolvedNode) -> String { "\(hostName(of: m, seenBy: n)):\(peerPort.flatMap { m.ports[$0] } ?? 0)" }
-        return TemplateText.Values(
-            name: n.name, host: hostName(of: n, seenBy: n), dataDir: n.dataDir, ports: n.ports,
-            peers: members.filter { $0.name != n.name }.map(addr).joined(separator: ","),
-            cluster: members.map { "\($0.name)=http://\(addr($0))" }.joined(separator: ","))
+        let component = all.filter { $0.component == n.component }
+        func addr(_ m: ResolvedNode, _ port: String?) -> String { "\(hostName(of: m, seenBy: n)):\(port.flatMap { m.ports[$0] } ?? 0)" }
+        func peers(_ ms: [ResolvedNode], _ port: String?) -> String {
+            ms.filter { $0.name != n.name }.map { addr($0, port) }.joined(separator: ",")
+        }
+        func cluster(_ ms: [ResolvedNode], _ port: String?) -> String {
+            ms.map { "\($0.name)=http://\(addr($0, port))" }.joined(separator: ",")
+        }
+        let own = component.filter { $0.kind == n.kind }
+        var v = TemplateText.Values(name: n.name, host: hostName(of: n, seenBy: n), dataDir: n.dataDir, ports: n.ports,
+                                    peers: peers(own, n.command?.peerPort), cluster: cluster(own, n.command?.peerPort))
+        var byKind: [String: [ResolvedNode]] = [:]
+        for m in component { if let k = m.kind { byKind[k, default: []].append(m) } }
+        for (k, ms) in byKind {
+            let peerPort = ms.first?.command?.peerPort
+            if peerPort != nil {
+                v.more["peers:\(k)"] = peers(ms, peerPort)
+                v.more["cluster:\(k)"] = cluster(ms, peerPort)
+            }
+            for p in ms.first?.ports.keys.sorted() ?? [] { v.more["peers:\(k):\(p)"] = peers(ms, p) }
+        }
+        return v
     }
 
     /// The hosts file of node `n`: the machine's own entries, then this node's names for its peers.
@@ -100,17 +127,7 @@ enum CommandNodes {
         let args = cmd.args.map { TemplateText.expand($0, v) }
         var env: [String: String] = [:]
         for (k, t) in cmd.env { env[k] = TemplateText.expand(t, v) }
-        var executable = exe
-        var arguments = args
-        if cmd.peerNames == .hosts {
-            let hostsPath = n.folder + "/hosts"
-            try Data(hostsFile(n, all: all).utf8).write(to: URL(fileURLWithPath: hostsPath))
-            // unshare execs sh, which execs the command: one process, so the supervisor's process group,
-            // parent-death signal, pause and kill reach the real node (mount runs and exits before).
-            executable = try resolve("unshare", node: n.name)
-            arguments = (geteuid() == 0 ? ["-m"] : ["-r", "-m"])
-                + ["--", "/bin/sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsPath, exe] + args
-        }
+        let (executable, arguments) = try withPeerNames(exe, args, n, all: all)
         let line = ([executable] + arguments).map(shellQuoted).joined(separator: " ")
         try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: n.folder + "/command.txt"))
         var healthURL: String?
@@ -120,6 +137,20 @@ enum CommandNodes {
                             healthURL: healthURL, stopSignal: cmd.stopSignal)
         spec.stopGrace = cmd.stopGrace
         return spec
+    }
+
+    /// The command line that runs `exe args` as node `n`: with `peer_names: hosts`, inside a private mount
+    /// namespace whose /etc/hosts (`nodes/<n>/hosts`, written here) names each peer `<peer>.faultline`.
+    /// Setup steps run the same way, so a standby's base backup dials the primary through its proxy.
+    static func withPeerNames(_ exe: String, _ args: [String], _ n: ResolvedNode, all: [ResolvedNode]) throws -> (String, [String]) {
+        guard n.command?.peerNames ?? .hosts == .hosts else { return (exe, args) }
+        let hostsPath = n.folder + "/hosts"
+        try Data(hostsFile(n, all: all).utf8).write(to: URL(fileURLWithPath: hostsPath))
+        // unshare execs sh, which execs the command: one process, so the supervisor's process group,
+        // parent-death signal, pause and kill reach the real node (mount runs and exits before).
+        let unshare = try resolve("unshare", node: n.name)
+        return (unshare, (geteuid() == 0 ? ["-m"] : ["-r", "-m"])
+            + ["--", "/bin/sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsPath, exe] + args)
     }
 
     /// Waits until node `n` is healthy: its URL answers 200, or its health command exits 0.
@@ -166,7 +197,9 @@ enum CommandNodes {
     /// A command name looked up in PATH, or a path that must be executable.
     static func resolve(_ command: String, node: String) throws -> String {
         if command.contains("/") {
-            if access(command, X_OK) == 0 { return command }
+            // A relative path (`.tools/bin/weed`) is the controller's: the node starts in its own folder.
+            let absolute = URL(fileURLWithPath: command).standardizedFileURL.path
+            if access(absolute, X_OK) == 0 { return absolute }
             throw StartProblem(description: "\(node): '\(command)' is not an executable file")
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

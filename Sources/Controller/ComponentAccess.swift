@@ -25,7 +25,8 @@ enum ComponentAccess {
     /// The adapter of the component a (non-pipeline) workload targets, made from its settings.
     static func adapter(_ comp: PipelineFile.Component, workload: WorkloadFile, concurrency: Int) -> any SystemAdapter {
         system(comp).adapter(AdapterContext(settings: comp.command?.clientSettings ?? [:], workload: workload.kind.rawValue,
-                                            role: role(comp), opTimeout: workload.opTimeout, concurrency: concurrency))
+                                            role: role(comp), opTimeout: workload.opTimeout, concurrency: concurrency,
+                                            keys: workload.keys))
     }
 
     /// The built-in system's adapter for a pipeline workload (every component, routed by role).

@@ -45,20 +45,56 @@ extension PipelineFile {
         if let e = system.checkClientSettings(client) { throw fail(e) }
         let plan: BootstrapPlan
         do { plan = try bootstrap.plan(SystemBlock(nodes: nodes, settings: server)) } catch let e as SettingsError { throw fail(e) }
-        guard plan.processes.count == 1, let kind = plan.processes.first else {
-            throw y.fail(m["system"], "\(f).system",
-                         "\(systemName) runs \(plan.processes.count) process kinds; the controller starts systems of one process kind so far")
+        let kinds: [CommandKind]
+        switch Self.commandKinds(plan, system: systemName, clientSettings: client) {
+        case .success(let ks): kinds = ks
+        case .failure(let e): throw y.fail(m["system"], "\(f).system", e.message)
         }
-        let cmd = CommandComponent(system: systemName, kind: kind, setup: plan.setup, clientSettings: client)
-        for text in kind.args + Array(kind.env.values) + cmd.healthTemplates + plan.setup.flatMap(\.argv) {
-            if let problem = TemplateText.problem(in: text, ports: kind.ports, hasPeers: kind.peerPort != nil) {
-                throw y.fail(m["system"], "\(f).system", "the \(systemName) bootstrap wrote a bad template '\(text)': \(problem)")
-            }
-        }
-        var c = Component(name: name, role: "command", replicas: kind.count, basePort: nil, basePortLine: 0,
-                          settings: .object(client), bugs: [], command: cmd)
+        let main = kinds.first { $0.isClientKind }!
+        var c = Component(name: name, role: "command", replicas: main.count, basePort: nil, basePortLine: 0,
+                          settings: .object(client), bugs: [], command: main.command)
+        if kinds.count > 1 { c.kinds = kinds }
         c.versionCommand = versionCommand(y, m, f)
         return c
+    }
+
+    /// Why a bootstrap plan cannot run (a bug of the system's bootstrap, said at load).
+    struct PlanProblem: Error { let message: String }
+
+    /// The process kinds of a bootstrap plan as command kinds, in start order, with every template checked.
+    static func commandKinds(_ plan: BootstrapPlan, system systemName: String,
+                             clientSettings client: [String: JSONValue]) -> Result<[CommandKind], PlanProblem> {
+        guard let clientKind = plan.clientKindName, plan.processes.contains(where: { $0.name == clientKind }) else {
+            return .failure(PlanProblem(message: "the \(systemName) bootstrap names no process kind clients talk to"))
+        }
+        let several = plan.processes.count > 1
+        let kindNames = plan.processes.map(\.name)
+        if Set(kindNames).count != kindNames.count
+            || kindNames.contains(where: { $0.range(of: "^[a-z][a-z0-9]*$", options: .regularExpression) == nil })
+            || plan.processes.contains(where: { !(1...64).contains($0.count) }) {
+            return .failure(PlanProblem(message: "the \(systemName) bootstrap's process kinds need distinct lower-case names and 1...64 nodes each (got \(kindNames.joined(separator: ", ")))"))
+        }
+        if several, let stray = plan.setup.first(where: { s in !kindNames.contains(s.kind) }) {
+            return .failure(PlanProblem(message: "the \(systemName) bootstrap has a setup step for no process kind '\(stray.kind)'"))
+        }
+        let placeholders = several ? TemplateText.kindPlaceholders(plan.processes.map { ($0.name, $0.ports, $0.peerPort != nil) }) : []
+        var kinds: [CommandKind] = []
+        for kind in plan.processes {
+            // In a plan of one kind every step is that kind's; else each kind runs only its own.
+            let steps = several ? plan.setup.filter { $0.kind == kind.name } : plan.setup
+            var cmd = CommandComponent(system: systemName, kind: kind, setup: steps, clientSettings: client)
+            if several { cmd.kind = kind.name }
+            for text in kind.args + Array(kind.env.values) + cmd.healthTemplates + steps.flatMap(\.argv) {
+                if let problem = TemplateText.problem(in: text, ports: kind.ports, hasPeers: kind.peerPort != nil, more: placeholders) {
+                    return .failure(PlanProblem(message: "the \(systemName) bootstrap wrote a bad template '\(text)': \(problem)"))
+                }
+            }
+            for p in kind.dialedPorts where !kind.ports.contains(p) {
+                return .failure(PlanProblem(message: "the \(systemName) bootstrap's kind \(kind.name) dials a port it does not name: \(p)"))
+            }
+            kinds.append(CommandKind(name: kind.name, count: kind.count, command: cmd, isClientKind: kind.name == clientKind))
+        }
+        return .success(kinds)
     }
 }
 
@@ -74,6 +110,8 @@ extension CommandComponent {
                   ports: kind.ports.map { Port(name: $0, base: nil, line: 0) }, peerPort: kind.peerPort,
                   clientPort: kind.clientPort, health: health, stopSignal: kind.stopSignal, peerNames: .hosts,
                   client: system, clientSettings: clientSettings, setup: setup, stopGrace: kind.stopGrace)
+        dialedPorts = kind.dialedPorts
+        startTimeout = kind.startTimeout
     }
 
     var healthTemplates: [String] {

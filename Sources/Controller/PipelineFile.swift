@@ -32,8 +32,11 @@ public struct PipelineFile: Sendable, Equatable {
         public var basePortLine: Int
         public var settings: JSONValue
         public var bugs: [String]
-        /// Set for a `command:` component (role "command"): how to start, reach and check its nodes.
+        /// Set for a `command:` component (role "command"): how to start, reach and check its nodes (in a
+        /// system of several process kinds, those of the client kind).
         public var command: CommandComponent? = nil
+        /// A `system:` component of several process kinds: each kind, in start order; empty otherwise.
+        public var kinds: [CommandKind] = []
         /// Upstream components this component's nodes talk to (resolved; empty for replicated roles).
         public var uses: [String] = []
         public var usesLine: Int = 0
@@ -142,7 +145,26 @@ public struct PipelineFile: Sendable, Equatable {
     }
 
     public func component(named n: String) -> Component? { components.first { $0.name == n } }
+}
 
+extension PipelineFile.Component {
+    /// The process kinds of a `command:` or `system:` component in start order (one for the `command:`
+    /// form and systems of one kind); empty for a built-in role.
+    public var commandKinds: [CommandKind] {
+        if !kinds.isEmpty { return kinds }
+        guard let command else { return [] }
+        return [CommandKind(name: command.kind ?? "node", count: replicas, command: command, isClientKind: true)]
+    }
+
+    /// The names of the component's nodes, every kind's, in start order.
+    public var nodeNames: [String] {
+        let ks = commandKinds
+        if ks.isEmpty { return (1...replicas).map { "\(name)-\($0)" } }
+        return ks.flatMap { k in (1...k.count).map { k.nodeName(component: name, $0) } }
+    }
+}
+
+extension PipelineFile {
     /// `version:` of a component: a non-empty command line of at most 500 characters.
     /// Nil when absent or bad; a bad one is recorded in `y` (the reader throws every problem at its end).
     static func versionCommand(_ y: YAMLReader, _ m: Node.Mapping, _ f: String) -> String? {

@@ -25,6 +25,12 @@ public struct ResolvedNode: Sendable {
     /// 1-based: the node's replica number and its component's position in the pipeline file.
     public var index: Int = 0
     public var componentIndex: Int = 0
+    /// The node's process kind in a `system:` component of several kinds; nil otherwise.
+    public var kind: String? = nil
+    /// Nodes start in waves (a system's process kinds in plan order): each wave healthy before the next.
+    public var startWave: Int = 0
+    /// Clients of the workload talk to this node (false for a system's helper kinds: masters, etcd under Patroni).
+    public var isClientNode: Bool = true
     /// Service nodes: upstream role → node names (NodePlacement+Pipeline.swift); empty otherwise.
     public var upstreams: [String: [String]] = [:]
 
@@ -32,7 +38,7 @@ public struct ResolvedNode: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// The node as its system's clients and leader discovery see it.
     public var systemNode: SystemNode {
-        SystemNode(name: name, port: port, ports: ports.isEmpty ? ["client": port] : ports, role: Role(rawValue: role))
+        SystemNode(name: name, port: port, ports: ports.isEmpty ? ["client": port] : ports, role: Role(rawValue: role), kind: kind)
     }
 
     /// The node config of docs/nodes.md, with `peers` the addresses of this node's outgoing proxies.

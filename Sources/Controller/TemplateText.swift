@@ -11,6 +11,20 @@ enum TemplateText {
         var ports: [String: Int]
         var peers: String
         var cluster: String
+        /// Placeholders naming other process kinds' nodes (`peers:master` → its text); see `kindPlaceholders`.
+        var more: [String: String] = [:]
+    }
+
+    /// The placeholders a system of several process kinds adds: `{peers:KIND}` (the other nodes of KIND as
+    /// `host:PEERPORT`), `{peers:KIND:PORT}` (the same with KIND's port PORT) and `{cluster:KIND}`
+    /// (`name=http://host:PEERPORT,...`).
+    static func kindPlaceholders(_ kinds: [(name: String, ports: [String], hasPeerPort: Bool)]) -> Set<String> {
+        var out: Set<String> = []
+        for k in kinds {
+            if k.hasPeerPort { out.formUnion(["peers:\(k.name)", "cluster:\(k.name)"]) }
+            for p in k.ports { out.insert("peers:\(k.name):\(p)") }
+        }
+        return out
     }
 
     static let simple = ["name", "host", "data_dir", "peers", "cluster"]
@@ -57,16 +71,18 @@ enum TemplateText {
     struct TemplateProblem: Error { let message: String }
 
     /// Why `s` is not a valid template for a component with these port names, or nil when it is.
-    static func problem(in s: String, ports: [String], hasPeers: Bool) -> String? {
+    static func problem(in s: String, ports: [String], hasPeers: Bool, more: Set<String> = []) -> String? {
         switch pieces(s) {
         case .failure(let p): return p.message
         case .success(let ps):
             for case .placeholder(let p) in ps {
+                if more.contains(p) { continue }
                 if p.hasPrefix("port:") {
                     let n = String(p.dropFirst(5))
                     if !ports.contains(n) { return "{\(p)}: no port named '\(n)' (ports: \(ports.joined(separator: ", ")))" }
                 } else if !simple.contains(p) {
-                    return "unknown placeholder {\(p)} (one of {name}, {host}, {data_dir}, {port:NAME}, {peers}, {cluster})"
+                    let kinds = more.isEmpty ? "" : ", " + more.sorted().map { "{\($0)}" }.joined(separator: ", ")
+                    return "unknown placeholder {\(p)} (one of {name}, {host}, {data_dir}, {port:NAME}, {peers}, {cluster}\(kinds))"
                 } else if (p == "peers" || p == "cluster") && !hasPeers {
                     return "{\(p)} needs peer_port: the port the nodes dial each other on"
                 }
@@ -89,7 +105,8 @@ enum TemplateText {
                 case "data_dir": out += v.dataDir
                 case "peers": out += v.peers
                 case "cluster": out += v.cluster
-                default: out += v.ports[String(name.dropFirst(5))].map(String.init) ?? ""
+                default:
+                    if let text = v.more[name] { out += text } else { out += v.ports[String(name.dropFirst(5))].map(String.init) ?? "" }
                 }
             }
         }

@@ -70,7 +70,7 @@ public final class TestRunner: @unchecked Sendable {
         let workload = try WorkloadFile.load(path: spec.workload)
         if workload.kind == .pipeline {
             let comps = try Self.pipelineComponents(pipeline, workload: workload)
-            let names = comps.flatMap { c in (1...pipeline.component(named: c)!.replicas).map { "\(c)-\($0)" } }
+            let names = comps.flatMap { pipeline.component(named: $0)!.nodeNames }
             return (pipeline, workload, comps, names)
         }
         guard let comp = pipeline.component(named: workload.target) else {
@@ -78,7 +78,7 @@ public final class TestRunner: @unchecked Sendable {
                              message: "no component '\(workload.target)' in \(pipeline.path) (it has \(pipeline.components.map(\.name).joined(separator: ", ")))")
         }
         try ComponentAccess.checkFits(comp, workload: workload)
-        let names = (1...comp.replicas).map { "\(comp.name)-\($0)" }
+        let names = comp.nodeNames
         return (pipeline, workload, [comp.name], names)
     }
 
@@ -96,7 +96,7 @@ public final class TestRunner: @unchecked Sendable {
         let (pipeline, workload, componentNames, nodeNames) = try loadInputsWithComponents()
         let isPipeline = workload.kind == .pipeline
         var componentNodes: [String: [String]] = [:]
-        for c in componentNames { componentNodes[c] = nodeNames.filter { $0.hasPrefix(c + "-") && Int($0.dropFirst(c.count + 1)) != nil } }
+        for c in componentNames { componentNodes[c] = pipeline.component(named: c)?.nodeNames ?? [] }
         let concurrency = spec.concurrency ?? workload.concurrency
         let rate = spec.rate ?? workload.rate
         let phases = PhasePlan(timeLimit: spec.timeLimit, warmup: workload.warmup, recovery: workload.recovery,
@@ -138,10 +138,7 @@ public final class TestRunner: @unchecked Sendable {
             try await NodePlacement.link(nodes, net: net)
             try await NodePlacement.linkUpstreams(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
-            try CommandNodes.runSetupBeforeStart(nodes)
-            for s in specs { try supervisor.start(s) }
-            for n in nodes { try await CommandNodes.waitHealthy(n, all: nodes, supervisor: supervisor, timeout: 15) }
-            try CommandNodes.runSetupAfterHealthy(nodes)
+            try await CommandNodes.start(nodes, specs: specs, supervisor: supervisor)
             let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
             let deadline = ContinuousClock.now + .seconds(10)
             // Every replicated component needs its own leader (service components have none).
@@ -181,7 +178,8 @@ public final class TestRunner: @unchecked Sendable {
             await adapter.shutdown()
             throw error
         }
-        var pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: concurrency,
+        // Clients talk to client nodes only (not to a system's helper kinds such as SeaweedFS masters).
+        var pool = ClientPool(adapter: adapter, history: history, nodes: nodes.filter(\.isClientNode), concurrency: concurrency,
                               kind: workload.kind, counters: counters)
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
         let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
@@ -191,7 +189,7 @@ public final class TestRunner: @unchecked Sendable {
         let dispenser = OpDispenser(mix: mix, rate: rate)
         let progress = ProgressPrinter(counters: counters, timeLimit: phases.timeLimit + phases.recovery,
                                        enabled: verbosity != .quiet) {
-            let links = net.allLinks.filter { $0.faults != .healthy }.count
+            let links = net.linkIDs.filter { net.proxies($0).contains { $0.faults != .healthy } }.count
             let down = placed.filter { !supervisor.isRunning($0.name) || supervisor.isPaused($0.name) }.count
             return links + down == 0 ? "none" : "\(links) links faulty, \(down) nodes down or paused"
         }
@@ -222,10 +220,20 @@ public final class TestRunner: @unchecked Sendable {
         if isPipeline && phases.finalReads && !interrupted {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
             await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get())
+        } else if phases.finalReads && !interrupted && workload.kind == .kafka {
+            // Jepsen's final polls: on each client node a fresh process, every key assigned, reads each
+            // partition from its first offset to the end that node reports when the poll starts
+            // (brokers sharing one log may disagree on where it ends).
+            var p = nextProcess.get()
+            for n in nodes.filter(\.isClientNode) {
+                await pool.perform(PlannedOp(f: "poll", key: nil, value: [[.string("poll")]]), process: p, node: n, final: true)
+                p += 1
+            }
         } else if phases.finalReads && !interrupted {
             var p = nextProcess.get()
             for key in mix.keys.isEmpty ? [nil] : mix.keys.map(Optional.some) {
-                let targets = workload.kind == .set ? nodes : [nodes[p % nodes.count]]
+                let clientNodes = nodes.filter(\.isClientNode)
+                let targets = workload.kind == .set ? clientNodes : [clientNodes[p % clientNodes.count]]
                 for n in targets {
                     let f = workload.kind == .set ? "final-read" : workload.kind == .log ? "drain" : "read"
                     await pool.perform(PlannedOp(f: f, key: key, value: .null), process: p, node: n)

@@ -10,11 +10,11 @@ import Yams
 /// WorkloadFile is a parsed workload:
 ///
 ///     name: register
-///     kind: register            # register | set | log | pipeline (the op vocabulary, docs/history-conventions.md)
+///     kind: register            # register | set | log | kafka | pipeline (the op vocabulary, docs/history-conventions.md)
 ///     target: store             # the pipeline component the clients talk to (none for pipeline:
 ///                               # it starts every component; ingest ops go to ingest, query ops to api)
 ///     drain_timeout: 15s        # pipeline only: how long the drain may wait for connector and loader
-///     keys: 3                   # independent keys k1..kN
+///     keys: 3                   # independent keys k1..kN (kafka: partitions 0..N-1 of one topic)
 ///     functions: {read: 2, write: 1, cas: 1}     # weights
 ///     concurrency: 6            # logical client processes
 ///     rate: 200                 # ops/s over all clients (0 = as fast as they go)
@@ -63,16 +63,17 @@ public struct WorkloadFile: Sendable {
         let name = y.string(m, "name", "") ?? defaultName
         if let why = PathName.problem(name) { y.problem(m["name"] ?? root, "name", why) }
         guard let kindName = y.string(m, "kind", "") else {
-            if m["kind"] == nil { y.problem(root, "kind", "missing (register, set, log or pipeline)") }
+            if m["kind"] == nil { y.problem(root, "kind", "missing (register, set, log, kafka or pipeline)") }
             throw y.error()
         }
         guard let kind = OpMix.Kind(rawValue: kindName), kind != .queue else {
-            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set, log or pipeline)")
+            throw y.fail(m["kind"], "kind", "unknown kind '\(kindName)' (register, set, log, kafka or pipeline)")
         }
         // A pipeline workload drives the whole pipeline (its ingest and api components): no target.
         let target = y.string(m, "target", "") ?? ""
         if target.isEmpty && kind != .pipeline && m["target"] == nil { y.problem(root, "target", "missing (a pipeline component)") }
-        let keys = y.int(m, "keys", "", range: 1...10_000) ?? 3
+        // A Kafka key is a partition of one topic: brokers cap partitions far below 10,000 keys.
+        let keys = y.int(m, "keys", "", range: kind == .kafka ? 1...256 : 1...10_000) ?? 3
         var functions: [(f: String, weight: Int)] = []
         let allowedF = OpMix.functions(of: kind)
         if let fn = m["functions"] {

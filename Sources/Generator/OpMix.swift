@@ -29,6 +29,9 @@ public struct OpMix: Sendable {
         case register, set, queue, log
         /// The built-in pipeline end to end: ingest events, query them through the API.
         case pipeline
+        /// Jepsen's Kafka workload: sends of several records to several keys (partitions) in one
+        /// request, polls, transactions of sends, and assigns (docs/history-conventions.md "kafka").
+        case kafka
     }
 
     /// The functions each kind of workload knows.
@@ -39,12 +42,15 @@ public struct OpMix: Sendable {
         case .queue: return ["enqueue", "dequeue"]
         case .log: return ["produce", "poll"]
         case .pipeline: return ["ingest", "query", "count", "warehouse-count"]
+        case .kafka: return ["send", "poll", "txn", "assign"]
         }
     }
 
     public let kind: Kind
     public let weights: [(f: String, weight: Int)]
     public let keys: [String]
+    /// Kafka workloads: the keys (partitions 0..<n) micro-ops name; their ops carry no history key.
+    public let kafkaKeys: Int
     private var rng: SeededRandom
     private var lastValue: [String: Int] = [:]
     private var nextElement = 0
@@ -58,7 +64,8 @@ public struct OpMix: Sendable {
         self.weights = weights
         // Log keys name partitions (p0, p1, ...); other workloads' keys are k1, k2, ...
         // A pipeline's events carry their own keys (the ingest API's event key), not history keys.
-        self.keys = keyCount <= 0 || kind == .pipeline ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
+        self.keys = keyCount <= 0 || kind == .pipeline || kind == .kafka ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
+        kafkaKeys = kind == .kafka ? max(1, keyCount) : 0
         rng = SeededRandom(seed: seed)
         totalWeight = max(1, weights.reduce(0) { $0 + $1.weight })
     }
@@ -87,6 +94,23 @@ public struct OpMix: Sendable {
         case (.set, "add"), (.queue, "enqueue"), (.log, "produce"), (.pipeline, "ingest"):
             nextElement += 1
             return PlannedOp(f: f, key: key, value: .int(nextElement))
+        case (.kafka, "send"), (.kafka, "txn"):
+            // One to three records, each to a random key (a key may repeat: its records keep their
+            // order in one batch), values unique overall, as Jepsen's [[:send k v] ...].
+            let n = 1 + rng.below(3)
+            var mops: [JSONValue] = []
+            for _ in 0..<n {
+                nextElement += 1
+                mops.append([.string("send"), .int(rng.below(kafkaKeys)), .int(nextElement)])
+            }
+            return PlannedOp(f: f, key: nil, value: .array(mops))
+        case (.kafka, "poll"):
+            return PlannedOp(f: f, key: nil, value: [[.string("poll")]])
+        case (.kafka, "assign"):
+            // A random non-empty subset of the keys, in key order.
+            var chosen = (0..<kafkaKeys).filter { _ in rng.below(2) == 0 }
+            if chosen.isEmpty { chosen = [rng.below(kafkaKeys)] }
+            return PlannedOp(f: f, key: nil, value: .array(chosen.map { .int($0) }))
         case (.pipeline, "query"):
             // Half the queries ask about one of the last 100 events issued (some not visible yet: how
             // fresh is the API?), half about any event so far (is every old event still there?).

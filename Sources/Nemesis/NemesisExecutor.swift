@@ -147,7 +147,7 @@ public final class NemesisExecutor: @unchecked Sendable {
     public func healAll() async {
         var links = 0
         if let net {
-            links = net.allLinks.count
+            links = net.linkIDs.count
             await net.healAll()
         }
         var resumed: [String] = []
@@ -227,7 +227,7 @@ public final class NemesisExecutor: @unchecked Sendable {
 
     private func links(touching t: ResolvedTarget?) async throws -> [LinkID] {
         guard let net else { throw NoNet() }
-        let all = net.allLinks.map(\.id)
+        let all = net.linkIDs
         guard let t else { return all }
         let ns = Set(try await resolve(t))
         return all.filter { ns.contains($0.from) || ns.contains($0.to) }
@@ -235,8 +235,7 @@ public final class NemesisExecutor: @unchecked Sendable {
 
     private func modify(_ links: [LinkID], _ change: (inout LinkFaults) -> Void) async throws {
         guard let net else { throw NoNet() }
-        for id in links {
-            guard let l = net.link(id.from, id.to) else { continue }
+        for l in links.flatMap({ net.proxies($0) }) {
             var f = l.faults
             change(&f)
             await l.set(f)

@@ -4,10 +4,12 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// ProxyNetwork owns one `LinkProxy` per directed link and spreads them over its event loops.
+/// ProxyNetwork owns the `LinkProxy`s of every directed link and spreads them over its event loops.
+/// A link is usually one proxy; when a node dials several ports of a peer (Patroni: Postgres and the
+/// REST API), the link A→B is one proxy per port, and every fault of the link applies to all of them.
 public final class ProxyNetwork: Sendable {
     public let group: MultiThreadedEventLoopGroup
-    private let links: NIOLockedValueBox<[LinkID: LinkProxy]>
+    private let links: NIOLockedValueBox<[LinkID: [LinkProxy]]>
     /// The test's seed: every link's drop and jitter randomness derives from it (`LinkRandom`).
     public let seed: UInt64
 
@@ -29,30 +31,39 @@ public final class ProxyNetwork: Sendable {
         let id = LinkID(from, to)
         let proxy = try await LinkProxy.start(id: id, listenHost: listenHost, listenPort: listenPort,
                                               targetPort: targetPort, seed: seed, on: group.next())
-        links.withLockedValue { $0[id] = proxy }
+        links.withLockedValue { $0[id, default: []].append(proxy) }
         return proxy
     }
 
-    public func link(_ from: String, _ to: String) -> LinkProxy? { links.withLockedValue { $0[LinkID(from, to)] } }
+    /// The (first) proxy of link `from`→`to`.
+    public func link(_ from: String, _ to: String) -> LinkProxy? { links.withLockedValue { $0[LinkID(from, to)]?.first } }
+    /// Every proxy of link `id` (one per port the source dials on the target).
+    public func proxies(_ id: LinkID) -> [LinkProxy] { links.withLockedValue { $0[id] ?? [] } }
+    /// Every proxy, ordered by link and then by the order they were added.
     public var allLinks: [LinkProxy] {
-        links.withLockedValue { Array($0.values) }.sorted { ($0.id.from, $0.id.to) < ($1.id.from, $1.id.to) }
+        links.withLockedValue { $0.sorted { ($0.key.from, $0.key.to) < ($1.key.from, $1.key.to) }.flatMap(\.value) }
+    }
+    /// Every directed link (each once, however many proxies it has).
+    public var linkIDs: [LinkID] {
+        links.withLockedValue { Array($0.keys) }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
     }
 
-    /// The addresses node `from` should use for each peer: peer name → "HOST:PORT" of its outgoing proxy.
+    /// The addresses node `from` should use for each peer: peer name → "HOST:PORT" of its (first) outgoing proxy.
     public func peerAddresses(of from: String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: allLinks.filter { $0.id.from == from }.map { ($0.id.to, $0.address) })
+        var out: [String: String] = [:]
+        for l in allLinks where l.id.from == from && out[l.id.to] == nil { out[l.id.to] = l.address }
+        return out
     }
 
     /// Sets faults on the given links (all links when nil).
     public func set(_ faults: LinkFaults, on ids: [LinkID]? = nil) async {
-        let targets = ids.map { ids in ids.compactMap { id in links.withLockedValue { $0[id] } } } ?? allLinks
+        let targets = ids.map { ids in ids.flatMap { proxies($0) } } ?? allLinks
         for l in targets { await l.set(faults) }
     }
 
     /// Changes only the mode of the given links, keeping their other faults.
     public func setMode(_ mode: LinkMode, on ids: [LinkID]) async {
-        for id in ids {
-            guard let l = link(id.from, id.to) else { continue }
+        for l in ids.flatMap({ proxies($0) }) {
             var f = l.faults
             f.mode = mode
             await l.set(f)

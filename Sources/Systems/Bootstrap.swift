@@ -25,34 +25,43 @@ public enum HealthCheck: Sendable, Equatable {
     case command([String])
 }
 
-/// One kind of process of a system (etcd: members; SeaweedFS: masters, volume servers, a filer; Postgres:
-/// a primary and standbys). Its nodes are named `<component>-<i>` for the first kind of a plan and
-/// `<component>_<kind>-<i>` for the others.
+/// One kind of process of a system (etcd: members; SeaweedFS: masters, volume servers, a filer; Patroni:
+/// etcd members and Postgres nodes). Its nodes are named `<component>-<i>` for the plan's client kind and
+/// `<component>_<kind>-<i>` for the others (i from 1 in each kind).
 public struct ProcessKind: Sendable, Equatable {
     public var name: String
     public var count: Int
     /// An executable path, or a name looked up in PATH.
     public var command: String
-    /// Templates: `{name}`, `{host}`, `{data_dir}`, `{port:NAME}`, `{peers}`, `{cluster}` (pipelines/README.md).
+    /// Templates: `{name}`, `{host}`, `{data_dir}`, `{port:NAME}`, `{peers}`, `{cluster}`, and in plans of
+    /// several kinds `{peers:KIND}`, `{peers:KIND:PORT}`, `{cluster:KIND}` (docs/systems.md).
     public var args: [String]
     public var env: [String: String]
     /// Named ports, each a free port from the allocator.
     public var ports: [String]
     /// The port clients talk to (one of `ports`).
     public var clientPort: String
-    /// The port peers dial: every directed link between nodes of this kind goes through a proxy on it.
+    /// The port `{peers}` and `{cluster}` name: the one peers of the same kind dial.
     public var peerPort: String?
+    /// Every port other nodes of the system dial on a node of this kind: each directed link to it has a
+    /// proxy on each of these ports (default: the peer port). A port dialed but not listed bypasses the
+    /// proxies, so a partition would not cut it.
+    public var dialedPorts: [String]
     public var health: HealthCheck
     /// Sent for a graceful stop; SIGKILL follows after `stopGrace` seconds.
     public var stopSignal: Int32
     public var stopGrace: Double
+    /// Seconds a node may take from its start to healthy (nil: the controller's default, 15 s).
+    public var startTimeout: Double?
 
     public init(name: String, count: Int, command: String, args: [String], env: [String: String] = [:],
-                ports: [String], clientPort: String, peerPort: String? = nil, health: HealthCheck,
-                stopSignal: Int32 = SIGTERM, stopGrace: Double = 3) {
+                ports: [String], clientPort: String, peerPort: String? = nil, dialedPorts: [String]? = nil,
+                health: HealthCheck, stopSignal: Int32 = SIGTERM, stopGrace: Double = 3, startTimeout: Double? = nil) {
         self.name = name; self.count = count; self.command = command; self.args = args; self.env = env
-        self.ports = ports; self.clientPort = clientPort; self.peerPort = peerPort; self.health = health
-        self.stopSignal = stopSignal; self.stopGrace = stopGrace
+        self.ports = ports; self.clientPort = clientPort; self.peerPort = peerPort
+        self.dialedPorts = dialedPorts ?? peerPort.map { [$0] } ?? []
+        self.health = health
+        self.stopSignal = stopSignal; self.stopGrace = stopGrace; self.startTimeout = startTimeout
     }
 }
 
@@ -60,12 +69,14 @@ public struct ProcessKind: Sendable, Equatable {
 /// cluster join after every node is healthy. A non-zero exit means the system could not start (exit 4).
 public struct SetupStep: Sendable, Equatable {
     public enum When: Sendable, Equatable {
-        /// On each node of the kind, before it starts (its data dir exists and is empty).
+        /// On each node of the kind, before it starts (its data dir exists and is empty). Kinds start in
+        /// plan order, so the kinds before it are already healthy (a standby's base backup can run).
         case beforeStart
         /// Once, on the first node of the kind, after every node of the system is healthy.
         case afterHealthy
     }
     public var when: When
+    /// The process kind it runs for (in a plan of one kind, every step runs for that kind).
     public var kind: String
     /// The command and its arguments (templates, expanded for the node it runs for).
     public var argv: [String]
@@ -78,13 +89,20 @@ public struct SetupStep: Sendable, Equatable {
 
 /// Everything Faultline needs to start a system and to stop it.
 public struct BootstrapPlan: Sendable, Equatable {
+    /// In start order: every node of a kind is started and healthy before the next kind starts.
     public var processes: [ProcessKind]
     public var setup: [SetupStep]
+    /// The kind clients talk to (a SeaweedFS filer, the Postgres nodes under Patroni); nil: the first.
+    public var clientKind: String?
 
-    public init(processes: [ProcessKind], setup: [SetupStep] = []) {
+    public init(processes: [ProcessKind], setup: [SetupStep] = [], clientKind: String? = nil) {
         self.processes = processes
         self.setup = setup
+        self.clientKind = clientKind
     }
+
+    /// The client kind's name.
+    public var clientKindName: String? { clientKind ?? processes.first?.name }
 }
 
 /// A system Faultline can start from a short `system:` block.

@@ -15,13 +15,18 @@ public struct SystemNode: Sendable, Equatable {
     public var ports: [String: Int]
     /// Built-in nodes: their role (a pipeline workload routes by it); nil for any other system.
     public var role: Role?
+    /// The node's process kind in a system of several kinds (`ProcessKind.name`: "master", "volume");
+    /// nil in a system of one kind.
+    public var kind: String?
 
-    public init(name: String, host: String = "127.0.0.1", port: Int, ports: [String: Int] = [:], role: Role? = nil) {
+    public init(name: String, host: String = "127.0.0.1", port: Int, ports: [String: Int] = [:], role: Role? = nil,
+                kind: String? = nil) {
         self.name = name
         self.host = host
         self.port = port
         self.ports = ports.isEmpty ? ["client": port] : ports
         self.role = role
+        self.kind = kind
     }
 }
 
@@ -67,7 +72,8 @@ public protocol SystemClient: Sendable {
 public protocol SystemAdapter: Sendable {
     /// Opens a client of `node` for `process`. A throw means nothing was sent: the op that needed it is `fail`.
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient
-    /// How the nemesis finds the leader among `nodes` (nil from it: none known right now).
+    /// How the nemesis finds the leader among `nodes`: every node of the component, of every process kind
+    /// (nil from it: none known right now).
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery
     /// Releases what the adapter shares between its clients (an HTTP pool, an event loop group).
     func shutdown() async
@@ -77,7 +83,7 @@ public protocol SystemAdapter: Sendable {
 public struct AdapterContext: Sendable {
     /// The system's settings from the pipeline file (checked by `System.checkSettings` at load).
     public var settings: [String: JSONValue]
-    /// The workload kind ("register", "set", "log", "pipeline").
+    /// The workload kind ("register", "set", "log", "kafka", "pipeline").
     public var workload: String
     /// Built-in components: the component's role.
     public var role: Role?
@@ -85,13 +91,17 @@ public struct AdapterContext: Sendable {
     public var opTimeout: Double
     /// Concurrent logical clients (a pool may size itself by it).
     public var concurrency: Int
+    /// The workload's `keys` (Kafka: the partitions its micro-ops name, 0..<keys).
+    public var keys: Int
 
-    public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int) {
+    public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int,
+                keys: Int = 0) {
         self.settings = settings
         self.workload = workload
         self.role = role
         self.opTimeout = opTimeout
         self.concurrency = concurrency
+        self.keys = keys
     }
 }
 

@@ -8,6 +8,7 @@ public enum SystemRegistry {
         BuiltinSystem(),
         EtcdSystem(),
         RedisSystem(),
+        TansuSystem(),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -26,7 +26,7 @@ struct SystemBlockTests {
     }
 
     @Test func registryNamesEverySystemOnce() throws {
-        #expect(SystemRegistry.names == ["builtin", "etcd", "redis"])
+        #expect(SystemRegistry.names == ["builtin", "etcd", "redis", "tansu"])
         #expect(Set(SystemRegistry.names).count == SystemRegistry.all.count)
         let etcd = try #require(SystemRegistry.named("etcd"))
         #expect(etcd.operations(workload: "register", role: nil) == ["read", "write", "cas"])
@@ -71,7 +71,7 @@ struct SystemBlockTests {
 
     @Test func badSystemBlocksNameLineAndField() {
         let cases: [(String, Int, String, String)] = [
-            ("    system: nosuch\n", 4, "components.kv.system", "unknown system 'nosuch' (one of builtin, etcd, redis)"),
+            ("    system: nosuch\n", 4, "components.kv.system", "unknown system 'nosuch' (one of builtin, etcd, redis, tansu)"),
             ("    system: builtin\n", 4, "components.kv.system", "does not start builtin itself"),
             ("    system: etcd\n    nodes: 12\n", 5, "components.kv.nodes", "between 1 and 9"),
             ("    system: etcd\n    replicas: 3\n", 5, "components.kv.replicas", "unknown field"),
@@ -111,7 +111,7 @@ struct SystemBlockTests {
                 SetupStep(when: .afterHealthy, kind: "member", argv: ["/bin/sh", "-c", "echo join $0 >> \"$1/../joined\"", "{name}", "{data_dir}"]),
             ]
         }
-        try CommandNodes.runSetupBeforeStart(nodes)
+        try CommandNodes.runSetupBeforeStart(nodes, all: nodes)
         try CommandNodes.runSetupAfterHealthy(nodes)
         for n in nodes {
             #expect(try String(contentsOfFile: n.dataDir + "/initdb", encoding: .utf8) == "init \(n.name)\n")
@@ -122,7 +122,7 @@ struct SystemBlockTests {
 
         var bad = nodes[0]
         bad.command!.setup = [SetupStep(when: .beforeStart, kind: "member", argv: ["/bin/sh", "-c", "echo no disk >&2; exit 3"])]
-        #expect(throws: CommandNodes.StartProblem.self) { try CommandNodes.runSetupBeforeStart([bad]) }
+        #expect(throws: CommandNodes.StartProblem.self) { try CommandNodes.runSetupBeforeStart([bad], all: [bad]) }
         #expect(try String(contentsOfFile: bad.folder + "/setup.log", encoding: .utf8).contains("no disk"))
     }
 }

@@ -103,4 +103,40 @@ struct TansuProducerTests {
             #expect(code.name == "PRODUCER_FENCED")
         }
     }
+
+    /// A memory broker that restarts (here: a fresh one, which is what a restarted memory broker is)
+    /// issues producer ids from the start again, so a producer that kept its id from before the
+    /// restart collides with a new producer given the same id: its next batch (sequence 2) is refused
+    /// as out of order, and a batch at sequence 0 would be taken as the new producer's.
+    @Test func restartedMemoryBrokerReissuesProducerIds() async throws {
+        let before = try await TansuBroker.start()
+        let old = try await before.client()
+        try await old.createTopic("ids", partitions: 1)
+        let (pid, epoch) = try await old.initProducerId()
+        for seq in Int32(0)...1 {
+            _ = try await old.produce(topic: "ids", partition: 0, records: [ProducerRecord(key: "k", value: "old-\(seq)")],
+                                      producer: .init(producerId: pid, producerEpoch: epoch, baseSequence: seq))
+        }
+        await old.close()
+        before.stop()
+
+        let after = try await TansuBroker.start()
+        defer { after.stop() }
+        let client = try await after.client()
+        defer { Task { await client.close() } }
+        try await client.createTopic("ids", partitions: 1)
+        let (newPid, newEpoch) = try await client.initProducerId()
+        #expect(newPid == pid && newEpoch == epoch, "the restarted broker issued \(newPid)/\(newEpoch), before \(pid)/\(epoch)")
+        var outcome = "acknowledged"
+        do {
+            _ = try await client.produce(topic: "ids", partition: 0, records: [ProducerRecord(key: "k", value: "old-2")],
+                                         producer: .init(producerId: pid, producerEpoch: epoch, baseSequence: 2))
+        } catch let KafkaClientError.broker(code, _) {
+            outcome = code.name
+        }
+        #expect(outcome == "OUT_OF_ORDER_SEQUENCE_NUMBER")
+        // The old producer's batch at sequence 0 is indistinguishable from the new producer's first.
+        #expect(try await client.produce(topic: "ids", partition: 0, records: [ProducerRecord(key: "k", value: "old-0-again")],
+                                         producer: .init(producerId: pid, producerEpoch: epoch, baseSequence: 0)) == 0)
+    }
 }

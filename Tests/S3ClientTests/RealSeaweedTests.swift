@@ -29,6 +29,9 @@ import Testing
                     "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])",
                     "-filer", "-filer.port=\(ports[4])", "-filer.port.grpc=\(ports[5])",
                     "-s3", "-s3.port=\(ports[6])", "-s3.port.grpc=\(ports[7])",
+                    // The Iceberg and Lance catalogs listen on fixed default ports (8181, 9101): off, so
+                    // that servers of tests running at once do not collide (the second one exits 255).
+                    "-s3.port.iceberg=0", "-s3.port.lance=0",
                     "-master.telemetry=false", "-volume.max=8"]
         _ = try supervisor.start(NodeSpec(name: "weed", executable: try #require(Self.weed), arguments: args,
                                           workingDirectory: dir, ports: ports, stopSignal: SIGKILL))

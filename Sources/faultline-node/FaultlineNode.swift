@@ -3,7 +3,6 @@ import ArgumentParser
 import Foundation
 import Node
 
-@main
 struct FaultlineNode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline-node",
@@ -20,7 +19,7 @@ struct FaultlineNode: AsyncParsableCommand {
 
     func validate() throws {
         guard Role(rawValue: role) != nil else {
-            throw ValidationError("unknown role \(role); known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("unknown role '\(role)'; known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
@@ -35,5 +34,30 @@ struct FaultlineNode: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try await NodeRunner.run(cfg)
+    }
+}
+
+@main
+enum NodeMain {
+    /// Parses and runs; a usage error (unknown role, missing or unknown flag) is one line and exit 2, like
+    /// every bad input, not ArgumentParser's usage block and exit 64.
+    static func main() async {
+        do {
+            var command = try FaultlineNode.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if FaultlineNode.exitCode(for: error) == .validationFailure {
+                let message = FaultlineNode.message(for: error).split(separator: "\n").joined(separator: "; ")
+                // Escaped: the role and flags come from a command line that may hold control characters.
+                let safe = message.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+                FileHandle.standardError.write(Data("faultline-node: \(safe)\n".utf8))
+                exit(2)
+            }
+            FaultlineNode.exit(withError: error)
+        }
     }
 }

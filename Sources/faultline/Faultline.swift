@@ -69,7 +69,7 @@ func printError(_ message: String) {
 
 @main
 enum Main {
-    /// Parses and runs, mapping usage errors to exit 2 (ArgumentParser's default is 64).
+    /// Parses and runs, mapping usage errors to exit 2 (ArgumentParser's default is 64) with one line.
     static func main() async {
         do {
             var command = try Faultline.parseAsRoot()
@@ -79,12 +79,25 @@ enum Main {
                 try command.run()
             }
         } catch {
-            let code = Faultline.exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((InputText.lines(Faultline.fullMessage(for: error)) + "\n").utf8))
+            if Faultline.exitCode(for: error) == .validationFailure {
+                printError(usageLine(for: error))
                 exit(ExitStatus.badInput)
             }
             Faultline.exit(withError: error)
         }
+    }
+
+    /// A usage error as one line: ArgumentParser's message (a bad value, an unknown flag, a failed range
+    /// check) and where to find help, without the usage block and the option's help text it prints by
+    /// default: a script reading stderr gets one line per problem, as for a bad input file.
+    static func usageLine(for error: Error) -> String {
+        let message = Faultline.message(for: error)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
+        // The "See 'faultline check --help' for more information." line names the subcommand that failed.
+        let help = Faultline.fullMessage(for: error).split(separator: "\n")
+            .first { $0.contains("See '") }
+            .flatMap { line in line.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first }
+        return (message.isEmpty ? "invalid usage" : message) + (help.map { " (see '\($0)')" } ?? "")
     }
 }

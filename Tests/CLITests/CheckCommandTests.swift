@@ -126,6 +126,43 @@ struct CheckCommandTests {
         #expect(try run(["--help"]).status == 0)
     }
 
+    /// A bad flag value, an unknown flag or subcommand, a number out of range, a missing argument: one
+    /// line on stderr naming the flag (no usage block, no option help), exit 2, nothing on stdout.
+    @Test func flagErrorsAreOneLineAndExitTwo() throws {
+        let run = ["run", "--pipeline", "pipelines/cp.yml", "--workload", "workloads/register.yml", "--nemesis", "none"]
+        let cases: [([String], String)] = [
+            (["check", "--time-limit", "abc", "x"], "--time-limit"),
+            (["check", "--bogus", "x"], "--bogus"),
+            (["check"], "<files>"),
+            (["check", "--model", "nope", "x"], "--model"),
+            (["frobnicate"], "frobnicate"),
+            (run + ["--time-limit", "abc"], "--time-limit"),
+            (run + ["--time-limit", "1e30"], "--time-limit"),
+            (run + ["--time-limit", "5", "--concurrency", "99999"], "--concurrency"),
+            (run + ["--time-limit", "5", "--rate", "nan"], "--rate"),
+            (run + ["--time-limit", "5", "--seed", "12x"], "--seed"),
+            (["synth", "--ops", "0"], "--ops"),
+            (["synth", "--ops", "-5"], "--ops"),
+            (["serve", "--port", "99999"], "--port"),
+            (["serve", "--port", "http"], "--port"),
+            (["campaign", "--shard", "3/2", "campaigns/nightly.yml"], "--shard"),
+        ]
+        for (args, flag) in cases {
+            let r = try self.run(args)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(args): \(r.stdout)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("faultline: ") && r.stderr.contains(flag), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Usage:") && !r.stderr.contains("Help:"), "\(args): \(r.stderr)")
+        }
+        // Where to look for help is on the same line, for the subcommand that failed.
+        #expect(try self.run(["check", "--bogus", "x"]).stderr.contains("(see 'faultline check --help')"))
+        // Asking for help is not an error.
+        let help = try self.run(["check", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.status) \(help.stdout)")
+    }
+
     @Test func truncatedHistoryWarnsAndIsStillChecked() throws {
         let path = try temp("crashed.jsonl", """
             {"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}
@@ -136,6 +173,21 @@ struct CheckCommandTests {
         let r = try run(["check", path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("warning: \(path):4: last line is truncated"))
+    }
+
+    /// A file name holding a newline and a terminal escape cannot forge a line or drive the terminal:
+    /// the warning and the verdict line show it escaped, one line each.
+    @Test func controlCharactersInAFileNameAreEscaped() throws {
+        let path = try temp("a\nfaultline: forged\u{1B}[2J.jsonl", """
+            {"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}
+            {"index":1,"time":1,"process":0,"type":"ok","f":"write","value":1}
+            {"index":2,"time":2,"process":0,"type":"ok","f":"wr
+            """)
+        let r = try run(["check", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("a\\nfaultline: forged\\u{1B}[2J.jsonl"), "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 1 && r.stdout.contains("a\\nfaultline: forged\\u{1B}[2J.jsonl\tlinearizable"), "\(r.stdout)")
+        #expect(!(r.stdout + r.stderr).unicodeScalars.contains { $0.value == 0x1B })
     }
 
     @Test func otherCheckersAreReachableByModel() throws {

@@ -174,4 +174,17 @@ struct HostileInputTests {
         #expect(r.stderr.contains("data_dir"))
         #expect(r.stderr.contains("is a file, not a folder"))
     }
+
+    /// faultline-node's own usage errors (an unknown role, a missing or unknown flag, a role holding a
+    /// terminal escape) are one escaped line and exit 2, like the controller's.
+    @Test func nodeUsageErrorsAreOneLineAndExit2() throws {
+        let node = CLIRunner.binary.replacingOccurrences(of: "/faultline", with: "/faultline-node", options: .backwards)
+        for args in [["nope", "--config", "x.json"], ["store"], ["store", "--config", "x.json", "--bogus"], ["\u{1B}[2Jx\ny", "--config", "x.json"]] {
+            let r = try CLIProcess.run(node, args, cwd: CLIRunner.root, timeout: 30)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+            #expect(lines(r.stderr).count == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("faultline-node: ") && !r.stderr.contains("Usage:"), "\(args): \(r.stderr)")
+            #expect(!r.stderr.dropLast().unicodeScalars.contains { $0.value < 0x20 }, "\(args): \(r.stderr)")
+        }
+    }
 }

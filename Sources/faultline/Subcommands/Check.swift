@@ -95,7 +95,8 @@ struct Check: AsyncParsableCommand {
                 badInput = true
                 continue
             }
-            for w in loaded.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            // Escaped: a warning names the file, and a file name may hold control characters.
+            for w in loaded.warnings { FileHandle.standardError.write(Data("warning: \(InputText.line(w))\n".utf8)) }
             let request = checkerRequest(model: model == nil ? Check.guessModel(loaded) : nil)
             let verdict: Verdict
             do {
@@ -109,7 +110,9 @@ struct Check: AsyncParsableCommand {
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             worst = max(worst, verdict.valid)
-            print(json ? Check.jsonLine(file: file, verdict: verdict, elapsedMs: elapsed, warnings: loaded.warnings) : Check.textLine(file: file, verdict: verdict, elapsedMs: elapsed))
+            // The text line is for a terminal: the file name escaped (JSON escapes it by itself).
+            print(json ? Check.jsonLine(file: file, verdict: verdict, elapsedMs: elapsed, warnings: loaded.warnings)
+                       : Check.textLine(file: InputText.escaped(file), verdict: verdict, elapsedMs: elapsed))
         }
         if badInput { throw ExitCode(ExitStatus.badInput) }
         if worst != .valid { throw ExitCode(ExitStatus.of(worst)) }

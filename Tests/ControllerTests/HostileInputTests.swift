@@ -177,10 +177,10 @@ struct HostileInputTests {
 
     /// faultline-node's own usage errors (an unknown role, a missing or unknown flag, a role holding a
     /// terminal escape) are one escaped line and exit 2, like the controller's.
-    @Test func nodeUsageErrorsAreOneLineAndExit2() throws {
+    @Test func nodeUsageErrorsAreOneLineAndExit2() async throws {
         let node = CLIRunner.binary.replacingOccurrences(of: "/faultline", with: "/faultline-node", options: .backwards)
         for args in [["nope", "--config", "x.json"], ["store"], ["store", "--config", "x.json", "--bogus"], ["\u{1B}[2Jx\ny", "--config", "x.json"]] {
-            let r = try CLIProcess.run(node, args, cwd: CLIRunner.root, timeout: 30)
+            let r = try await CLIProcess.run(node, args, cwd: CLIRunner.root, timeout: 30)
             #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
             #expect(lines(r.stderr).count == 1, "\(args): \(r.stderr)")
             #expect(r.stderr.hasPrefix("faultline-node: ") && !r.stderr.contains("Usage:"), "\(args): \(r.stderr)")

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +68,12 @@ int cspawn_start(const char *path, char *const argv[], char *const envp[], const
         if (dup2(devnull, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0)
             child_fail(fds[1], STEP_DUP2);
         if (cwd != NULL && chdir(cwd) != 0) child_fail(fds[1], STEP_CHDIR);
+        // Nothing else of the controller's may reach the node: its proxies' sockets would otherwise stay
+        // open in every node, so a proxy's close or reset would not end the connection. Every fd above
+        // stderr closes at exec (the status pipe too, which is what tells the parent exec succeeded).
+        if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) != 0) {
+            for (int fd = 3; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
         execve(path, argv, envp);
         child_fail(fds[1], STEP_EXEC);
     }

@@ -29,6 +29,29 @@ import Testing
         }
     }
 
+    /// A node gets stdin, stdout and stderr, nothing else of the controller's (an inherited proxy socket
+    /// would keep connections open after the proxy closed them).
+    @Test func nodeInheritsNoOtherDescriptor() async throws {
+        let sup = Supervisor()
+        defer { sup.shutdown() }
+        let dir = TestSupport.tempDir("fds")
+        var leak: [Int32] = [0, 0]
+        #expect(pipe(&leak) == 0)  // no O_CLOEXEC: the kind of descriptor that used to reach nodes
+        defer { close(leak[0]); close(leak[1]) }
+        try sup.start(NodeSpec(name: "fds", executable: "/bin/sh", arguments: ["-c", "ls /proc/$$/fd; echo done"],
+                               workingDirectory: dir))
+        let log = dir + "/stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        var text = ""
+        while Date() < deadline {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if text.contains("done") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let fds = text.split(separator: "\n").filter { $0 != "done" }.map(String.init)
+        #expect(fds == ["0", "1", "2"], "the node's descriptors: \(fds); the controller's pipe: \(leak)")
+    }
+
     @Test func startKillRestartKeepsDataDir() async throws {
         let sup = Supervisor()
         defer { sup.shutdown() }

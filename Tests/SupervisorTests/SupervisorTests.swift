@@ -78,7 +78,16 @@ import Testing
         let port = try PortAllocator.shared.allocate()
         try sup.start(nodeSpec("p1", dir: dir, port: port))
         try await sup.waitHealthy("p1", timeout: 30)
-        try sup.pause("p1")
+        let pid = try sup.pause("p1")
+        // SIGSTOP is delivered asynchronously: judge the node once the kernel shows it stopped ('T').
+        func state() -> Character? {
+            guard let st = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = st.lastIndex(of: ")") else { return nil }
+            return st[st.index(close, offsetBy: 2)...].first
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while state() != "T" && Date() < deadline { usleep(10_000) }
+        #expect(state() == "T")
         #expect(TestSupport.get(port: port, path: "/health", timeout: 0.5) == nil)
         try sup.resume("p1")
         #expect(TestSupport.get(port: port, path: "/health", timeout: 2)?.0 == 200)

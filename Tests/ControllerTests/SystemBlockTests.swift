@@ -16,6 +16,17 @@ struct SystemBlockTests {
         return try PipelineFile.load(path: path)
     }
 
+    /// Each case, a component block of a pipeline file, fails to load with one error at its line and field
+    /// whose message contains the text; a failure is reported at the caller's line.
+    static func expectEachFails(_ cases: [(yaml: String, line: Int, field: String, text: String)],
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        for c in cases {
+            let e = failure(c.yaml)
+            #expect(e?.line == c.line && e?.field == c.field && e?.message.contains(c.text) == true,
+                    "\(c.yaml): got \(String(describing: e))", sourceLocation: sourceLocation)
+        }
+    }
+
     static func failure(_ component: String) -> InputError? {
         do {
             _ = try load(component)
@@ -80,10 +91,7 @@ struct SystemBlockTests {
             ("    system: etcd\n    settings:\n      heartbeat_ms: 300\n", 6, "components.kv.settings.election_timeout_ms", "5 × heartbeat_ms"),
             ("    system: etcd\n    settings:\n      election_timeout_ms: 0\n", 6, "components.kv.settings.election_timeout_ms", "50...60000"),
         ]
-        for (yaml, line, field, text) in cases {
-            let e = Self.failure(yaml)
-            #expect(e?.line == line && e?.field == field && e?.message.contains(text) == true, "\(yaml): got \(String(describing: e))")
-        }
+        SystemBlockTests.expectEachFails(cases)
     }
 
     /// An unknown system through the real executable: exit 2, one line naming file, line and field.

@@ -80,12 +80,12 @@ struct RedisShortFormTests {
     }
 
     /// The default profile (asynchronous replication, Sentinel failover) loses acknowledged adds in at
-    /// least one of three seeds: the isolated primary keeps accepting them from the clients bound to it,
+    /// least one of five seeds (a fresh-clone CI run once saw three seeds in a row lose nothing): the isolated primary keeps accepting them from the clients bound to it,
     /// and Sentinel makes it a replica of the new primary when the partition heals.
     @Test func sentinelFailoverLosesAcknowledgedWrites() async throws {
         var measured: [String] = []
         var lostSeen = false
-        for seed in 1...3 {
+        for seed in 1...5 {
             let r = try await Self.run(pipeline: "pipelines/redis-sentinel.yml", workload: "workloads/redis-set.yml", seed: seed, tag: "lost")
             defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
             let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
@@ -105,7 +105,7 @@ struct RedisShortFormTests {
             }
         }
         print("redis-sentinel set under primary isolation: " + measured.joined(separator: "; "))
-        #expect(lostSeen, "no acknowledged add was lost in 3 seeds: \(measured)")
+        #expect(lostSeen, "no acknowledged add was lost in 5 seeds: \(measured)")
     }
 
     /// Reads from replicas: the staleness checker measures stale reads; the figures are printed.

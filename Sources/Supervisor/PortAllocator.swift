@@ -3,12 +3,18 @@ import Foundation
 
 /// PortAllocator picks ports below the kernel's ephemeral range (so outgoing connections cannot take
 /// them between the probe and the node's bind), bind-probes each on 127.0.0.1, and never hands the
-/// same port out twice in one process.
+/// same port out twice in one process. Between processes (parallel runs, campaign shards, a test
+/// process beside the controllers it starts) a port handed out stays reserved for `holdSeconds`: an
+/// flock on `<tmp>/faultline-ports/<port>` that other Faultline processes see and skip. Without it two
+/// processes probed the same free port and the second node to bind it could not start.
 public final class PortAllocator: @unchecked Sendable {
     public static let shared = PortAllocator()
     private let lock = NSLock()
     private var given: Set<Int> = []
     private let range: ClosedRange<Int>
+    /// How long a port handed out stays reserved against other processes: long enough for the slowest
+    /// node start (a node binds its ports when it starts; after that the bind probe sees it taken).
+    static let holdSeconds = 180.0
 
     public init(range: ClosedRange<Int>? = nil) {
         if let r = range { self.range = r; return }
@@ -31,7 +37,7 @@ public final class PortAllocator: @unchecked Sendable {
             if !taken { given.insert(p) }
             lock.unlock()
             if taken { continue }
-            if Self.isFree(p) { return p }
+            if Self.reserveAcrossProcesses(p) && Self.isFree(p) { return p }
         }
         throw SupervisorError.noFreePort
     }
@@ -42,6 +48,22 @@ public final class PortAllocator: @unchecked Sendable {
     /// Throws `portInUse` naming `owner` when a fixed port is taken.
     public func checkFree(_ port: Int, owner: String) throws {
         if !Self.isFree(port) { throw SupervisorError.portInUse(port: port, owner: owner) }
+    }
+
+    /// Takes the cross-process reservation of `port` (false: another process holds it). The lock's
+    /// descriptor closes, and the reservation ends, `holdSeconds` later. Where the lock file cannot be
+    /// made, the bind probe alone decides, as before.
+    static func reserveAcrossProcesses(_ port: Int) -> Bool {
+        let dir = NSTemporaryDirectory() + "faultline-ports"
+        if mkdir(dir, 0o1777) == 0 { chmod(dir, 0o1777) }
+        let fd = open("\(dir)/\(port)", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        if fd < 0 { return true }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            return false
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + holdSeconds) { close(fd) }
+        return true
     }
 
     /// Tries to bind 127.0.0.1:port (with SO_REUSEADDR, as servers do, so TIME_WAIT does not count).

@@ -74,6 +74,18 @@ struct RedisShortFormTests {
         return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
     }
 
+    /// Whether a Sentinel of the run logged `+switch-master` (a failover it completed): a run without one
+    /// says nothing about what a failover loses.
+    static func sentinelSwitchedMaster(_ runDir: String) -> Bool {
+        let nodes = runDir + "/nodes"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: nodes)) ?? []
+        return names.contains { n in
+            ["stdout.log", "stderr.log"].contains { f in
+                (try? String(contentsOfFile: "\(nodes)/\(n)/\(f)", encoding: .utf8))?.contains("+switch-master") == true
+            }
+        }
+    }
+
     static func okRate(_ h: History) -> String {
         let ok = h.ops.filter { $0.type == .ok }.count
         return "\(ok) ok of \(h.ops.filter { $0.type == .invoke }.count) ops"
@@ -90,7 +102,8 @@ struct RedisShortFormTests {
             defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
             let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
             let lost = set["counts"]?["lost"]?.intValue ?? 0
-            measured.append("seed \(seed): lost \(lost), \(Self.okRate(r.history)), set valid \(set["valid"] ?? .null)")
+            measured.append("seed \(seed): lost \(lost), \(Self.okRate(r.history)), set valid \(set["valid"] ?? .null), "
+                            + "Sentinel failover \(Self.sentinelSwitchedMaster(r.dir) ? "seen" : "not seen")")
             // The partition cut the primary's links, and a Sentinel failover happened (the leader moved).
             let part = try #require(r.history.ops.first { $0.process == .nemesis && $0.f == "start-partition" })
             #expect(part.value["cut"]?.arrayValue?.isEmpty == false, "the partition cut nothing: \(part.value)")

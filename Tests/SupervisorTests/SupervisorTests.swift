@@ -173,6 +173,21 @@ import Testing
         #expect(wait { state(child) == nil }, "a kill left the child outside the group alive")
     }
 
+    /// Two allocators, as two processes have, over the same two ports: the second never hands out the
+    /// port the first just did (its reservation is a lock file the other sees), however often tried.
+    @Test func aPortHandedOutIsReservedAgainstOtherAllocators() throws {
+        var pairs = 0
+        for _ in 0..<200 where pairs < 20 {
+            let low = Int.random(in: 20000...29000)
+            guard PortAllocator.isFree(low), PortAllocator.isFree(low + 1) else { continue }
+            let first = try PortAllocator(range: low...low + 1).allocate()
+            let second = try PortAllocator(range: low...low + 1).allocate()
+            #expect(first != second, "port \(first) handed out twice")
+            pairs += 1
+        }
+        #expect(pairs == 20)
+    }
+
     @Test func portsNeverCollide() throws {
         let ports = try PortAllocator.shared.allocate(30)
         #expect(Set(ports).count == 30)

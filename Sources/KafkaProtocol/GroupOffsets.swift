@@ -27,19 +27,7 @@ public struct OffsetCommitRequest: KafkaRequest {
         }
     }
 
-    public struct Topic: WireCodable {
-        public var name: String
-        public var partitions: [Partition]
-        public var tagged: TaggedFields = .none
-
-        public init(name: String, partitions: [Partition]) { self.name = name; self.partitions = partitions }
-
-        public init(from r: inout WireReader) throws {
-            name = try r.compactString("name"); partitions = try r.compactArray("partitions"); tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) { w.compactString(name); w.compactArray(partitions); w.tagged(tagged) }
-    }
+    public typealias Topic = NamedTopic<Partition>
 
     public var groupId: String
     /// -1 with an empty member id commits outside any generation (a simple, assign()-style consumer).
@@ -79,17 +67,7 @@ public struct OffsetCommitResponse: WireCodable {
         public func write(to w: inout WireWriter) { w.int32(partitionIndex); w.int16(errorCode); w.tagged(tagged) }
     }
 
-    public struct Topic: WireCodable {
-        public var name: String
-        public var partitions: [Partition]
-        public var tagged: TaggedFields = .none
-
-        public init(from r: inout WireReader) throws {
-            name = try r.compactString("name"); partitions = try r.compactArray("partitions"); tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) { w.compactString(name); w.compactArray(partitions); w.tagged(tagged) }
-    }
+    public typealias Topic = NamedTopic<Partition>
 
     public var throttleTimeMs: Int32
     public var topics: [Topic]
@@ -162,17 +140,7 @@ public struct OffsetFetchResponse: WireCodable {
         }
     }
 
-    public struct Topic: WireCodable {
-        public var name: String
-        public var partitions: [Partition]
-        public var tagged: TaggedFields = .none
-
-        public init(from r: inout WireReader) throws {
-            name = try r.compactString("name"); partitions = try r.compactArray("partitions"); tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) { w.compactString(name); w.compactArray(partitions); w.tagged(tagged) }
-    }
+    public typealias Topic = NamedTopic<Partition>
 
     public var throttleTimeMs: Int32
     public var topics: [Topic]

@@ -24,19 +24,7 @@ public struct ListOffsetsRequest: KafkaRequest {
         public func write(to w: inout WireWriter) { w.int32(partitionIndex); w.int32(currentLeaderEpoch); w.int64(timestamp); w.tagged(tagged) }
     }
 
-    public struct Topic: WireCodable {
-        public var name: String
-        public var partitions: [Partition]
-        public var tagged: TaggedFields = .none
-
-        public init(name: String, partitions: [Partition]) { self.name = name; self.partitions = partitions }
-
-        public init(from r: inout WireReader) throws {
-            name = try r.compactString("name"); partitions = try r.compactArray("partitions"); tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) { w.compactString(name); w.compactArray(partitions); w.tagged(tagged) }
-    }
+    public typealias Topic = NamedTopic<Partition>
 
     public var replicaId: Int32 = -1
     public var isolationLevel: Int8
@@ -73,17 +61,7 @@ public struct ListOffsetsResponse: WireCodable {
         }
     }
 
-    public struct Topic: WireCodable {
-        public var name: String
-        public var partitions: [Partition]
-        public var tagged: TaggedFields = .none
-
-        public init(from r: inout WireReader) throws {
-            name = try r.compactString("name"); partitions = try r.compactArray("partitions"); tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) { w.compactString(name); w.compactArray(partitions); w.tagged(tagged) }
-    }
+    public typealias Topic = NamedTopic<Partition>
 
     public var throttleTimeMs: Int32
     public var topics: [Topic]

@@ -143,14 +143,5 @@ public struct EndTxnRequest: KafkaRequest {
     }
 }
 
-public struct EndTxnResponse: WireCodable {
-    public var throttleTimeMs: Int32
-    public var errorCode: Int16
-    public var tagged: TaggedFields = .none
-
-    public init(from r: inout WireReader) throws {
-        throttleTimeMs = try r.int32("throttle_time_ms"); errorCode = try r.int16("error_code"); tagged = try r.tagged()
-    }
-
-    public func write(to w: inout WireWriter) { w.int32(throttleTimeMs); w.int16(errorCode); w.tagged(tagged) }
-}
+/// Heartbeat and EndTxn answer with an error code alone.
+public typealias EndTxnResponse = ErrorCodeResponse

@@ -77,26 +77,11 @@ struct PostgresShortFormTests {
           - {at: 2s, duration: 1s, fault: failover}
         """
 
-    struct Run {
-        let dir: String
-        let status: Int32
-        let stderr: String
-        let results: JSONValue
-        let history: History
-    }
+    typealias Run = ShortFormRun
 
     static func run(pipeline: String, workload: String, nemesis: String, seed: Int, tag: String) async throws -> Run {
-        let dir = CLIRunner.tempDir("pg-\(tag)")
-        CLIRunner.write(nemesis, to: dir + "/n.yml")
-        let name = "\(tag)-\(seed)"
-        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
-                                   "--time-limit", "8", "--seed", "\(seed)", "--name", name,
-                                   "--results", dir + "/results", "--quiet"], timeout: 240)
-        let run = try InterruptTests.runDir(dir + "/results", name)
-        let results = try RunTests.results(run)
-        let h = try HistoryLoader.load(path: run + "/history.jsonl").history
-        for p in try InterruptTests.nodePids(run) { #expect(!EtcdTests.alive(p), "postgres pid \(p) left running") }
-        return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
+        try await ShortFormRun.run(pipeline: pipeline, workload: workload, nemesisYAML: nemesis, seed: seed,
+                                   name: "\(tag)-\(seed)", folderTag: "pg-\(tag)", timeLimit: 8, timeout: 240, system: "postgres")
     }
 
     /// Removes the run's whole temporary folder (`<tmp>/faultline-ctl-pg-*/results/<name>/<stamp>`).

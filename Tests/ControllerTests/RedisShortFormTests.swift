@@ -52,26 +52,11 @@ struct RedisShortFormTests {
           - {at: 1s, duration: 6s, fault: partition, shape: isolate-leader}
         """
 
-    struct Run {
-        let dir: String
-        let status: Int32
-        let stderr: String
-        let results: JSONValue
-        let history: History
-    }
+    typealias Run = ShortFormRun
 
     static func run(pipeline: String, workload: String, seed: Int, tag: String) async throws -> Run {
-        let dir = CLIRunner.tempDir("redis-\(tag)")
-        CLIRunner.write(isolatePrimary, to: dir + "/n.yml")
-        let name = "\(tag)-\(seed)"
-        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
-                                   "--time-limit", "9", "--seed", "\(seed)", "--name", name,
-                                   "--results", dir + "/results", "--quiet"], timeout: 240)
-        let run = try InterruptTests.runDir(dir + "/results", name)
-        let results = try RunTests.results(run)
-        let h = try HistoryLoader.load(path: run + "/history.jsonl").history
-        for p in try InterruptTests.nodePids(run) { #expect(!EtcdTests.alive(p), "redis pid \(p) left running") }
-        return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
+        try await ShortFormRun.run(pipeline: pipeline, workload: workload, nemesisYAML: isolatePrimary, seed: seed,
+                                   name: "\(tag)-\(seed)", folderTag: "redis-\(tag)", timeLimit: 9, timeout: 240, system: "redis")
     }
 
     /// Whether a Sentinel of the run logged `+switch-master` (a failover it completed): a run without one

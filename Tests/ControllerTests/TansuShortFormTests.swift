@@ -87,27 +87,14 @@ struct TansuSettingsTests {
 
 @Suite(.serialized, .enabled(if: TansuAvailable.binary != nil, "tansu not found (scripts/test installs it into .tools/bin)"))
 struct TansuShortFormTests {
-    struct Run {
-        let dir: String
-        let status: Int32
-        let stderr: String
-        let results: JSONValue
-        let history: History
-    }
+    typealias Run = ShortFormRun
 
     /// One fault of 3 s on the broker, 1 s into the fault phase.
     static func run(fault: String, seed: Int, pipeline: String = "pipelines/tansu-memory.yml") async throws -> Run {
-        let dir = CLIRunner.tempDir("tansu-\(fault)")
-        CLIRunner.write("name: \(fault)\nevents:\n  - {at: 1s, duration: 3s, fault: \(fault), target: queue-1}\n", to: dir + "/n.yml")
-        let name = "tansu-\(fault)-\(seed)"
-        let r = try await CLIRunner.run(["run", "--pipeline", pipeline, "--workload", "workloads/kafka.yml",
-                                   "--nemesis", dir + "/n.yml", "--time-limit", "7", "--seed", "\(seed)", "--name", name,
-                                   "--results", dir + "/results", "--quiet"], timeout: 240)
-        let run = try InterruptTests.runDir(dir + "/results", name)
-        let results = try RunTests.results(run)
-        let h = try HistoryLoader.load(path: run + "/history.jsonl").history
-        for p in try InterruptTests.nodePids(run) { #expect(!EtcdTests.alive(p), "tansu pid \(p) left running") }
-        return Run(dir: run, status: r.status, stderr: r.stderr, results: results, history: h)
+        try await ShortFormRun.run(pipeline: pipeline, workload: "workloads/kafka.yml",
+                                   nemesisYAML: "name: \(fault)\nevents:\n  - {at: 1s, duration: 3s, fault: \(fault), target: queue-1}\n",
+                                   seed: seed, name: "tansu-\(fault)-\(seed)", folderTag: "tansu-\(fault)", timeLimit: 7,
+                                   timeout: 240, system: "tansu")
     }
 
     static func figures(_ h: History) -> String {

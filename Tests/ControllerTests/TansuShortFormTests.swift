@@ -106,7 +106,11 @@ struct TansuShortFormTests {
     }
 
     /// The history is Jepsen-shaped: ok sends carry [offset value] pairs, ok polls a map of key to
-    /// pairs, and the final poll (the last client op) read every key's partition.
+    /// pairs, and the final poll (the last client op) read every key's partition. Except after a `txn`
+    /// that ended `info`: the broker may keep that transaction open, and a read_committed consumer then
+    /// reads no further than the broker's last stable offset. Tansu answered every partition's end with
+    /// its first offset, partitions the transaction never touched included, so a final poll read no
+    /// records at all and the log checker counted the acknowledged sends `unseen` (docs/kafka-protocol.md).
     static func checkShape(_ h: History) throws {
         let send = try #require(h.ops.first { $0.f == "send" && $0.type == .ok })
         let pair = try #require(send.value.arrayValue?.first?.arrayValue?[2].arrayValue)
@@ -114,7 +118,12 @@ struct TansuShortFormTests {
         let last = try #require(h.ops.last { !$0.process.isNemesis })
         #expect(last.f == "poll" && last.type == .ok, "the final poll did not complete ok: \(last)")
         let read = try #require(last.value.arrayValue?.first?.arrayValue?[1].objectValue)
-        #expect(Set(read.keys) == ["0", "1", "2", "3"], "the final poll read keys \(read.keys.sorted())")
+        let openTransaction = h.ops.contains { $0.f == "txn" && $0.type == .info }
+        if openTransaction {
+            #expect(Set(read.keys).isSubset(of: ["0", "1", "2", "3"]), "the final poll read keys \(read.keys.sorted())")
+        } else {
+            #expect(Set(read.keys) == ["0", "1", "2", "3"], "the final poll read keys \(read.keys.sorted())")
+        }
     }
 
     /// A paused broker keeps its log: answers only come late (sends end `info` or `fail`), and the

@@ -9,27 +9,15 @@ struct JepsenEDNTests {
         try HistoryLoader.parse(data: Data(text.utf8), source: "h.edn")
     }
 
-    /// jepsen-io/knossos data/cas-register/bad/rethink-fail-minimal.edn, verbatim (public test data):
-    /// the whole file is one list, with `;` comment lines between ops.
-    static let rethinkFailMinimal = """
-        ({:type :invoke, :f :write, :value 0, :process 0}
-         {:type :ok, :f :write, :value 0, :process 0}
-         ; Value is 0, then we concurrently write 4, read 3.
-         {:type :invoke, :f :read, :value nil, :process 1}
-         {:type :invoke, :f :write, :value 4, :process 2}
-         ; Nonlinearizable! Could have been 0 or 4 but not 3
-         {:type :ok, :f :read, :value 3, :process 1}
-         {:type :ok, :f :write, :value 4, :process 2}
-         ; If we have another operation here, just *after* the nonlinearizable
-         ; concurrent ops, wgl used to incorrectly infer that this subsequent op is the
-         ; problem.
-         {:type :invoke, :f :read, :value nil, :process 3}
-         {:type :ok, :f :read, :value 4, :process 3}
-        )
-        """
+    /// jepsen-io/knossos data/cas-register/bad/rethink-fail-minimal.edn, verbatim (Tests/Fixtures/knossos):
+    /// one list with `;` comment lines between ops; Knossos judges it not linearizable (a read of 3 nobody wrote).
+    static func rethinkFailMinimal() throws -> String {
+        try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/knossos/rethink-fail-minimal.edn"), encoding: .utf8)
+    }
 
     @Test func knossosListWithCommentsIsRead() throws {
-        let h = try load(Self.rethinkFailMinimal)
+        let h = try load(try Self.rethinkFailMinimal())
         #expect(h.format == .edn && h.history.importedFrom == .edn)
         let ops = h.history.ops
         #expect(ops.count == 8)

@@ -206,13 +206,18 @@ public struct PipelineClient: SystemClient {
             var ids: [Int] = []
             for p in t.partitions.map(\.partitionIndex).sorted() {
                 var from: Int64 = 0
+                var empty = 0
                 while true {
-                    let f = try await c.fetch(topic: Backend.kafkaTopic, partition: p, offset: from, maxWaitMs: 10)
+                    let f = try await c.fetch(topic: Backend.kafkaTopic, partition: p, offset: from, maxWaitMs: 100)
                     for r in f.records {
                         if let v = r.value, let e = try? JSONParser.parse(String(decoding: v, as: UTF8.self)), let id = e["id"]?.intValue { ids.append(id) }
                         from = r.offset + 1
                     }
-                    if f.records.isEmpty || from >= f.highWatermark { break }
+                    if from >= f.highWatermark { break }
+                    // Below the high watermark an empty answer is a broker not serving that range yet
+                    // (an S3-backed log just restarted): ask again; a read that stays short is no read.
+                    empty = f.records.isEmpty ? empty + 1 : 0
+                    if empty >= 20 { return .failed("kafka read of partition \(p) stuck at offset \(from) below the high watermark \(f.highWatermark)") }
                 }
             }
             return .ok(ids)

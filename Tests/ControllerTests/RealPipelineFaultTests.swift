@@ -107,6 +107,33 @@ import Testing
               + " answers \(d?["answers_by_source"] ?? .null)")
     }
 
+    /// The warehouse-count probes of the stale example `e`'s key, completed before its answer began,
+    /// that showed more than it.
+    static func aheadProbes(_ r: Run, _ e: JSONValue) -> [Op] {
+        guard let key = e["key"]?.stringValue, let count = e["answer"]?["value"]?["count"]?.intValue,
+              let index = e["answer"]?["index"]?.intValue,
+              let done = r.history.ops.first(where: { $0.index == index }),
+              let invoke = r.history.ops.last(where: { $0.index < index && $0.type == .invoke && $0.process == done.process }) else { return [] }
+        return r.ops("warehouse-count", .ok).filter {
+            $0.value["key"] == .string(key) && $0.time < invoke.time && ($0.value["count"]?.intValue ?? 0) > count
+        }
+    }
+
+    /// The api's counts (ok) lower than a count the primary itself (source "warehouse") had answered
+    /// before the api request began.
+    static func countsBelowPrimary(_ r: Run) -> [Op] {
+        var invokedAt: [String: Int64] = [:]
+        var below: [Op] = []
+        let primary = r.ops("warehouse-count", .ok).filter { $0.value["source"] == "warehouse" }
+        for o in r.history.ops where o.f == "count" {
+            let p = "\(o.process)"
+            if o.type == .invoke { invokedAt[p] = o.time; continue }
+            guard o.type == .ok, let key = o.value["key"], let n = o.value["count"]?.intValue, let start = invokedAt[p] else { continue }
+            if primary.contains(where: { $0.value["key"] == key && $0.time < start && ($0.value["count"]?.intValue ?? 0) > n }) { below.append(o) }
+        }
+        return below
+    }
+
     /// Both profiles' runs have the four stage faults, each started and stopped.
     static func expectStageFaults(_ r: Run) {
         for (fault, node) in [("kill", "broker-1"), ("kill", "store_volume-2"), ("kill", "warehouse-"), ("pause", "cache-1")] {
@@ -138,7 +165,16 @@ import Testing
         Self.expectStageFaults(r)
         try Self.expectHonestVerdicts(r)
         #expect(r.pipeline?["valid"] == .bool(true), "\(String(describing: r.pipeline))")
-        #expect(r.count("lost") == 0 && r.count("stale-count") == 0 && r.count("stale-answer") == 0)
+        #expect(r.count("lost") == 0 && r.count("stale-answer") == 0)
+        // No count below what the primary had already shown. The checker's truth also takes a standby's
+        // own copy: under remote_apply a standby shows a load a moment before the primary does
+        // (PostgreSQL makes a synchronous commit visible on the primary only once a standby acknowledged
+        // it), so a probe on a standby may see one more event than the primary the api asks next. Those
+        // stale counts are reported (figures below), each explained by a standby's probe.
+        #expect(Self.countsBelowPrimary(r).isEmpty, "\(Self.countsBelowPrimary(r).prefix(3))")
+        for e in r.pipeline?["examples"]?["stale-count"]?.arrayValue ?? [] {
+            #expect(Self.aheadProbes(r, e).contains { $0.value["source"] == "replica" }, "stale count not explained by a standby: \(e)")
+        }
         #expect(!r.history.ops.contains { $0.type == .ok && ($0.value["source"] == "cache" || $0.value["source"] == "replica") && ["count", "query"].contains($0.f) })
         let w = try #require(Self.window(r, "kill", "warehouse-"))
         let stop = w.stop ?? Int64.max

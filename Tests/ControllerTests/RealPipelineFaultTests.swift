@@ -134,13 +134,16 @@ import Testing
         return below
     }
 
-    /// Both profiles' runs have the four stage faults, each started and stopped.
+    /// Both profiles' runs have the stage faults, each started and stopped.
     static func expectStageFaults(_ r: Run) {
         for (fault, node) in [("kill", "broker-1"), ("kill", "store_volume-2"), ("kill", "warehouse-"), ("pause", "cache-1")] {
             let w = window(r, fault, node)
             #expect(w != nil, "no start-\(fault) of \(node) in the history; stderr: \(r.stderr.suffix(800))")
             #expect(w?.stop != nil, "no stop-\(fault) of \(node)")
         }
+        // The cache cut off from every node: the api's link to Redis (through its proxy) among the cut ones.
+        let cut = r.history.ops.first { $0.process == .nemesis && $0.f == "start-partition" }?.value["cut"]?.arrayValue ?? []
+        #expect(cut.contains(["api-1", "cache-1"]), "cut: \(cut)")
     }
 
     /// AP (Tansu's log in memory, replication 001, asynchronous standbys, cache-aside): whatever each

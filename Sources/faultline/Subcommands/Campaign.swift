@@ -87,7 +87,10 @@ struct Campaign: AsyncParsableCommand {
             print("  \(c.isHarnessFailure ? "HARNESS FAILURE" : "FAILED") \(c.pipeline) × \(c.workload) × \(c.nemesis) seed \(c.seed): \(c.failures.joined(separator: "; "))")
         }
         print("junit: \(URL(fileURLWithPath: junit).standardizedFileURL.path)")
-        if let p = pages[campaign.name] { print("comparison page: \(p)") }
+        if let p = pages[campaign.name] {
+            print("comparison page: \(p)")
+            if !campaign.claims.isEmpty { print("claims page: \(((p as NSString).deletingLastPathComponent as NSString).appendingPathComponent("claims.html"))") }
+        }
         if let trends { print("trends: \(trends)") }
         if record.cells.contains(where: { $0.ending == .interrupted }) { return ExitStatus.interrupted }
         if failed.isEmpty && record.cells.count == mine { return ExitStatus.valid }

@@ -22,7 +22,7 @@ public enum ClaimsPage {
         b += "<p class=\"note\">\(evidence.count) claim(s): \(count(.held)) held · \(count(.refuted)) refuted · \(count(.notShown)) not shown · "
             + "\(campaign.cells.count) of \(campaign.matrixSize) runs · updated \(HTML.esc(IndexPage.pretty(campaign.updated))) UTC</p>"
         b += "<table class=\"claims\"><tr><th>claim</th><th>component</th><th>claimed</th><th>claimed trade-off</th><th>verdict</th>"
-            + "<th>profile</th><th>lost events (hop)</th><th>stale answers (how stale)</th><th>unavailable (longest gap)</th>"
+            + "<th>profile</th><th>lost events (hop)</th><th>stale answers (how stale)</th><th>unavailable (longest outage)</th>"
             + "<th>ok during faults</th><th>refused · unanswered in faults</th><th>profile verdict</th><th>runs</th></tr>"
         for e in evidence {
             let profiles = e.claim.pipelines
@@ -30,7 +30,7 @@ public enum ClaimsPage {
             b += "<tr class=\"first\"><td rowspan=\"\(span)\"><b>\(HTML.esc(e.claim.name))</b></td>"
                 + "<td rowspan=\"\(span)\">\(HTML.esc(e.claim.component))</td>"
                 + "<td rowspan=\"\(span)\">\(HTML.esc(e.claim.model.rawValue))<br><span class=\"muted\">judged on \(HTML.esc(judgedOn(e.claim)))</span></td>"
-                + "<td rowspan=\"\(span)\">\(HTML.esc(e.claim.tradeoff))</td>"
+                + "<td rowspan=\"\(span)\" class=\"said\">\(HTML.esc(e.claim.tradeoff))</td>"
                 + "<td rowspan=\"\(span)\">\(badge(e.verdict))</td>"
             for (i, p) in profiles.enumerated() {
                 if i > 0 { b += "<tr>" }
@@ -44,7 +44,7 @@ public enum ClaimsPage {
             + "a CP claim: an acknowledged event lost or a stale answer); it <b>held</b> when runs tested it and none contradicted it (a CP claim is tested "
             + "only when the faults made the system refuse or leave requests unanswered); it is <b>not shown</b> when no run tested it: none completed "
             + "(a system that could not start, exit 4), or no fault touched the component. Figures are summed over the profile's runs; "
-            + "how stale is the worst stale count answer; unavailable is the longest time any function went without an ok op.</p>"
+            + "how stale is the worst stale count answer; unavailable is the longest time one kind of request (ingest, query, …) went without success between two successes.</p>"
         for e in evidence {
             b += "<h2>\(HTML.esc(e.claim.name)) (\(HTML.esc(e.claim.component)), \(HTML.esc(e.claim.model.rawValue))) \(badge(e.verdict))</h2>"
             b += "<p class=\"note\">Tested by \(HTML.esc(e.claim.pipelines.joined(separator: ", "))) under \(HTML.esc(e.claim.nemeses.joined(separator: ", "))); "
@@ -70,19 +70,19 @@ public enum ClaimsPage {
         var hops: [String: Int] = [:]
         for r in runs { for (h, n) in r.lostByHop { hops[h, default: 0] += n } }
         let lost = sum(runs.map(\.lost)).map { n in
-            "\(n)" + (hops.isEmpty ? "" : "<br><span class=\"muted\">" + hops.sorted { $0.key < $1.key }.map { "\(HTML.esc($0.key)) \($0.value)" }.joined(separator: "<br>") + "</span>")
+            "\(n)" + (hops.isEmpty ? "" : "<br><span class=\"muted hop\">" + hops.sorted { $0.key < $1.key }.map { "\(HTML.esc($0.key)) \($0.value)" }.joined(separator: "<br>") + "</span>")
         } ?? muted
         let versions = runs.compactMap(\.staleMaxVersions).max(), seconds = runs.compactMap(\.staleMaxSeconds).max()
         let stale = sum(runs.map(\.stale)).map { n in
             "\(n)" + (n > 0 && versions != nil ? "<br><span class=\"muted\">up to \(versions!) versions, \(HTML.num(seconds, 2)) s behind</span>" : "")
         } ?? muted
-        let gap = runs.compactMap(\.longestGap).max()
+        let gap = runs.compactMap(\.longestOutage).max()
         let inFault = runs.compactMap(\.inFault)
         let total = inFault.reduce(0) { $0 + $1.total }, ok = inFault.reduce(0) { $0 + $1.ok }
         let okShare = total > 0 ? HTML.num(Double(ok) / Double(total) * 100, 1, unit: "%") + "<br><span class=\"muted\">\(ok) of \(total)</span>" : muted
         let refused = inFault.isEmpty ? muted : "\(inFault.reduce(0) { $0 + $1.fail }) · \(inFault.reduce(0) { $0 + $1.info })"
         let verdict = runs.isEmpty ? "<span class=\"muted\">no run</span>" : badge(ClaimVerdict.merge(runs.map(\.verdict)))
-        let links = runs.isEmpty ? muted : runs.map { "\(HTML.esc($0.cell.nemesis)) s\($0.cell.seed): \(runLink($0.cell, up: up))" }.joined(separator: "<br>")
+        let links = runs.isEmpty ? muted : runs.map { runLink($0.cell, up: up, label: "\($0.cell.nemesis) s\($0.cell.seed)") }.joined(separator: "<br>")
         return "<td>\(HTML.esc(pipeline))</td><td class=\"n\">\(lost)</td><td class=\"n\">\(stale)</td><td class=\"n\">\(HTML.num(gap, 2, unit: " s"))</td>"
             + "<td class=\"n\">\(okShare)</td><td class=\"n\">\(refused)</td><td>\(verdict)</td><td class=\"runs\">\(links)</td>"
     }
@@ -99,9 +99,10 @@ public enum ClaimsPage {
         }
     }
 
-    static func runLink(_ c: CampaignCell, up: String) -> String {
-        if c.run.isEmpty { return "<span class=\"muted\">not run (\(HTML.esc(c.ending.rawValue)))</span>" }
-        let name = HTML.esc((c.run as NSString).lastPathComponent)
+    /// A link to the run's report, named `label` (default: the run's stamp).
+    static func runLink(_ c: CampaignCell, up: String, label: String? = nil) -> String {
+        if c.run.isEmpty { return "<span class=\"muted\">\(label.map { HTML.esc($0) + ": " } ?? "")not run (\(HTML.esc(c.ending.rawValue)))</span>" }
+        let name = HTML.esc(label ?? (c.run as NSString).lastPathComponent)
         let ending = c.ending == .checked ? "" : " <span class=\"muted\">\(HTML.esc(c.ending.rawValue))</span>"
         return "<a href=\"\(HTML.href(up + c.run + "/" + RunFolder.File.report.name))\">\(name)</a>\(ending)"
     }
@@ -111,6 +112,7 @@ public enum ClaimsPage {
         table.claims td,table.claims th{font-size:12.5px}
         table.claims tr.first td{border-top:2px solid #b9c2d0}
         td.runs{white-space:nowrap;font-size:11.5px}
+        .hop{white-space:nowrap}td.said{min-width:170px}
         """
 
     /// Writes `<results>/campaigns/<name>/claims.html` when the campaign has claims; returns its path.

@@ -39,8 +39,9 @@ public struct ClaimRunEvidence: Sendable {
     public var staleMaxSeconds: Double?
     /// Client ops invoked while a fault was in force, by outcome (fail = refused, info = unknown).
     public var inFault: OutcomeCounts?
-    /// The longest time any function went without an ok op, in seconds.
-    public var longestGap: Double?
+    /// The longest time any client function went without an ok op between two ok ops, in seconds (the
+    /// availability checker's longest gap also counts the drain after the last op, so it is not used).
+    public var longestOutage: Double?
 }
 
 /// ClaimEvidence is a claim judged on the runs that test it (the cells of its pipelines and nemeses).
@@ -60,8 +61,9 @@ public struct ClaimEvidence: Sendable {
         let mine = cells.filter { claim.pipelines.contains($0.pipeline) && claim.nemeses.contains($0.nemesis) }
         return ClaimEvidence(claim: claim, runs: mine.map { c in
             let run = c.run.isEmpty ? nil : try? StoredRun.load(dir: (root as NSString).appendingPathComponent(c.run))
-            let hits = (try? run?.loadHistory()).map { faultHits(claim, $0.history) } ?? 0
-            return judge(claim, cell: c, results: run?.results, faultHits: hits)
+            let history = (try? run?.loadHistory())?.history
+            return judge(claim, cell: c, results: run?.results, faultHits: history.map { faultHits(claim, $0) } ?? 0,
+                         outage: history.flatMap(longestOutage))
         })
     }
 
@@ -71,6 +73,18 @@ public struct ClaimEvidence: Sendable {
         history.ops.filter { op in
             op.process.isNemesis && op.f != "heal" && !op.f.hasPrefix("stop-") && strings(op.value).contains { claim.isFaulted(node: $0) }
         }.count
+    }
+
+    /// The longest interval between two consecutive ok completions of one client function, in seconds;
+    /// nil when no function succeeded twice.
+    public static func longestOutage(_ history: History) -> Double? {
+        var last: [String: Int64] = [:]
+        var worst: Int64?
+        for op in history.ops where op.type == .ok && !op.process.isNemesis {
+            if let t = last[op.f] { worst = max(worst ?? 0, op.time - t) }
+            last[op.f] = max(last[op.f] ?? op.time, op.time)
+        }
+        return worst.map { Double($0) / 1e9 }
     }
 
     static func strings(_ v: JSONValue) -> [String] {
@@ -91,9 +105,10 @@ public struct ClaimEvidence: Sendable {
     ///   or (a claim judged on lost and stale alone, i.e. CP) the faults made the system refuse or leave
     ///   requests unanswered, so it had the choice between failing and answering wrongly;
     /// - otherwise not shown (e.g. a CP claim whose faults never cost a request: nothing was at stake).
-    public static func judge(_ claim: Claim, cell: CampaignCell, results: CheckerResults?, faultHits: Int) -> ClaimRunEvidence {
+    public static func judge(_ claim: Claim, cell: CampaignCell, results: CheckerResults?, faultHits: Int,
+                             outage: Double? = nil) -> ClaimRunEvidence {
         var e = ClaimRunEvidence(cell: cell, verdict: .notShown, reason: "", faultsOnComponent: faultHits, lost: nil,
-                                 lostByHop: [:], stale: nil, staleMaxVersions: nil, staleMaxSeconds: nil, inFault: nil, longestGap: nil)
+                                 lostByHop: [:], stale: nil, staleMaxVersions: nil, staleMaxSeconds: nil, inFault: nil, longestOutage: nil)
         guard cell.ending == .checked, let results else {
             e.reason = cell.ending == .cannotStart ? "the run could not start (exit 4): no verdict"
                 : cell.ending == .checked ? "the run has no results.json" : "the run ended \(cell.ending.rawValue): no verdict"
@@ -103,7 +118,7 @@ public struct ClaimEvidence: Sendable {
         e.lost = s.lost
         e.stale = s.stale
         e.inFault = s.availability?.inFault
-        e.longestGap = s.availability?.longestGapSeconds
+        e.longestOutage = outage
         if let d = results.verdicts.first(where: { $0.checker == "pipeline" })?.details {
             e.lostByHop = (d["lost_by_hop"]?.objectValue ?? [:]).compactMapValues(\.intValue).filter { $0.value > 0 }
             e.staleMaxVersions = d["stale_count_versions"]?["max"]?.intValue

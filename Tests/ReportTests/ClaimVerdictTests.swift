@@ -26,6 +26,8 @@ struct ClaimVerdictTests {
             {"index":1,"time":2000000,"process":0,"type":"ok","f":"ingest","value":1}
             {"index":2,"time":500000000,"process":"nemesis","type":"info","f":"start-kill","value":{"nodes":["\(faultNode)"],"pids":[42]}}
             {"index":3,"time":900000000,"process":"nemesis","type":"info","f":"stop-kill","value":{"nodes":["\(faultNode)"]}}
+            {"index":4,"time":1100000000,"process":1,"type":"invoke","f":"ingest","value":2}
+            {"index":5,"time":1202000000,"process":1,"type":"ok","f":"ingest","value":2}
 
             """
         try history.write(toFile: dir + "/history.jsonl", atomically: true, encoding: .utf8)
@@ -64,6 +66,8 @@ struct ClaimVerdictTests {
         // 95 % ok during the fault: available; the 7 lost events are the claimed price, not a refutation.
         #expect(e.verdict(pipeline: "ap") == .held, "\(e.runs[0].reason)")
         #expect(e.runs[0].lost == 7 && e.runs[0].lostByHop == ["broker→store": 7] && e.runs[0].faultsOnComponent == 1)
+        // Unavailable: ingest's two ok ops 1.2 s apart (from the history, not the checker's gap to the end).
+        #expect(abs((e.runs[0].longestOutage ?? 0) - 1.2) < 1e-9, "\(String(describing: e.runs[0].longestOutage))")
         // 40 %: not available; one counter-example refutes the claim.
         #expect(e.verdict(pipeline: "cp") == .refuted)
         #expect(e.runs[1].reason.contains("40.0%"), "\(e.runs[1].reason)")

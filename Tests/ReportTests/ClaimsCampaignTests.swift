@@ -70,4 +70,24 @@ struct ClaimsCampaignTests {
         #expect(rep.status == 0, "\(rep.stderr)")
         #expect(FileManager.default.fileExists(atPath: results + "/campaigns/claimed/claims.html"))
     }
+
+    /// A claim naming a nemesis outside the matrix: one line naming the file, the line and the field, exit 2, nothing run.
+    @Test func badClaimExits2NamingTheField() async throws {
+        let dir = TestSupport.tempDir("claims-bad")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/bad.yml"
+        try """
+            time_limit: 6s
+            pipelines: [pipelines/ap.yml]
+            workloads: [workloads/pipeline.yml]
+            nemeses: [kill]
+            claims:
+              - {name: Kafka, component: broker, model: AP, tradeoff: available, nemeses: [pause]}
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try await CLIProcess.run(CLIProcess.binary("faultline"), ["campaign", file, "--results", dir + "/r"], cwd: Self.root, timeout: 60)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.yml:6: field claims[1].nemeses: no nemesis named 'pause' in this campaign (kill)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r/campaigns"))
+    }
 }

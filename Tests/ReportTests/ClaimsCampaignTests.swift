@@ -52,6 +52,8 @@ struct ClaimsCampaignTests {
         let html = try String(contentsOfFile: results + "/campaigns/claimed/claims.html", encoding: .utf8)
         let comparison = try String(contentsOfFile: results + "/campaigns/claimed/comparison.html", encoding: .utf8)
         #expect(comparison.contains("href=\"claims.html\""))
+        let index = try String(contentsOfFile: results + "/index.html", encoding: .utf8)
+        #expect(index.contains("href=\"campaigns/claimed/claims.html\""))
         #expect(html.contains("Query API in CP mode") && html.contains("Warehouse &lt;b&gt;AP&lt;/b&gt;") && !html.contains("<b>AP</b>"))
         // The record keeps the claims: the page is made from the store alone (as `faultline report` does).
         let view = try #require(ResultsTree.scan(results).campaigns.first)

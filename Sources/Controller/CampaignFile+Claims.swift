@@ -4,7 +4,7 @@ import Store
 import Yams
 
 extension CampaignFile {
-    static let claimFields = ["name", "component", "model", "tradeoff", "pipelines", "nemeses", "faulted", "measure", "min_available"]
+    static let claimFields = ["name", "component", "model", "tradeoff", "pipelines", "nemeses", "faulted", "measure", "min_available", "hops"]
 
     /// Parses `claims:` (docs/campaigns.md "Claims"). Every problem names the file, line and field
     /// (`claims[2].nemeses`): a pipeline or nemesis not in the matrix, a component no selected pipeline
@@ -69,11 +69,29 @@ extension CampaignFile {
             if m["min_available"] != nil && !(measure ?? Claim.defaultMeasure(model)).contains(.availability) {
                 y.problem(m["min_available"], "\(f).min_available", "only meaningful when measure includes availability")
             }
+            var hops: [String]?
+            if let n = m["hops"] {
+                if let list = n.sequence, !list.isEmpty {
+                    hops = list.compactMap { x in
+                        let parts = (x.string ?? "").components(separatedBy: "->")
+                        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                            y.problem(x, "\(f).hops", "expected a hop such as broker->store")
+                            return nil
+                        }
+                        return x.string
+                    }
+                } else {
+                    y.problem(n, "\(f).hops", "expected a non-empty list of hops such as broker->store")
+                }
+                if !(measure ?? Claim.defaultMeasure(model)).contains(.lost) {
+                    y.problem(n, "\(f).hops", "only meaningful when measure includes lost")
+                }
+            }
             if out.contains(where: { $0.name == name && $0.component == component && $0.model == model }) {
                 y.problem(e, f, "the same claim twice (\(name), \(component), \(model.rawValue))")
             }
             out.append(Claim(name: name, component: component, model: model, tradeoff: tradeoff, pipelines: ps, nemeses: ns,
-                             faulted: faulted, measure: measure, minAvailable: minAvailable))
+                             faulted: faulted, measure: measure, minAvailable: minAvailable, hops: hops))
         }
         return out
     }

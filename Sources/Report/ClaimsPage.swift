@@ -88,7 +88,13 @@ public enum ClaimsPage {
     }
 
     static func judgedOn(_ c: Claim) -> String {
-        c.measure.map { $0 == .availability ? "availability ≥ \(Int((c.minAvailable * 100).rounded()))%" : "no \($0.rawValue)" }.joined(separator: ", ")
+        c.measure.map { m -> String in
+            switch m {
+            case .availability: return "availability ≥ \(Int((c.minAvailable * 100).rounded()))%"
+            case .lost: return "no lost" + (c.hops.map { " at " + $0.joined(separator: ", ") } ?? "")
+            case .stale: return "no stale"
+            }
+        }.joined(separator: ", ")
     }
 
     static func badge(_ v: ClaimVerdict) -> String {

@@ -39,9 +39,13 @@ public struct Claim: Codable, Sendable, Equatable {
     public var measure: [Measure]
     /// Availability: the least share of ok ops during faults that still counts as available.
     public var minAvailable: Double
+    /// Lost: only the events lost at these hops of the pipeline (`broker->store`, as the pipeline
+    /// checker's `lost_by_hop` names them) count; nil: every lost event or write counts.
+    public var hops: [String]?
 
     public init(name: String, component: String, model: Model, tradeoff: String, pipelines: [String], nemeses: [String],
-                faulted: [String]? = nil, measure: [Measure]? = nil, minAvailable: Double = Claim.defaultMinAvailable) {
+                faulted: [String]? = nil, measure: [Measure]? = nil, minAvailable: Double = Claim.defaultMinAvailable,
+                hops: [String]? = nil) {
         self.name = name
         self.component = component
         self.model = model
@@ -51,6 +55,7 @@ public struct Claim: Codable, Sendable, Equatable {
         self.faulted = faulted ?? [component]
         self.measure = measure ?? Claim.defaultMeasure(model)
         self.minAvailable = minAvailable
+        self.hops = hops
     }
 
     public static let defaultMinAvailable = 0.9

@@ -99,7 +99,7 @@ public struct ClaimEvidence: Sendable {
     /// The rule, for one run (a pure function of what the store holds):
     /// - not shown: the run did not end checked (could not start: exit 4, bad input, interrupted), has no
     ///   results, or no fault touched the claim's components;
-    /// - refuted: a measured figure contradicts the claim: `lost` > 0, `stale` > 0, or the share of ok ops
+    /// - refuted: a measured figure contradicts the claim: `lost` > 0 (at the claim's `hops` when it names some), `stale` > 0, or the share of ok ops
     ///   during faults below `minAvailable`;
     /// - held: nothing contradicts it and the run tested it: availability was measured during the faults,
     ///   or (a claim judged on lost and stale alone, i.e. CP) the faults made the system refuse or leave
@@ -119,7 +119,9 @@ public struct ClaimEvidence: Sendable {
         e.stale = s.stale
         e.inFault = s.availability?.inFault
         e.longestOutage = outage
+        var hasHops = false
         if let d = results.verdicts.first(where: { $0.checker == "pipeline" })?.details {
+            hasHops = d["lost_by_hop"]?.objectValue != nil
             e.lostByHop = (d["lost_by_hop"]?.objectValue ?? [:]).compactMapValues(\.intValue).filter { $0.value > 0 }
             e.staleMaxVersions = d["stale_count_versions"]?["max"]?.intValue
             e.staleMaxSeconds = d["stale_count_ns"]?["max"]?.intValue.map { Double($0) / 1e9 }
@@ -129,10 +131,13 @@ public struct ClaimEvidence: Sendable {
             return e
         }
         var refutations: [String] = [], judged: [String] = []
-        if claim.measure.contains(.lost), let n = e.lost {
-            judged.append("lost")
+        // A claim limited to some hops counts only their losses (and needs the pipeline's hops to judge).
+        let lostCounted: Int? = claim.hops.map { hs -> Int? in hasHops ? hs.reduce(0) { $0 + (e.lostByHop[$1] ?? 0) } : nil } ?? e.lost
+        if claim.measure.contains(.lost), let n = lostCounted {
+            judged.append(claim.hops.map { "lost at \($0.joined(separator: ", "))" } ?? "lost")
             if n > 0 {
-                let hops = e.lostByHop.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let hops = e.lostByHop.filter { claim.hops?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 refutations.append("\(n) acknowledged lost" + (hops.isEmpty ? "" : " (\(hops))"))
             }
         }

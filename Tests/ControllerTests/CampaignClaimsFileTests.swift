@@ -38,8 +38,10 @@ struct CampaignClaimsFileTests {
                 nemeses: [partition-broker-leader]
                 min_available: 0.75
               - {name: Redshift, component: warehouse, model: cp, tradeoff: "fails, never stale", measure: [stale], faulted: [warehouse, api]}
+              - {name: CDC, component: connector, model: CP, tradeoff: nothing lost, measure: [lost], hops: [broker->store]}
             """), file: "/tmp/c.yml")
-        try #require(c.claims.count == 2)
+        try #require(c.claims.count == 3)
+        #expect(c.claims[2].hops == ["broker->store"] && c.claims[0].hops == nil)
         #expect(c.claims[0] == Claim(name: "Kafka", component: "broker", model: .ap, tradeoff: "stays available; may lose events",
                                      pipelines: ["ap"], nemeses: ["partition-broker-leader"], faulted: ["broker"], measure: [.availability],
                                      minAvailable: 0.75))
@@ -81,6 +83,8 @@ struct CampaignClaimsFileTests {
         #expect(has(19, "claims[3].component", "missing"), "\(shown)")
         #expect(p.contains { $0.line == 23 && $0.field == "claims[3].min_available" }, "\(shown)")
         #expect(Self.problems("  []").first?.field == "claims")
+        let h = Self.problems("  - {name: C, component: connector, model: CP, tradeoff: t, measure: [stale], hops: [broker]}")
+        #expect(h.map(\.field) == ["claims[1].hops", "claims[1].hops"] && h.first?.line == 7, "\(h.map(\.description))")
     }
 
     /// The shipped CAP campaign parses: every seed claim names runs of its matrix.

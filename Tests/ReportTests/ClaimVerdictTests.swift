@@ -15,7 +15,7 @@ struct ClaimVerdictTests {
     /// A stored run: test.yml, a history with one fault on `faultNode` (a kill) and results.json with the
     /// given in-fault outcomes and pipeline figures. Returns the run folder relative to `results`.
     static func run(_ results: String, test: String, faultNode: String, inFault: OutcomeCounts, lost: Int = 0, stale: Int = 0,
-                    hop: String = "broker→store") throws -> String {
+                    hop: String = "broker->store") throws -> String {
         let rel = "\(test)/20261130T120000Z"
         let dir = results + "/" + rel
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -65,7 +65,7 @@ struct ClaimVerdictTests {
         try #require(e.runs.count == 2)
         // 95 % ok during the fault: available; the 7 lost events are the claimed price, not a refutation.
         #expect(e.verdict(pipeline: "ap") == .held, "\(e.runs[0].reason)")
-        #expect(e.runs[0].lost == 7 && e.runs[0].lostByHop == ["broker→store": 7] && e.runs[0].faultsOnComponent == 1)
+        #expect(e.runs[0].lost == 7 && e.runs[0].lostByHop == ["broker->store": 7] && e.runs[0].faultsOnComponent == 1)
         // Unavailable: ingest's two ok ops 1.2 s apart (from the history, not the checker's gap to the end).
         #expect(abs((e.runs[0].longestOutage ?? 0) - 1.2) < 1e-9, "\(String(describing: e.runs[0].longestOutage))")
         // 40 %: not available; one counter-example refutes the claim.
@@ -119,7 +119,12 @@ struct ClaimVerdictTests {
         var strict = Self.redshift
         strict.measure = [.lost, .stale]
         let l = ClaimEvidence.judge(strict, cells: [Self.cell("cp", "kill-warehouse", run: refused)], results: root)
-        #expect(l.verdict == .refuted && l.runs.first?.reason.contains("5 acknowledged lost") == true)
+        #expect(l.verdict == .refuted && l.runs.first?.reason.contains("5 acknowledged lost (broker->store 5)") == true)
+        // Limited to the loader's hop, the 5 events lost between broker and store are not this claim's.
+        strict.hops = ["store->warehouse"]
+        #expect(ClaimEvidence.judge(strict, cells: [Self.cell("cp", "kill-warehouse", run: refused)], results: root).verdict == .held)
+        strict.hops = ["broker->store"]
+        #expect(ClaimEvidence.judge(strict, cells: [Self.cell("cp", "kill-warehouse", run: refused)], results: root).verdict == .refuted)
         #expect(ClaimVerdict.merge([.notShown, .held, .notShown]) == .held && ClaimVerdict.merge([]) == .notShown)
     }
 

@@ -11,7 +11,7 @@ import Store
 struct Campaign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a campaign (pipelines × workloads × nemeses × seeds) and compare the pipelines.",
-        discussion: "Grammar: docs/campaigns.md. Writes results/campaigns/<name>/comparison.html and junit.xml. "
+        discussion: "Grammar: docs/campaigns.md. Writes results/campaigns/<name>/comparison.html and junit.xml (and claims.html when the file has claims). "
             + "Also rebuilds results/trends.html (every campaign over its nights; docs/nightly.md). "
             + "Exit status: 0 every expectation held, 1 one failed, 2 bad input, "
             + "5 every failure was a harness failure (could not start, no verdict), 130 interrupted."

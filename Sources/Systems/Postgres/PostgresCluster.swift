@@ -15,9 +15,10 @@ final class PostgresCluster: @unchecked Sendable {
     /// Bumped by every failover, so a client knows its primary connection points at a stale address.
     private(set) var epoch = 0
 
+    /// Learns the PostgreSQL nodes among `ns` (under Patroni, the etcd members are not).
     func learn(_ ns: [SystemNode]) {
         lock.lock(); defer { lock.unlock() }
-        for n in ns { nodes[n.name] = n }
+        for n in ns where n.kind == nil || n.kind == PatroniBootstrap.nodeKind { nodes[n.name] = n }
         if published == nil { published = Self.ordered(Array(nodes.keys)).first }
     }
 

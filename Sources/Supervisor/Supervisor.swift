@@ -139,6 +139,11 @@ public final class Supervisor: @unchecked Sendable {
     public func cgroupPath(of name: String) -> String? { try? withNode(name) { $0.cgroup } }
     /// Why nodes with `ownedByCgroup` cannot start on this machine, nil when they can.
     public static var cgroupUnavailableReason: String? { NodeCgroups.shared.unavailableReason }
+    /// The cgroup folder holding the cgroup-owned nodes of controller process `pid`, a child of this
+    /// process (in its cgroup), for tests that check what a killed controller left.
+    public static func cgroupFolder(ofController pid: Int32) -> String? {
+        try? NodeCgroups.findRoot().get() + "/faultline-\(pid)"
+    }
 
     // MARK: signals
 

@@ -15,15 +15,16 @@ enum PatroniInstall {
 
 @Suite(.serialized, .enabled(if: PatroniInstall.available, "needs postgresql, patroni, etcd-server, curl (scripts/test installs them) and a writable cgroup v1 freezer"))
 struct PatroniShortFormTests {
-    /// The primary SIGKILLed (Patroni and PostgreSQL, the whole node) for 14 s, then, 8 s after it came
-    /// back (time for its pg_rewind and to stream again), the new primary cut off from every other node
+    /// The primary SIGKILLed (Patroni and PostgreSQL, the whole node) for 13 s, then, 13 s after it came
+    /// back (time for its pg_rewind and to stream again: until then the new primary's only synchronous
+    /// standby candidate is the node about to be cut off), the new primary cut off from every other node
     /// (Patroni peers and etcd) for 16 s. Each window is longer than Patroni's failover (its leader TTL,
     /// 10 s, and a loop: 10-14 s measured), so a replica takes the lead in each.
     static let killThenPartition = """
         name: kill-then-partition-primary
         events:
-          - {at: 1s, duration: 14s, fault: kill, target: leader}
-          - {at: 23s, duration: 16s, fault: partition, shape: isolate-leader}
+          - {at: 1s, duration: 13s, fault: kill, target: leader}
+          - {at: 27s, duration: 16s, fault: partition, shape: isolate-leader}
         """
 
     /// Seconds from `t` (nanoseconds into the history) to the first acknowledged write after it.
@@ -50,9 +51,10 @@ struct PatroniShortFormTests {
     @Test func syncProfileKeepsEveryAcknowledgedWriteThroughPatroniFailovers() async throws {
         let r = try await ShortFormRun.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/register.yml",
                                            nemesisYAML: Self.killThenPartition, seed: 1, name: "patroni-sync", folderTag: "patroni",
-                                           timeLimit: 41, timeout: 300, system: "patroni")
-        defer { PostgresShortFormTests.remove(r) }
+                                           timeLimit: 44, timeout: 300, system: "patroni")
         let lin = try #require(r.results["checkers"]?["linearizable"], "\(r.stderr.suffix(1500))")
+        // A failed run's folder stays, for its history and the nodes' logs.
+        defer { if lin["valid"] == .bool(true) && r.status == 0 { PostgresShortFormTests.remove(r) } else { print("kept \(r.dir)") } }
         let nemesis = r.history.ops.filter { $0.process == .nemesis }
         let kill = try #require(nemesis.first { $0.f == "start-kill" }, "no kill recorded")
         let part = try #require(nemesis.first { $0.f == "start-partition" }, "no partition recorded")

@@ -56,7 +56,7 @@ enum PatroniBootstrap {
             health: .command(["curl", "-sf", "-o", "/dev/null", "--max-time", "1", "http://127.0.0.1:{port:rest}/health"]),
             // SIGTERM: Patroni stops PostgreSQL (fast) and gives up its leader key; what is left after
             // the grace is killed by cgroup. Crash faults are SIGKILL to the whole cgroup.
-            stopSignal: SIGTERM, stopGrace: 8,
+            stopSignal: SIGTERM, stopGrace: 5,
             // initdb or a base backup on a loaded 2-core machine, after Patroni's own start (~2 s of Python).
             startTimeout: 90)
         node.ownedByCgroup = true

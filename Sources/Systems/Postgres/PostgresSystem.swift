@@ -39,7 +39,7 @@ public struct PostgresSystem: System {
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {
         let reads = PostgresClientSettings.Reads(rawValue: context.settings["reads"]?.stringValue ?? "primary") ?? .primary
         let failover = context.settings["failover"]?.stringValue
-        let cluster = PostgresCluster()
+        let cluster = PostgresCluster(startsWithFirstNode: failover != "patroni")
         return PostgresAdapter(settings: PostgresClientSettings(reads: reads, opTimeout: context.opTimeout),
                                promotes: failover == "promote", cluster: cluster,
                                patroni: failover == "patroni" ? PatroniWatch(cluster: cluster) : nil)

@@ -27,10 +27,16 @@ struct PatroniShortFormTests {
           - {at: 27s, duration: 16s, fault: partition, shape: isolate-leader}
         """
 
-    /// Seconds from `t` (nanoseconds into the history) to the first acknowledged write after it.
+    /// Seconds from `t` (nanoseconds into the history) to the first acknowledged write invoked after it
+    /// (a write in flight when the fault began says nothing about the failover).
     static func firstWrite(after t: Int64, _ h: History) -> Double? {
-        h.ops.first { $0.type == .ok && ["write", "cas", "add"].contains($0.f) && $0.time > t }
-            .map { Double($0.time - t) / 1e9 }
+        var invoked: [String: Int64] = [:]
+        for op in h.ops where ["write", "cas", "add"].contains(op.f) {
+            let p = "\(op.process)"
+            if op.type == .invoke { invoked[p] = op.time; continue }
+            if op.type == .ok, let i = invoked[p], i > t { return Double(op.time - t) / 1e9 }
+        }
+        return nil
     }
 
     /// Seconds from the first node's start to "nodes of store healthy" in faultline.log.

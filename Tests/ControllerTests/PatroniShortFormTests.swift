@@ -88,6 +88,37 @@ struct PatroniShortFormTests {
         #expect(r.status == 0, "a valid run exits 0: \(r.status) \(r.stderr.suffix(800))")
     }
 
+    /// Without a writable cgroup (here: the controller run as user nobody, which may not write the
+    /// freezer hierarchy) Patroni nodes cannot be owned: the run stops before any verdict, exit 4, with
+    /// one line saying why, and the etcd members it had started are stopped.
+    @Test(.enabled(if: geteuid() == 0 && getpwnam("nobody") != nil && RedisInstall.inPath("setpriv")))
+    func withoutCgroupsAPatroniRunCannotStart() async throws {
+        let dir = CLIRunner.tempDir("patroni-nocg")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        chmod(dir, 0o777)
+        let setpriv = try #require(["/usr/bin/setpriv", "/bin/setpriv"].first { (path: String) in access(path, X_OK) == 0 })
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: setpriv)
+        p.currentDirectoryURL = CLIRunner.root
+        p.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", CLIRunner.binary, "run",
+                       "--pipeline", "pipelines/postgres-sync.yml", "--workload", "workloads/register.yml", "--nemesis", "none",
+                       "--time-limit", "5", "--seed", "1", "--name", "nocg", "--results", dir + "/results", "--quiet"]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 4, "\(text)")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1 && text.contains("needs a cgroup of its own") && text.contains("store-1"), "\(text)")
+        let run = try InterruptTests.runDir(dir + "/results", "nocg")
+        #expect(!FileManager.default.fileExists(atPath: run + "/results.json"), "a run that could not start has no verdict")
+        let pids = try InterruptTests.nodePids(run)
+        #expect(pids.count == 3, "the etcd members started first: \(pids)")
+        #expect(TestSupport.waitDead(pids, timeout: 10) == [])
+    }
+
     /// SIGKILL of the controller while Patroni runs: its watchdog ends every process of the run's
     /// cgroups (Patroni, the postmasters Patroni started outside the nodes' process trees, their backends)
     /// and removes the cgroups. Checked by the pids of this run's cgroups only.

@@ -6,7 +6,8 @@ import Logging
 ///
 /// Each node runs in its own process group with a parent-death signal; a reaper thread wait()s on
 /// every child, so a killed node never lingers as a zombie, and a node that exits on its own is
-/// reported through `onUnexpectedExit` and the log.
+/// reported through `onUnexpectedExit` and the log. A node whose processes leave its tree (Patroni's
+/// postmaster) is owned by a cgroup instead (`NodeSpec.ownedByCgroup`, NodeCgroups).
 /// - Important: call `shutdown()` (or install `SignalTrap`) before the controller exits; an `atexit`
 ///   hook SIGKILLs whatever is left if that was forgotten.
 public final class Supervisor: @unchecked Sendable {

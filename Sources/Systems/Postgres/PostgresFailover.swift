@@ -7,7 +7,8 @@ import PostgresNIO
 
 /// One failover, called by the nemesis' `failover` fault with the live nodes:
 /// 1. ask every live node but the published primary whether it is a standby and how much WAL it
-///    received; the one with the most wins (ties: the lowest node number);
+///    received; the one with the most wins (ties: the lowest node number). When commits wait for k of
+///    the n standbys, n-k+1 of them must answer first (else the failover is refused);
 /// 2. `pg_promote()` on it, waiting until it accepts writes;
 /// 3. on the new primary, a replication slot for each other node; on every other reachable standby,
 ///    `ALTER SYSTEM` its `primary_conninfo` (`<new>.faultline`, through the proxies) and slot, reloaded:
@@ -23,6 +24,23 @@ struct PostgresFailover: FailoverControl {
         let asked: [String]
         var description: String { "no reachable standby to promote (asked \(asked.joined(separator: ", ")))" }
     }
+    struct TooFewStandbys: Error, CustomStringConvertible {
+        let heard: [String]
+        let needed: Int
+        let of: Int
+        var description: String {
+            "not promoting: commits wait for standbys, so \(needed) of the \(of) standbys must answer and only "
+                + "\(heard.count) did (\(heard.joined(separator: ", "))); a standby among fewer may lack acknowledged commits"
+        }
+    }
+
+    /// How many of `standbys` standbys must answer before one can be promoted without losing an
+    /// acknowledged commit: n-k+1 when commits wait for k of them (the strictest rule any probe reports), else 1.
+    static func needed(_ probes: [PostgresProbe], standbys n: Int) -> Int {
+        let k = probes.map(\.synchronousStandbys).max() ?? 0
+        return k > 0 ? max(1, n - k + 1) : 1
+    }
+
     struct NotPromoted: Error, CustomStringConvertible {
         let name: String
         var description: String { "\(name) did not finish promotion in time" }
@@ -31,8 +49,22 @@ struct PostgresFailover: FailoverControl {
     func failover(among names: [String]) async throws -> JSONValue {
         let old = cluster.primary?.name
         let candidates = names.filter { $0 != old }.compactMap { cluster.node($0) }
-        let probes = await PostgresProbe.askAll(candidates, timeout: timeout)
+        var probes = await PostgresProbe.askAll(candidates, timeout: timeout)
+        // A synchronous cluster acknowledged a commit once k standbys had it, any k of the n. Only a
+        // standby among n-k+1 of them is sure to hold every acknowledged commit, so the orchestrator
+        // refuses to promote until it has heard from that many (a slow probe is asked again): promoting
+        // the most advanced of fewer would lose acknowledged writes whenever the one that had them is
+        // slow, paused or cut off. An asynchronous cluster promotes the most advanced it can reach.
+        let others = cluster.names.filter { $0 != old }.count
+        for _ in 0..<2 where probes.filter(\.inRecovery).count < Self.needed(probes, standbys: others) {
+            let answered = Set(probes.map(\.name))
+            probes += await PostgresProbe.askAll(candidates.filter { !answered.contains($0.name) }, timeout: timeout)
+        }
         let standbys = probes.filter(\.inRecovery)
+        let needed = Self.needed(probes, standbys: others)
+        guard standbys.count >= needed else {
+            throw TooFewStandbys(heard: standbys.map(\.name), needed: needed, of: others)
+        }
         guard let best = standbys.max(by: { ($0.lsn, -PostgresCluster.number($0.name)) < ($1.lsn, -PostgresCluster.number($1.name)) }),
               let chosen = cluster.node(best.name) else {
             throw NoStandby(asked: candidates.map(\.name))

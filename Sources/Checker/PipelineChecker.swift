@@ -21,6 +21,9 @@ import History
 ///   (CountStaleness), with how many versions and seconds behind. The warehouse's answers are the
 ///   `warehouse-count` ops (read from a warehouse node, not through the API) and the API's own answers
 ///   read from the warehouse; `warehouse-count` ops are the truth only, never judged.
+/// - `late` (not an error): acknowledged and missing from the warehouse's final read, but shown after it
+///   by the API's final read with the warehouse leader as its source (`warehouse_ids`): it reached the
+///   warehouse after the drain ended, so it is counted neither lost nor in the funnel's warehouse step.
 /// - `not-visible` (not an error): a judged event the warehouse holds that the query API's final read
 ///   (`final-read {"stage": "api"}`, after the drain) did not show; the funnel's last hop.
 /// - `beyond-bound`: answers staler than the `max_stale_seconds` / `max_stale_versions` options.
@@ -82,6 +85,11 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
         var answers: [Answer] = []
         var stageCounts: [String: [Int: Int]] = [:]
         var stageReadInvoke: [String: Int64] = [:]  // earliest invocation of each stage's ok final reads
+        // The ids the API's final read found answered by the warehouse leader (`warehouse_ids`), and when
+        // that read began: an event the warehouse's own final read missed but the warehouse showed later
+        // had not arrived yet; it was not lost.
+        var lateEvidence: Set<Int> = []
+        var lateEvidenceInvoke: Int64?
         var stageReadOp: [String: Int] = [:]
         var sources: [String: Int] = [:]
         var counts: [CountAnswer] = []
@@ -135,6 +143,10 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 for id in try ValueShape.ints(o["ids"] ?? .null, history, done, field: "value.ids") {
                     stageCounts[stage, default: [:]][id, default: 0] += 1
                 }
+                if stage == Self.apiStage, let w = o["warehouse_ids"] {
+                    lateEvidence.formUnion(try ValueShape.ints(w, history, done, field: "value.warehouse_ids"))
+                    lateEvidenceInvoke = min(lateEvidenceInvoke ?? .max, c.invoke.time)
+                }
                 if stageCounts[stage] == nil { stageCounts[stage] = [:] }
                 stageReadInvoke[stage] = min(stageReadInvoke[stage] ?? .max, c.invoke.time)
                 if stageReadOp[stage] == nil { stageReadOp[stage] = c.completionIndex! }
@@ -142,7 +154,7 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 continue
             }
         }
-        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "stale-count", "beyond-bound", "not-visible"])
+        var a = Anomalies(names: ["lost", "duplicated", "unexpected", "recovered", "unchecked", "stale-answer", "stale-count", "beyond-bound", "not-visible", "late"])
         let warehouse = stages.last!
         var lostByHop: [String: Int] = [:]
         var dupByHop: [String: Int] = [:]
@@ -163,7 +175,11 @@ public struct PipelineChecker: HistoryChecker, GuardedChecker {
                 let e = events[id]!
                 let n = wh[id] ?? 0
                 if e.ok && n == 0 {
-                    if e.ack < whInvoke {
+                    if let t = lateEvidenceInvoke, t >= whInvoke, lateEvidence.contains(id) {
+                        // The warehouse itself showed it through the API after its final read: it arrived
+                        // late (the drain ended before it), it was not lost.
+                        a.add("late", ["id": .int(id), "hop": .string(hop(id, missing: true)), "ingest": ex(e.op)])
+                    } else if e.ack < whInvoke {
                         let h = hop(id, missing: true)
                         lostByHop[h, default: 0] += 1
                         a.add("lost", ["id": .int(id), "hop": .string(h), "ingest": ex(e.op)])

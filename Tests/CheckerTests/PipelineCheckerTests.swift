@@ -59,6 +59,36 @@ struct PipelineCheckerTests {
         #expect(w.count("not-visible") == 1)
     }
 
+    /// The drain ended before events 3 and 4 reached the warehouse: its final read missed them, and the
+    /// API's final read (after it) found 3 answered by the warehouse leader: 3 is late, not lost. Event 4,
+    /// found only in the cache (which may hold what the warehouse lost), and event 2 (not found), are lost.
+    @Test func anEventTheWarehouseShowedAfterItsFinalReadIsLateNotLost() throws {
+        var h = ingested([1, 2, 3, 4])
+        finals(&h, broker: [1, 2, 3, 4], store: [1, 3, 4], warehouse: [1])
+        h.call(60, "final-read", ["stage": "api", "ids_through": 4], .ok,
+               ["stage": "api", "ids": [1, 3, 4], "warehouse_ids": [1, 3]], from: 110, to: 115)
+        let v = checker.check(h.history)
+        #expect(v.valid == .invalid)
+        #expect(v.count("late") == 1)
+        #expect(try #require(v.examples["late"]?.first)["id"] == 3)
+        #expect(v.count("lost") == 2)
+        #expect(Set((v.examples["lost"] ?? []).compactMap { $0["id"]?.intValue }) == [2, 4])
+        // Evidence from a read that began before the warehouse's own final read proves nothing about
+        // what the warehouse held when it was read.
+        var early = ingested([1, 2])
+        finals(&early, broker: [1, 2], store: [1, 2], warehouse: [1], at: 100)
+        early.call(60, "final-read", ["stage": "api", "ids_through": 2], .ok,
+                   ["stage": "api", "ids": [1, 2], "warehouse_ids": [1, 2]], from: 90, to: 95)
+        let w = checker.check(early.history)
+        #expect(w.count("late") == 0 && w.count("lost") == 1)
+        // Every missing event shown late: nothing lost, valid.
+        var allLate = ingested([1, 2])
+        finals(&allLate, broker: [1, 2], store: [1, 2], warehouse: [1])
+        allLate.call(60, "final-read", ["stage": "api", "ids_through": 2], .ok,
+                     ["stage": "api", "ids": [1, 2], "warehouse_ids": [2]], from: 110, to: 115)
+        #expect(checker.check(allLate.history).valid == .valid)
+    }
+
     @Test func aStageNotReadIsSkippedInTheAttribution() {
         var h = ingested([1, 2])
         finals(&h, broker: [1, 2], store: nil, warehouse: [1])

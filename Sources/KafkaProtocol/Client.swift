@@ -205,6 +205,25 @@ public final class KafkaClient: Sendable {
         for t in r.results { for p in t.results { try Self.check(p.errorCode, "AddPartitionsToTxn \(t.name)/\(p.partitionIndex)") } }
     }
 
+    /// Adds `group`'s offsets to the open transaction (the first half of Kafka's sendOffsetsToTransaction).
+    public func addOffsetsToTxn(transactionalId: String, producerId: Int64, epoch: Int16, group: String) async throws {
+        let c = try await coordinator(key: transactionalId, type: FindCoordinatorRequest.transaction)
+        let r = try await c.send(AddOffsetsToTxnRequest(transactionalId: transactionalId, producerId: producerId, producerEpoch: epoch, groupId: group))
+        try Self.check(r.errorCode, "AddOffsetsToTxn \(group)")
+    }
+
+    /// Sends `offsets` (partition -> next offset to read) of `topic` to the group coordinator as part of
+    /// the open transaction (the second half of sendOffsetsToTransaction); they count once EndTxn commits.
+    public func txnOffsetCommit(transactionalId: String, producerId: Int64, epoch: Int16, group: String, generationId: Int32 = -1,
+                                memberId: String = "", topic: String, offsets: [Int32: Int64]) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(TxnOffsetCommitRequest(transactionalId: transactionalId, groupId: group, producerId: producerId, producerEpoch: epoch,
+                                                        generationId: generationId, memberId: memberId, topics: [
+            .init(name: topic, partitions: offsets.sorted { $0.key < $1.key }.map { .init(partitionIndex: $0.key, committedOffset: $0.value) }),
+        ]))
+        for t in r.topics { for p in t.partitions { try Self.check(p.errorCode, "TxnOffsetCommit \(group) \(t.name)/\(p.partitionIndex)") } }
+    }
+
     /// Commits (or aborts) the open transaction.
     public func endTxn(transactionalId: String, producerId: Int64, epoch: Int16, commit: Bool) async throws {
         let c = try await coordinator(key: transactionalId, type: FindCoordinatorRequest.transaction)

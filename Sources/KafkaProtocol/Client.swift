@@ -138,10 +138,13 @@ public final class KafkaClient: Sendable {
     }
 
     /// Sends SyncGroup (with `assignments` when this member leads) and returns this member's assignment.
-    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:]) async throws -> ConsumerAssignment {
+    /// A follower's SyncGroup waits for the leader's: give it the rebalance timeout (`waitMs`) on top of
+    /// the request timeout.
+    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:], waitMs: Int32 = 0) async throws -> ConsumerAssignment {
         let c = try await coordinator(key: m.groupId)
         let r = try await c.send(SyncGroupRequest(groupId: m.groupId, generationId: m.generationId, memberId: m.memberId,
-                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }))
+                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }),
+                                 timeout: c.requestTimeout + .milliseconds(Int64(waitMs)))
         try Self.check(r.errorCode, "SyncGroup \(m.groupId)")
         if r.assignment.isEmpty { return ConsumerAssignment(assigned: []) }
         return try ConsumerAssignment.decode(r.assignment)
@@ -154,10 +157,15 @@ public final class KafkaClient: Sendable {
     }
 
     public func leaveGroup(_ m: GroupMembership) async throws {
-        let c = try await coordinator(key: m.groupId)
-        let r = try await c.send(LeaveGroupRequest(groupId: m.groupId, members: [.init(memberId: m.memberId)]))
-        try Self.check(r.errorCode, "LeaveGroup \(m.groupId)")
-        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(m.groupId) member \(member.memberId)") }
+        try await leaveGroup(m.groupId, memberId: m.memberId)
+    }
+
+    /// Leaves `group` as `memberId` (also a member whose join never completed: the broker knows its id).
+    public func leaveGroup(_ group: String, memberId: String) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId)]))
+        try Self.check(r.errorCode, "LeaveGroup \(group)")
+        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(group) member \(member.memberId)") }
     }
 
     /// Commits `offsets` (partition -> next offset to read) for `topic`; generation -1 and member "" commit

@@ -56,10 +56,22 @@ extension TansuClient {
         }
     }
 
-    /// JoinGroup and SyncGroup. The leader assigns partitions round-robin over the members in member id
-    /// order. Positions are forgotten: as Kafka's eager rebalance, every assigned partition starts again
-    /// at the group's committed offset (or the first offset).
+    /// JoinGroup and SyncGroup, again (up to three times) when another rebalance began in between, as
+    /// Kafka's consumer does.
     func join(_ c: KafkaClient) async throws {
+        for attempt in 1...3 {
+            do {
+                return try await joinOnce(c)
+            } catch KafkaClientError.broker(let code, _) where Self.rejoinCodes.contains(code) && attempt < 3 {
+                if code == .unknownMemberId { memberId = "" }
+            }
+        }
+    }
+
+    /// One JoinGroup and SyncGroup. The leader assigns partitions round-robin over the members in member
+    /// id order. Positions are forgotten: as Kafka's eager rebalance, every assigned partition starts
+    /// again at the group's committed offset (or the first offset).
+    private func joinOnce(_ c: KafkaClient) async throws {
         membership = nil
         positions = [:]
         assigned = []
@@ -70,7 +82,7 @@ extension TansuClient {
         } catch KafkaClientError.broker(let code, _) where code == .unknownMemberId && !memberId.isEmpty {
             // Expelled: join as a new member.
             memberId = ""
-            return try await join(c)
+            return try await joinOnce(c)
         }
         memberId = m.memberId
         var plan: [String: ConsumerAssignment] = [:]
@@ -81,7 +93,7 @@ extension TansuClient {
                 plan[member] = ConsumerAssignment(assigned: mine.isEmpty ? [] : [.init(topic: topic, partitions: mine)])
             }
         }
-        let got = try await c.syncGroup(m, assignments: plan)
+        let got = try await c.syncGroup(m, assignments: plan, waitMs: Self.sessionTimeoutMs)
         assigned = (got.assigned.first { $0.topic == topic }?.partitions ?? []).filter { $0 >= 0 && $0 < Int32(settings.keys) }.sorted()
         membership = m
         lastHeartbeat = .now
@@ -107,7 +119,9 @@ extension TansuClient {
     /// Leaves the group (at close, or when an assign replaces the subscription), so the others need not
     /// wait for this member's session to run out. Best effort.
     func leaveGroup() async {
-        if let m = membership, let c = client { try? await c.leaveGroup(m) }
+        // A member whose join got no answer may still be in the group: leave by its id, or every
+        // rebalance would wait for it.
+        if !memberId.isEmpty, let c = client, c.bootstrap.isActive { try? await c.leaveGroup(TansuClientSettings.group, memberId: memberId) }
         membership = nil
         memberId = ""
     }

@@ -44,8 +44,10 @@ actor TansuClient: SystemClient {
         self.settings = settings
         self.process = process
         self.client = client
-        // Until an assign says otherwise, the consumer reads every partition.
-        assigned = (0..<Int32(settings.keys)).map { $0 }
+        // Until an assign says otherwise, the consumer reads every partition; a subscribing consumer reads
+        // what the group gives it, from its first op on.
+        assigned = settings.subscribes ? [] : (0..<Int32(settings.keys)).map { $0 }
+        subscribed = settings.subscribes
     }
 
     var timeout: TimeAmount { .milliseconds(Int64(settings.opTimeout * 1000)) }

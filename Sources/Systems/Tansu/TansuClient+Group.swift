@@ -17,13 +17,17 @@ extension TansuClient {
     /// The codes after which Kafka's consumer joins the group again.
     static let rejoinCodes: Set<ErrorCode> = [.rebalanceInProgress, .illegalGeneration, .unknownMemberId]
 
-    /// Subscribes to the topic (every key is a partition of it): joins the group and takes the
-    /// partitions it assigns. The value is the keys subscribed to, as Jepsen records it.
+    /// Subscribes to the topic (every key is a partition of it) as a new consumer: leaves the group if
+    /// it is a member, then joins as a new member and takes the partitions the group assigns, as a
+    /// consumer closed and created again would. A new member makes the group rebalance; Tansu keeps
+    /// the generation and the old assignment when the same members join again, so a rejoin with the
+    /// old member id would move nothing (docs/kafka-protocol.md). The value is the keys subscribed to,
+    /// as Jepsen records it.
     func subscribe(_ value: JSONValue) async -> ClientOutcome {
         let c: KafkaClient
         do { c = try await ready() } catch { return .fail("before sending: \(error)") }
+        await leaveGroup()
         subscribed = true
-        membership = nil
         do {
             try await join(c)
             return .ok(value)
@@ -69,8 +73,12 @@ extension TansuClient {
     }
 
     /// One JoinGroup and SyncGroup. The leader assigns partitions round-robin over the members in member
-    /// id order. Positions are forgotten: as Kafka's eager rebalance, every assigned partition starts
-    /// again at the group's committed offset (or the first offset).
+    /// id order, shifted by the number of groups it has led: member ids sort by process, so a plain
+    /// round-robin would give each process the same partitions every time, and the shift makes a
+    /// rebalance hand partitions over to another member (the handoff is what a rebalance can get
+    /// wrong). Not by the generation: Tansu keeps it when the same members join again. Positions are forgotten:
+    /// as Kafka's eager rebalance, every assigned partition starts again at the group's committed offset
+    /// (or the first offset).
     private func joinOnce(_ c: KafkaClient) async throws {
         membership = nil
         positions = [:]
@@ -87,9 +95,10 @@ extension TansuClient {
         memberId = m.memberId
         var plan: [String: ConsumerAssignment] = [:]
         if m.isLeader {
+            ledGroups += 1
             let members = m.members.map(\.memberId).sorted()
             for (i, member) in members.enumerated() {
-                let mine = (0..<Int32(settings.keys)).filter { Int($0) % members.count == i }
+                let mine = (0..<Int32(settings.keys)).filter { (Int($0) + ledGroups) % members.count == i }
                 plan[member] = ConsumerAssignment(assigned: mine.isEmpty ? [] : [.init(topic: topic, partitions: mine)])
             }
         }

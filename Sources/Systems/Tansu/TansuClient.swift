@@ -38,6 +38,8 @@ actor TansuClient: SystemClient {
     /// The member id the broker gave; kept across rejoins so the group knows it is the same member.
     var memberId = ""
     var lastHeartbeat = ContinuousClock.now
+    /// How many times this member led a rebalance (it shifts the assignment: TansuClient+Group).
+    var ledGroups = 0
 
     init(node: SystemNode, settings: TansuClientSettings, process: Int, client: KafkaClient) {
         self.node = node

@@ -1,14 +1,16 @@
 // What a rebalance does to the generation and the assignment on a real Tansu broker. Kafka: a
 // rebalance ends in a new generation, and SyncGroup hands out the assignment the leader sent for it.
 // Tansu 0.6.0 keeps the generation when the same members join again, and hands out the first
-// assignment of that generation (docs/kafka-protocol.md). Two joins of about 1 s each (2 s session).
+// assignment of that generation (docs/kafka-protocol.md). Two joins of 3 s each (6 s session).
 import Foundation
 import Testing
 @testable import KafkaProtocol
 
 @Suite(.enabled(if: TansuInstall.path != nil, Comment(rawValue: TansuInstall.missing)))
 struct TansuRebalanceTests {
-    static let session: Int32 = 2_000
+    /// Tansu answers a join after half the session (3 s here). Shorter sessions ran out between the
+    /// steps of a test while the whole suite loaded the machine (UNKNOWN_MEMBER_ID).
+    static let session: Int32 = 6_000
 
     /// The leader joins again with its member id (Kafka's consumer does after REBALANCE_IN_PROGRESS, or
     /// when its subscription changes) and sends a new assignment.
@@ -32,6 +34,6 @@ struct TansuRebalanceTests {
             #expect(again.generationId > first.generationId, "the generation did not move")
             #expect(got == one, "SyncGroup returned the previous assignment")
         }
-        try await client.leaveGroup(again)
+        try? await client.leaveGroup(again)
     }
 }

@@ -51,9 +51,20 @@ struct KafkaSubscribeShapeTests {
 
 @Suite(.serialized, .enabled(if: TansuAvailable.binary != nil, "tansu not found (scripts/test installs it into .tools/bin)"))
 struct TansuSubscribeTests {
-    static func run(nemesis: String, seed: Int, name: String) async throws -> ShortFormRun {
-        try await ShortFormRun.run(pipeline: "pipelines/tansu-memory.yml", workload: "workloads/kafka-subscribe.yml", nemesisYAML: nemesis,
+    static func run(nemesis: String, seed: Int, name: String, workload: String = "workloads/kafka-subscribe.yml") async throws -> ShortFormRun {
+        try await ShortFormRun.run(pipeline: "pipelines/tansu-memory.yml", workload: workload, nemesisYAML: nemesis,
                                    seed: seed, name: name, folderTag: "tansu-sub", timeLimit: 7, timeout: 240, system: "tansu")
+    }
+
+    /// workloads/kafka-subscribe.yml with a subscribe about every 46 ops instead of 270, so that even a
+    /// loaded machine's few ops in 7 s include new members (the rebalances this test is about).
+    static func frequentSubscribes() throws -> String {
+        let shipped = try String(contentsOfFile: CLIRunner.root.appendingPathComponent("workloads/kafka-subscribe.yml").path, encoding: .utf8)
+        let line = try #require(shipped.split(separator: "\n").first { $0.hasPrefix("functions:") })
+        let text = shipped.replacingOccurrences(of: String(line), with: "functions: {send: 20, txn: 5, poll: 20, subscribe: 1}")
+        let path = CLIRunner.tempDir("tansu-sub-workload") + "/kafka-subscribe-often.yml"
+        CLIRunner.write(text, to: path)
+        return path
     }
 
     /// Ops per function and outcome, and the anomalies found, for the test's printout.
@@ -100,11 +111,14 @@ struct TansuSubscribeTests {
     /// group's committed offset, and the log checker reports only what Jepsen allows a subscribed
     /// consumer (nonmonotonic-poll, poll-skip): no lost write, no duplicate, no G1a.
     @Test func rebalancesMidRunAreNotAnomalies() async throws {
-        let r = try await Self.run(nemesis: "name: none\nevents: []\n", seed: 2, name: "tansu-sub-none")
+        let workload = try Self.frequentSubscribes()
+        defer { try? FileManager.default.removeItem(atPath: (workload as NSString).deletingLastPathComponent) }
+        let r = try await Self.run(nemesis: "name: none\nevents: []\n", seed: 2, name: "tansu-sub-none", workload: workload)
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let log = try Self.checkSubscribedRun(r)
         print("tansu-memory kafka-subscribe, no fault: \(Self.figures(r.history, log))")
-        // A partition moved: some key was read by two consumers.
+        // New members joined, and a partition moved: some key was read by two consumers.
+        #expect(r.history.ops.contains { $0.f == "subscribe" && $0.type == .ok }, "no subscribe completed")
         let moved = Self.readers(r.history).filter { $0.value.count >= 2 }
         #expect(!moved.isEmpty, "no partition changed owner: \(Self.readers(r.history))")
         #expect(r.status == 0)

@@ -18,6 +18,8 @@ import Yams
 ///     expect:
 ///       cp: {valid: true}
 ///       ap: {availability.ok_ratio: {min: 0.5}, linearizable: any}
+///     claims:                  # optional: CAP claims judged on the runs (CampaignFile+Claims.swift)
+///       - {name: Kafka, component: broker, model: AP, tradeoff: ..., pipelines: [ap], nemeses: [kill]}
 public struct CampaignFile: Sendable {
     public struct Entry: Sendable {
         public var path: String
@@ -35,6 +37,8 @@ public struct CampaignFile: Sendable {
     public var rate: Double?
     /// Expectations per pipeline name.
     public var expect: [String: [Expectation]]
+    /// CAP claims judged on the runs (docs/campaigns.md "Claims"); empty when the file has none.
+    public var claims: [Claim] = []
 
     /// One cell of the matrix, in a fixed order (workload, nemesis, seed, pipeline), the same on every shard.
     public struct Cell: Sendable {
@@ -64,7 +68,7 @@ public struct CampaignFile: Sendable {
     public static func parse(text: String, file path: String) throws -> CampaignFile {
         let (y, root) = try YAMLReader.parse(text: text, file: path)
         guard let m = y.mapping(root, "", allowed: ["name", "description", "time_limit", "seeds", "pipelines", "workloads",
-                                                    "nemeses", "concurrency", "rate", "expect"]) else { throw y.error() }
+                                                    "nemeses", "concurrency", "rate", "expect", "claims"]) else { throw y.error() }
         let name = y.string(m, "name", "") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if let why = PathName.problem(name) { y.problem(m["name"], "name", why) }
         let t = y.duration(m, "time_limit", "", range: InputRange.positiveSeconds) ?? 0
@@ -110,7 +114,12 @@ public struct CampaignFile: Sendable {
             }
             return out
         }
-        let pipelines = try files("pipelines") { try PipelineFile.load(path: $0).name }
+        var components: [String: [String]] = [:]
+        let pipelines = try files("pipelines") { path in
+            let p = try PipelineFile.load(path: path)
+            components[p.name] = p.components.map(\.name)
+            return p.name
+        }
         let workloads = try files("workloads") { try WorkloadFile.load(path: $0).name }
         let nemeses = try files("nemeses", bareName: { s in s.contains("/") || s.hasSuffix(".yml") || s.hasSuffix(".yaml") ? s : "nemesis/\(s).yml" }) {
             (($0 as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -128,7 +137,8 @@ public struct CampaignFile: Sendable {
         }
         let c = CampaignFile(path: path, name: name, timeLimit: t, seeds: seeds, pipelines: pipelines, workloads: workloads,
                              nemeses: nemeses, concurrency: y.int(m, "concurrency", "", range: 1...1024),
-                             rate: y.number(m, "rate", "", range: InputRange.rate), expect: expect)
+                             rate: y.number(m, "rate", "", range: InputRange.rate), expect: expect,
+                             claims: m["claims"].map { parseClaims($0, y, pipelines: pipelines, components: components, nemeses: nemeses) } ?? [])
         try y.finish()
         return c
     }

@@ -93,10 +93,12 @@ public final class CampaignRunner: @unchecked Sendable {
             cells.append(cell)
             // Written after every cell with no end time: a crashed controller leaves what it did, marked unfinished.
             try CampaignRecord(campaign: campaign.name, file: campaign.path, started: started, finished: "", shard: shard.0,
-                               shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night).write(results: resultsDir)
+                               shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night,
+                               claims: campaign.claims.isEmpty ? nil : campaign.claims).write(results: resultsDir)
         }
         let record = CampaignRecord(campaign: campaign.name, file: campaign.path, started: started, finished: RunFolder.stamp(),
-                                    shard: shard.0, shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night)
+                                    shard: shard.0, shards: shard.1, matrixSize: campaign.cells.count, cells: cells, night: night,
+                                    claims: campaign.claims.isEmpty ? nil : campaign.claims)
         try record.write(results: resultsDir)
         return record
     }

@@ -126,6 +126,10 @@ public final class NemesisExecutor: @unchecked Sendable {
 
     /// Undoes an active fault and records `stop-<fault>`.
     public func stop(_ a: ActiveFault) async {
+        // The op is recorded once the undo is done, so its time is late by however long the undo took
+        // (seconds on a loaded machine); `began` says when the undo started: an op that completed after
+        // `began` may already have seen the system healed.
+        let began = history.now()
         var value: JSONValue = .null
         do {
             switch a.action {
@@ -162,6 +166,10 @@ public final class NemesisExecutor: @unchecked Sendable {
         } catch {
             logger.warning("nemesis could not fully stop \(a.action.name): \(error)")
             value = ["error": .string("\(error)")]
+        }
+        if case .object(var o) = value {
+            o["began"] = .int(Int(began))
+            value = .object(o)
         }
         history.record(process: .nemesis, type: .info, f: "stop-\(a.action.name)", value: value)
     }

@@ -10,7 +10,7 @@ import Store
 public enum ComparisonPage {
     public static func render(_ campaign: CampaignView, results root: String) -> String {
         let up = "../../"
-        var b = "<nav><a href=\"\(up)index.html\">← all runs and campaigns</a><a href=\"\(up)trends.html\">nightly trends</a><a href=\"junit.xml\">junit.xml</a></nav>"
+        var b = "<nav><a href=\"\(up)index.html\">← all runs and campaigns</a><a href=\"\(up)trends.html\">nightly trends</a><a href=\"junit.xml\">junit.xml</a>\(campaign.claims.isEmpty ? "" : "<a href=\"claims.html\">claims (held, refuted, not shown)</a>")</nav>"
         let held = campaign.cells.filter(\.held).count
         let status = campaign.allHeld ? "<span class=\"v ok\">every expectation held</span>"
             : "<span class=\"v bad\">\(campaign.cells.count - held) expectation(s) failed\(campaign.cells.count < campaign.matrixSize ? ", \(campaign.matrixSize - campaign.cells.count) run(s) missing" : "")</span>"

@@ -17,7 +17,8 @@ public enum IndexPage {
                 let held = c.cells.filter(\.held).count
                 let status = c.allHeld ? "<span class=\"v ok\">all \(held) held</span>" : "<span class=\"v bad\">\(c.cells.count - held) failed</span>"
                 b += "<tr><td>\(HTML.esc(c.name))</td><td>\(HTML.esc(pretty(c.updated)))</td><td class=\"n\">\(c.cells.count)/\(c.matrixSize)</td><td>\(status)</td>"
-                b += "<td><a href=\"\(HTML.href(c.folder + "/comparison.html"))\">comparison</a> · <a href=\"\(HTML.href(c.folder + "/junit.xml"))\">junit.xml</a></td></tr>"
+                b += "<td><a href=\"\(HTML.href(c.folder + "/comparison.html"))\">comparison</a> · <a href=\"\(HTML.href(c.folder + "/junit.xml"))\">junit.xml</a>"
+                    + (c.claims.isEmpty ? "" : " · <a href=\"\(HTML.href(c.folder + "/claims.html"))\">claims</a>") + "</td></tr>"
             }
             b += "</table>"
         }

@@ -115,9 +115,12 @@ public struct CampaignRecord: Codable, Sendable {
     public var cells: [CampaignCell]
     /// The night this invocation belongs to (Night.swift); nil in records written before nights existed.
     public var night: NightIdentity?
+    /// The campaign file's claims (Claim.swift), so that the claims page is made from the store alone;
+    /// nil when the file has none.
+    public var claims: [Claim]?
 
     public init(campaign: String, file: String, started: String, finished: String, shard: Int, shards: Int,
-                matrixSize: Int, cells: [CampaignCell], night: NightIdentity? = nil) {
+                matrixSize: Int, cells: [CampaignCell], night: NightIdentity? = nil, claims: [Claim]? = nil) {
         self.campaign = campaign
         self.file = file
         self.started = started
@@ -127,6 +130,7 @@ public struct CampaignRecord: Codable, Sendable {
         self.matrixSize = matrixSize
         self.cells = cells
         self.night = night
+        self.claims = claims
     }
 
     /// The night's label: `night.label`, or the start stamp for a record without one.
@@ -168,6 +172,8 @@ public struct CampaignView: Sendable {
     /// The newest record's matrix size, and when the newest cell ended.
     public var matrixSize: Int
     public var updated: String
+    /// The claims of the newest record (empty when its campaign file has none).
+    public var claims: [Claim]
 
     public init(name: String, folder: String, records: [CampaignRecord]) {
         self.name = name
@@ -181,6 +187,7 @@ public struct CampaignView: Sendable {
             ($0.workload, $0.nemesis, $0.seed, $0.pipeline) < ($1.workload, $1.nemesis, $1.seed, $1.pipeline)
         }
         matrixSize = self.records.last?.matrixSize ?? cells.count
+        claims = self.records.last?.claims ?? []
         updated = cells.map(\.ended).max() ?? ""
     }
 

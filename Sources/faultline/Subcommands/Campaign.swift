@@ -11,7 +11,7 @@ import Store
 struct Campaign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a campaign (pipelines × workloads × nemeses × seeds) and compare the pipelines.",
-        discussion: "Grammar: docs/campaigns.md. Writes results/campaigns/<name>/comparison.html and junit.xml. "
+        discussion: "Grammar: docs/campaigns.md. Writes results/campaigns/<name>/comparison.html and junit.xml (and claims.html when the file has claims). "
             + "Also rebuilds results/trends.html (every campaign over its nights; docs/nightly.md). "
             + "Exit status: 0 every expectation held, 1 one failed, 2 bad input, "
             + "5 every failure was a harness failure (could not start, no verdict), 130 interrupted."
@@ -87,7 +87,10 @@ struct Campaign: AsyncParsableCommand {
             print("  \(c.isHarnessFailure ? "HARNESS FAILURE" : "FAILED") \(c.pipeline) × \(c.workload) × \(c.nemesis) seed \(c.seed): \(c.failures.joined(separator: "; "))")
         }
         print("junit: \(URL(fileURLWithPath: junit).standardizedFileURL.path)")
-        if let p = pages[campaign.name] { print("comparison page: \(p)") }
+        if let p = pages[campaign.name] {
+            print("comparison page: \(p)")
+            if !campaign.claims.isEmpty { print("claims page: \(((p as NSString).deletingLastPathComponent as NSString).appendingPathComponent("claims.html"))") }
+        }
         if let trends { print("trends: \(trends)") }
         if record.cells.contains(where: { $0.ending == .interrupted }) { return ExitStatus.interrupted }
         if failed.isEmpty && record.cells.count == mine { return ExitStatus.valid }

@@ -35,11 +35,15 @@ enum Publish {
         }
     }
 
-    /// Comparison page and junit.xml of every campaign under `results` (merging all their records).
+    /// Comparison page and junit.xml of every campaign under `results` (merging all their records), and
+    /// the claims page of each campaign with claims.
     static func campaigns(results: String, only name: String? = nil) -> [String: String] {
         var pages: [String: String] = [:]
         for c in ResultsTree.scan(results).campaigns where name == nil || c.name == name {
-            do { pages[c.name] = try ComparisonPage.write(c, results: results) } catch {
+            do {
+                pages[c.name] = try ComparisonPage.write(c, results: results)
+                try ClaimsPage.write(c, results: results)
+            } catch {
                 printError("warning: cannot write the pages of campaign \(c.name): \(error)")
             }
         }

@@ -16,17 +16,17 @@ struct TansuClientPartitionTests {
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let log = try #require(r.results["checkers"]?["log"], "\(r.stderr.suffix(1500))")
         print("tansu-memory kafka, clients cut from the broker for 3 s: \(TansuShortFormTests.figures(r.history)); log \(log["valid"] ?? .null) \(log["details"]?["error_types"] ?? .null)")
-        let (start, stop) = try ClientProxyRunTests.window(r.history)
+        let (start, stop, from, to) = try ClientProxyRunTests.window(r.history)
         #expect(start.value["cut"] == [["clients", "queue-1"]], "\(start.value)")
         let pairs = try r.history.pairs()
         // Sends and txns invoked inside the window: none acknowledged before the heal (a request held
         // by the cut link reaches the broker when it heals, so an ack after it is fair), and each
         // failure says nothing was sent; the rest are unknown (info).
-        let cut = pairs.filter { !$0.process.isNemesis && ["send", "txn"].contains($0.f) && $0.invoke.time > start.time && $0.invoke.time < stop.time }
+        let cut = pairs.filter { !$0.process.isNemesis && ["send", "txn"].contains($0.f) && $0.invoke.time > from && $0.invoke.time < to }
         #expect(!cut.isEmpty, "no send was invoked inside the window")
         for p in cut {
             if p.outcome == .ok {
-                #expect((p.completion?.time ?? 0) > stop.time, "a send was acknowledged while the clients were cut: \(p.invoke)")
+                #expect((p.completion?.time ?? 0) > to, "a send was acknowledged while the clients were cut: \(p.invoke)")
             }
             if p.outcome == .fail {
                 let why = p.completion?.error ?? ""
@@ -35,7 +35,7 @@ struct TansuClientPartitionTests {
         }
         #expect(cut.contains { $0.outcome != .ok }, "every send of the window was acknowledged")
         // The broker answered nothing inside the window (`assign` is the client's own business: no request).
-        let answered = ClientProxyRunTests.inside(pairs, from: start.time, to: stop.time, fs: ["send", "txn", "poll"])
+        let answered = ClientProxyRunTests.inside(pairs, from: from, to: to, fs: ["send", "txn", "poll"])
         #expect(answered.allSatisfy { $0.outcome != .ok }, "ops succeeded while the clients were cut: \(answered.filter { $0.outcome == .ok }.prefix(3).map(\.invoke))")
         // The broker was never touched: sends succeed again after the heal, and the final poll reads every partition.
         #expect(pairs.contains { $0.f == "send" && $0.invoke.time > stop.time && $0.outcome == .ok }, "no send succeeded after the heal")

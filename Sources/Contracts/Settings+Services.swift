@@ -4,7 +4,7 @@ extension Settings {
     init<V: SettingValue>(service role: Role, values: [String: V]) throws {
         self.init()
         let perRole: [String] = switch role {
-        case .ingest: ["request_timeout_ms"]
+        case .ingest: ["request_timeout_ms", "acks"]
         case .connector: ["request_timeout_ms", "poll_interval_ms", "batch_max"]
         case .loader: ["request_timeout_ms", "poll_interval_ms"]
         case .cache: ["default_ttl_ms", "max_keys"]
@@ -21,6 +21,8 @@ extension Settings {
         maxKeys = try r.int("max_keys", 1...10_000_000, 100_000)
         cacheTtlMs = try r.int("cache_ttl_ms", 1...86_400_000, 1000)
         staleTtlMs = try r.int("stale_ttl_ms", 1...86_400_000, 60_000)
+        // Only the ingest reads it (the others reject it above); Kafka's wire values, all = -1.
+        ingestAcks = switch try r.choice("acks", ["0", "1", "\"all\""], "\"all\"") { case "0": 0; case "1": 1; default: -1 }
         apiConsistent = try r.choice("mode", ["\"ap\"", "\"cp\""], "\"cp\"") == "\"cp\""
     }
 }

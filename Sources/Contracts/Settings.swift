@@ -31,6 +31,8 @@ public struct Settings: Sendable {
     public var apiConsistent = true
     public var cacheTtlMs = 1000
     public var staleTtlMs = 60_000
+    /// ingest over a Kafka broker: the produce's acks (0, 1 or -1 = all), as Kafka's wire value.
+    public var ingestAcks = -1
 
     public init() {}
 

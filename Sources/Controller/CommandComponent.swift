@@ -70,6 +70,8 @@ public struct CommandComponent: Sendable, Equatable {
     public var dialedPorts: [String] = []
     /// The process kind in a system of several kinds (`system:` form); nil otherwise.
     public var kind: String? = nil
+    /// Each node owned by a cgroup (`ProcessKind.ownedByCgroup`, Supervisor's `NodeSpec.ownedByCgroup`).
+    public var ownedByCgroup = false
 
     /// The ports that get a proxy per directed link to a node of this command.
     public var proxiedPorts: [String] { dialedPorts.isEmpty ? (peerPort.map { [$0] } ?? []) : dialedPorts }

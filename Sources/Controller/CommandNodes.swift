@@ -136,6 +136,7 @@ enum CommandNodes {
                             workingDirectory: n.folder, logDirectory: n.folder, ports: n.ports.values.sorted(),
                             healthURL: healthURL, stopSignal: cmd.stopSignal)
         spec.stopGrace = cmd.stopGrace
+        spec.ownedByCgroup = cmd.ownedByCgroup
         return spec
     }
 

@@ -44,7 +44,7 @@ extension PipelineFile {
         }
         if let e = system.checkClientSettings(client) { throw fail(e) }
         let plan: BootstrapPlan
-        do { plan = try bootstrap.plan(SystemBlock(nodes: nodes, settings: server)) } catch let e as SettingsError { throw fail(e) }
+        do { plan = try bootstrap.plan(SystemBlock(nodes: nodes, settings: server, clientSettings: client)) } catch let e as SettingsError { throw fail(e) }
         let kinds: [CommandKind]
         switch Self.commandKinds(plan, system: systemName, clientSettings: client) {
         case .success(let ks): kinds = ks
@@ -112,6 +112,7 @@ extension CommandComponent {
                   client: system, clientSettings: clientSettings, setup: setup, stopGrace: kind.stopGrace)
         dialedPorts = kind.dialedPorts
         startTimeout = kind.startTimeout
+        ownedByCgroup = kind.ownedByCgroup
     }
 
     var healthTemplates: [String] {

@@ -6,6 +6,7 @@ import Generator
 import History
 import InputFiles
 import Logging
+import Nemesis
 import Systems
 
 extension TestRunner {
@@ -70,7 +71,8 @@ extension TestRunner {
     /// One `final-read` per stage (broker, store, warehouse), each by a fresh process on one node of
     /// that stage's component; then one through the query API (`api`): which of the event ids
     /// 1…`lastEventID` offered for ingest an API answer shows (the funnel's last step).
-    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int, lastEventID: Int) async {
+    func pipelineFinalReads(pool: ClientPool, nodes: [ResolvedNode], pipeline: PipelineFile, firstProcess: Int, lastEventID: Int,
+                            leaders: (any LeaderDiscovery)? = nil) async {
         var p = firstProcess
         // The replicated roles are the pipeline's stages, in flow order; a real system standing in for
         // one is read through its own protocol (the op says which: `"kind": "s3"`).
@@ -80,8 +82,13 @@ extension TestRunner {
             guard !stageNodes.isEmpty else { continue }
             var value: [String: JSONValue] = ["stage": .string(stage)]
             if let b = c.backend { value["kind"] = .string(b.rawValue) }
-            await pool.perform(PlannedOp(f: "final-read", key: nil, value: .object(value)), process: p,
-                               node: stageNodes[p % stageNodes.count])
+            // A real system's stage is read on its leader (a PostgreSQL primary): after a failover, a
+            // standby still following the old primary, or the old primary back beside the new one, holds
+            // less than the primary the pipeline loads into.
+            var node = stageNodes[p % stageNodes.count]
+            if c.command != nil, let l = await leaders?.leader(among: stageNodes.map(\.name)),
+               let n = stageNodes.first(where: { $0.name == l }) { node = n }
+            await pool.perform(PlannedOp(f: "final-read", key: nil, value: .object(value)), process: p, node: node)
             p += 1
         }
         let api = nodes.filter { $0.role == Role.api.rawValue }

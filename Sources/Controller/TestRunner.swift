@@ -189,7 +189,7 @@ public final class TestRunner: @unchecked Sendable {
                                                    builtin: adapter) : nil
         let discovery: any LeaderDiscovery = leaders ?? adapter.leaderDiscovery(nodes.map(\.systemNode))
         let executor = NemesisExecutor(nodes: supervisor, net: net, history: history, leader: discovery,
-                                       failover: adapter.failover(nodes.map(\.systemNode)),
+                                       failover: leaders ?? adapter.failover(nodes.map(\.systemNode)),
                                        logger: Logger(label: "nemesis") { FileLogHandler(label: $0, sink: sink) })
         let mix = OpMix(kind: workload.kind, weights: workload.functions, keyCount: workload.keys, seed: spec.seed)
         let dispenser = OpDispenser(mix: mix, rate: rate)
@@ -226,7 +226,7 @@ public final class TestRunner: @unchecked Sendable {
         if isPipeline && phases.finalReads && !interrupted {
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, logger: logger)
             await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get(),
-                                     lastEventID: dispenser.lastElement)
+                                     lastEventID: dispenser.lastElement, leaders: leaders)
         } else if phases.finalReads && !interrupted && workload.kind == .kafka {
             // Jepsen's final polls: on each client node a fresh process, every key assigned, reads each
             // partition from its first offset to the end that node reports when the poll starts

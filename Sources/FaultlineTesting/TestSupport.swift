@@ -27,6 +27,14 @@ public enum TestSupport {
         return state != "Z" && state != "X"
     }
 
+    /// The parent pid from /proc/<pid>/stat (the field after the state), nil when `pid` is gone.
+    public static func parentPid(_ pid: Int32) -> Int32? {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = s.lastIndex(of: ")") else { return nil }
+        let fields = s[s.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
     /// Waits until none of `pids` is alive; returns those still alive after `timeout`.
     public static func waitDead(_ pids: [Int32], timeout: Double) -> [Int32] {
         let deadline = Date().addingTimeInterval(timeout)

@@ -3,6 +3,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import KafkaProtocol
 import Logging
 import NIOCore
 
@@ -28,7 +29,8 @@ struct ServiceNode: Sendable {
     /// The broker stage of the ingest and the connector: built-in or Kafka (`upstream_kinds.broker`).
     func eventBroker() -> any EventBroker {
         switch config.kind(of: .broker) {
-        case .kafka: KafkaEventBroker(names: config.upstreams[.broker] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs)
+        case .kafka: KafkaEventBroker(names: config.upstreams[.broker] ?? [], peers: config.peers, timeoutMs: config.settings.requestTimeoutMs,
+                                      acks: Acks(rawValue: Int16(config.settings.ingestAcks)) ?? .all)
         default: HTTPEventBroker(upstream: upstream(.broker))
         }
     }

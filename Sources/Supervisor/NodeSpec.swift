@@ -22,6 +22,11 @@ public struct NodeSpec: Sendable, Equatable {
     public var stopSignal: Int32
     /// Seconds between the stop signal and SIGKILL, when the system says (else the caller's grace).
     public var stopGrace: Double? = nil
+    /// Owned by a cgroup (NodeCgroups) rather than by its process group alone: for nodes whose processes
+    /// leave the node's process tree (Patroni's postmaster). Pause freezes the cgroup, kill and stop end
+    /// every process in it, and a watchdog ends them when the controller dies. Start fails with
+    /// `SupervisorError.cgroupUnavailable` where the machine has no writable freezer hierarchy.
+    public var ownedByCgroup = false
 
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 workingDirectory: String, logDirectory: String? = nil, ports: [Int] = [], healthURL: String? = nil,

@@ -43,7 +43,7 @@ final class SpawnThread: @unchecked Sendable {
 
     /// Spawns a process; returns its pid or throws a SupervisorError naming the failing step.
     func spawn(node: String, path: String, args: [String], env: [String], cwd: String,
-               stdoutFD: Int32, stderrFD: Int32) throws -> Int32 {
+               stdoutFD: Int32, stderrFD: Int32, cgroupProcsFD: Int32 = -1) throws -> Int32 {
         let r: (Int32, Int32, String) = run {
             var cargs: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
             var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
@@ -53,7 +53,7 @@ final class SpawnThread: @unchecked Sendable {
             }
             var pid: pid_t = 0
             var step: UnsafePointer<CChar>? = nil
-            let err = cspawn_start(path, &cargs, &cenv, cwd, stdoutFD, stderrFD, &pid, &step)
+            let err = cspawn_start(path, &cargs, &cenv, cwd, stdoutFD, stderrFD, cgroupProcsFD, &pid, &step)
             return (err, pid, step.map { String(cString: $0) } ?? "")
         }
         if r.0 != 0 { throw SupervisorError.spawnFailed(node: node, step: r.2, errno: r.0) }

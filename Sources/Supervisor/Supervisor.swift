@@ -6,7 +6,8 @@ import Logging
 ///
 /// Each node runs in its own process group with a parent-death signal; a reaper thread wait()s on
 /// every child, so a killed node never lingers as a zombie, and a node that exits on its own is
-/// reported through `onUnexpectedExit` and the log.
+/// reported through `onUnexpectedExit` and the log. A node whose processes leave its tree (Patroni's
+/// postmaster) is owned by a cgroup instead (`NodeSpec.ownedByCgroup`, NodeCgroups).
 /// - Important: call `shutdown()` (or install `SignalTrap`) before the controller exits; an `atexit`
 ///   hook SIGKILLs whatever is left if that was forgotten.
 public final class Supervisor: @unchecked Sendable {
@@ -14,9 +15,12 @@ public final class Supervisor: @unchecked Sendable {
         var spec: NodeSpec
         var state: NodeState
         var expectingExit = false
-        init(spec: NodeSpec, pid: Int32) {
+        /// The node's cgroup folder when `spec.ownedByCgroup` (NodeCgroups).
+        let cgroup: String?
+        init(spec: NodeSpec, pid: Int32, cgroup: String?) {
             self.spec = spec
             self.state = .running(pid: pid)
+            self.cgroup = cgroup
         }
         var pid: Int32? {
             switch state {
@@ -29,11 +33,19 @@ public final class Supervisor: @unchecked Sendable {
     private let lock = NSLock()
     private var nodes: [String: Managed] = [:]
     private let logger: Logger
+    /// Tells apart the cgroup folders of several supervisors in one process (tests) that reuse node names.
+    private let serial: Int
+    nonisolated(unsafe) private static var serials = 0
+    private static let serialLock = NSLock()
     /// Called (on the reaper thread) when a node exits that the supervisor did not kill or stop.
     public var onUnexpectedExit: (@Sendable (String, NodeExit) -> Void)?
 
     public init(logger: Logger = Logger(label: "faultline.supervisor")) {
         self.logger = logger
+        Self.serialLock.lock()
+        Self.serials += 1
+        serial = Self.serials
+        Self.serialLock.unlock()
         Registry.shared.add(self)
         Reaper.shared.ensureRunning()
     }
@@ -63,11 +75,21 @@ public final class Supervisor: @unchecked Sendable {
         if out < 0 || err < 0 { throw SupervisorError.spawnFailed(node: spec.name, step: "open log files", errno: errno) }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in spec.environment { env[k] = v }
+        var cgroup: String?
+        var procs: Int32 = -1
+        defer { if procs >= 0 { close(procs) } }
+        if spec.ownedByCgroup {
+            do { cgroup = try NodeCgroups.shared.prepare("\(serial)-\(spec.name)") } catch {
+                throw SupervisorError.cgroupUnavailable(node: spec.name, reason: "\(error)")
+            }
+            procs = open(cgroup! + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
+            if procs < 0 { throw SupervisorError.spawnFailed(node: spec.name, step: "open \(cgroup!)/cgroup.procs", errno: errno) }
+        }
         let pid = try SpawnThread.shared.spawn(
             node: spec.name, path: path, args: spec.arguments, env: env.map { "\($0.key)=\($0.value)" }.sorted(),
-            cwd: spec.workingDirectory, stdoutFD: out, stderrFD: err)
+            cwd: spec.workingDirectory, stdoutFD: out, stderrFD: err, cgroupProcsFD: procs)
         lock.lock()
-        nodes[spec.name] = Managed(spec: spec, pid: pid)
+        nodes[spec.name] = Managed(spec: spec, pid: pid, cgroup: cgroup)
         lock.unlock()
         Reaper.shared.watch(pid: pid) { [weak self] status in self?.reaped(node: spec.name, pid: pid, status: status) }
         logger.info("started node", metadata: ["node": "\(spec.name)", "pid": "\(pid)"])
@@ -114,19 +136,28 @@ public final class Supervisor: @unchecked Sendable {
         return nodes.keys.sorted()
     }
     public func spec(of name: String) -> NodeSpec? { try? withNode(name) { $0.spec } }
+    /// The cgroup folder of a node owned by one (its `cgroup.procs` lists every process of the node).
+    public func cgroupPath(of name: String) -> String? { try? withNode(name) { $0.cgroup } }
+    /// Why nodes with `ownedByCgroup` cannot start on this machine, nil when they can.
+    public static var cgroupUnavailableReason: String? { NodeCgroups.shared.unavailableReason }
+    /// The cgroup folder holding the cgroup-owned nodes of controller process `pid`, a child of this
+    /// process (in its cgroup), for tests that check what a killed controller left.
+    public static func cgroupFolder(ofController pid: Int32) -> String? {
+        try? NodeCgroups.findRoot().get() + "/faultline-\(pid)"
+    }
 
     // MARK: signals
 
-    /// SIGKILL to the node's process group and its processes outside it; returns the pid killed after
-    /// it has been reaped.
+    /// SIGKILL to the node's process group and its processes outside it (a cgroup-owned node: to every
+    /// process of its cgroup); returns the pid killed after it has been reaped.
     @discardableResult
     public func kill(_ name: String) throws -> Int32 {
-        let pid: Int32 = try withNode(name) { m in
+        let (pid, cgroup): (Int32, String?) = try withNode(name) { m in
             guard let p = m.pid else { throw SupervisorError.notRunning(name) }
             m.expectingExit = true
-            return p
+            return (p, m.cgroup)
         }
-        ProcessTree.signal(group: pid, SIGKILL)
+        if let cgroup { NodeCgroups.killAll(cgroup, timeout: 5) } else { ProcessTree.signal(group: pid, SIGKILL) }
         _ = waitExit(name, pid: pid, timeout: 5)
         logger.info("killed node", metadata: ["node": "\(name)", "pid": "\(pid)"])
         return pid
@@ -134,11 +165,25 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Stop signal (SIGTERM) to the group, then SIGKILL after `grace` seconds; waits until reaped.
     public func stop(_ name: String, grace: Double = 5) {
-        guard let (pid, sig, own): (Int32, Int32, Double?) = try? withNode(name, { m in
+        guard let (pid, sig, own, cgroup): (Int32, Int32, Double?, String?) = try? withNode(name, { m in
             guard let p = m.pid else { throw SupervisorError.notRunning(name) }
             m.expectingExit = true
-            return (p, m.spec.stopSignal, m.spec.stopGrace)
-        }) else { return }
+            return (p, m.spec.stopSignal, m.spec.stopGrace, m.cgroup)
+        }) else {
+            // A cgroup-owned node whose main process died alone may have left processes in its cgroup.
+            if let cgroup = cgroupPath(of: name) { NodeCgroups.killAll(cgroup, timeout: 5) }
+            return
+        }
+        if let cgroup {
+            // The node's main process stops the rest (Patroni stops its postmaster); what is left after
+            // the grace period, or after the main process ended, is killed.
+            NodeCgroups.setFrozen(cgroup, false)
+            Glibc.kill(-pid, sig)
+            _ = waitExit(name, pid: pid, timeout: own ?? grace)
+            NodeCgroups.killAll(cgroup, timeout: 5)
+            _ = waitExit(name, pid: pid, timeout: 5)
+            return
+        }
         Glibc.kill(-pid, sig)
         ProcessTree.signal(group: pid, SIGCONT)  // a paused node (and its children) cannot handle SIGTERM
         if !waitExit(name, pid: pid, timeout: own ?? grace) {
@@ -147,28 +192,28 @@ public final class Supervisor: @unchecked Sendable {
         }
     }
 
-    /// SIGSTOP to the node's group and its processes outside it (ProcessTree): it keeps its sockets but
-    /// answers nothing.
+    /// SIGSTOP to the node's group and its processes outside it (ProcessTree); a cgroup-owned node's
+    /// cgroup is frozen instead (every process of it at once). It keeps its sockets but answers nothing.
     @discardableResult
     public func pause(_ name: String) throws -> Int32 {
-        let pid: Int32 = try withNode(name) { m in
+        let (pid, cgroup): (Int32, String?) = try withNode(name) { m in
             guard case .running(let p) = m.state else { throw SupervisorError.notRunning(name) }
             m.state = .paused(pid: p)
-            return p
+            return (p, m.cgroup)
         }
-        ProcessTree.signal(group: pid, SIGSTOP)
+        if let cgroup { NodeCgroups.setFrozen(cgroup, true) } else { ProcessTree.signal(group: pid, SIGSTOP) }
         return pid
     }
 
-    /// SIGCONT to the node's group and its processes outside it.
+    /// SIGCONT to the node's group and its processes outside it (a cgroup-owned node: thaws its cgroup).
     @discardableResult
     public func resume(_ name: String) throws -> Int32 {
-        let pid: Int32 = try withNode(name) { m in
+        let (pid, cgroup): (Int32, String?) = try withNode(name) { m in
             guard let p = m.pid else { throw SupervisorError.notRunning(name) }
             m.state = .running(pid: p)
-            return p
+            return (p, m.cgroup)
         }
-        ProcessTree.signal(group: pid, SIGCONT)
+        if let cgroup { NodeCgroups.setFrozen(cgroup, false) } else { ProcessTree.signal(group: pid, SIGCONT) }
         return pid
     }
 
@@ -178,9 +223,16 @@ public final class Supervisor: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: names.count) { i in stop(names[i], grace: grace) }
     }
 
-    /// Stops every node and forgets them.
+    /// Stops every node and forgets them; removes the cgroups of cgroup-owned nodes.
     public func shutdown(grace: Double = 3) {
         stopAll(grace: grace)
+        lock.lock()
+        let cgroups = nodes.values.compactMap(\.cgroup)
+        lock.unlock()
+        for c in cgroups {
+            NodeCgroups.killAll(c, timeout: 5)
+            NodeCgroups.shared.remove(c)
+        }
         Registry.shared.remove(self)
     }
 
@@ -191,7 +243,9 @@ public final class Supervisor: @unchecked Sendable {
             if m.pid != nil { m.expectingExit = true }
             return m.pid
         }
+        let cgroups = nodes.values.compactMap(\.cgroup)
         lock.unlock()
+        for c in cgroups { NodeCgroups.killNow(c) }
         for p in pids {
             Glibc.kill(-p, SIGKILL)
             Glibc.kill(p, SIGKILL)

@@ -11,6 +11,8 @@ public enum SupervisorError: Error, CustomStringConvertible, Equatable {
     case unhealthy(node: String, reason: String, logTail: String)
     case portInUse(port: Int, owner: String)
     case noFreePort
+    /// The node must be owned by a cgroup (NodeSpec.ownedByCgroup) and none can be made here.
+    case cgroupUnavailable(node: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum SupervisorError: Error, CustomStringConvertible, Equatable {
             return "node \(n) did not become healthy: \(reason)" + (tail.isEmpty ? "" : "\n--- last log lines of \(n) ---\n\(tail)")
         case .portInUse(let p, let owner): return "port \(p) on 127.0.0.1 (wanted by \(owner)) is already in use"
         case .noFreePort: return "no free port found on 127.0.0.1"
+        case .cgroupUnavailable(let n, let reason):
+            return "node \(n) needs a cgroup of its own (its processes leave its process tree) and none can be made here: \(reason)"
         }
     }
 }

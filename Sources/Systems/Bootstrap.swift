@@ -9,10 +9,14 @@ public struct SystemBlock: Sendable {
     public var nodes: Int
     /// The block's `settings:`, minus the client's own (`System.clientSettings`).
     public var settings: [String: JSONValue]
+    /// The client's own settings of the block (already checked), for a plan they shape (PostgreSQL's
+    /// `failover: patroni` runs Patroni and etcd beside the servers).
+    public var clientSettings: [String: JSONValue]
 
-    public init(nodes: Int, settings: [String: JSONValue]) {
+    public init(nodes: Int, settings: [String: JSONValue], clientSettings: [String: JSONValue] = [:]) {
         self.nodes = nodes
         self.settings = settings
+        self.clientSettings = clientSettings
     }
 }
 
@@ -53,6 +57,9 @@ public struct ProcessKind: Sendable, Equatable {
     public var stopGrace: Double
     /// Seconds a node may take from its start to healthy (nil: the controller's default, 15 s).
     public var startTimeout: Double?
+    /// Its processes leave the node's process tree (Patroni's postmaster): each node is owned by a cgroup
+    /// (Supervisor), and cannot start where none can be made.
+    public var ownedByCgroup = false
 
     public init(name: String, count: Int, command: String, args: [String], env: [String: String] = [:],
                 ports: [String], clientPort: String, peerPort: String? = nil, dialedPorts: [String]? = nil,

@@ -52,6 +52,23 @@ struct BuiltinSettingsTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/results"), "a run folder was created")
     }
 
+    /// The ingest's `acks` (its produce to a Kafka broker) is 0, 1 or "all"; anything else names the line.
+    @Test func ingestAcksIsZeroOneOrAll() throws {
+        let dir = CLIRunner.tempDir("settings-acks")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (acks, ok) in [("0", true), ("1", true), ("all", true), ("2", false), ("leader", false)] {
+            CLIRunner.write("name: p\ncomponents:\n  broker:\n    role: broker\n    replicas: 3\n  ingest:\n    role: ingest\n"
+                            + "    settings:\n      acks: \(acks)\n", to: dir + "/p.yml")
+            do {
+                _ = try PipelineFile.load(path: dir + "/p.yml")
+                #expect(ok, "accepted acks: \(acks)")
+            } catch let e as InputError {
+                #expect(!ok && e.line == 9 && e.field == "components.ingest.settings.acks", "acks: \(acks): \(e)")
+            }
+        }
+        _ = try PipelineFile.load(path: CLIRunner.root.appendingPathComponent("pipelines/real-ap.yml").path)
+    }
+
     /// The shipped pipelines pass the same checks (their settings are what the nodes accept).
     @Test func shippedPipelinesPass() throws {
         for p in ["ap", "cp", "mixed"] {

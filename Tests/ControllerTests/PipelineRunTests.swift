@@ -17,7 +17,8 @@ struct PipelineRunTests {
 
     /// Runs `faultline run` with the pipeline workload; `edit` may rewrite the pipeline file (bugs).
     static func run(_ pipeline: String, nemesis: String = "none", timeLimit: Int = 5, seed: Int = 1,
-                    keep: String? = nil, edit: ((String) -> String)? = nil, nemesisYAML: String? = nil) async throws -> Run {
+                    keep: String? = nil, edit: ((String) -> String)? = nil, nemesisYAML: String? = nil,
+                    timeout: Double = 120) async throws -> Run {
         // `keep`: the results folder to use and leave in place (the caller reads the run's node folders).
         let dir = keep ?? CLIRunner.tempDir("pipe")
         defer { if keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
@@ -34,7 +35,7 @@ struct PipelineRunTests {
         }
         let r = try await CLIRunner.run(["run", "--pipeline", pipelinePath, "--workload", "workloads/pipeline.yml",
                                    "--nemesis", nemesisArg, "--time-limit", "\(timeLimit)", "--seed", "\(seed)",
-                                   "--name", "pipe", "--results", dir, "--quiet"], timeout: 120)
+                                   "--name", "pipe", "--results", dir, "--quiet"], timeout: timeout)
         let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
         let h = try HistoryLoader.load(path: runDir + "/history.jsonl").history
         let res = try JSONParser.parse(try String(contentsOfFile: runDir + "/results.json", encoding: .utf8))

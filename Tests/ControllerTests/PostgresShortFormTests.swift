@@ -28,7 +28,8 @@ struct PostgresSettingsTests {
              "components.kv.settings.synchronous_standby_names", "'FIRST k' or 'ANY k'"),
             ("    system: postgres\n    settings:\n      reads: replicas\n", 6, "components.kv.settings.reads", "primary, standbys or any"),
             ("    system: postgres\n    settings:\n      failover: raft\n", 6, "components.kv.settings.failover", "none, promote or patroni"),
-            ("    system: postgres\n    settings:\n      failover: patroni\n", 6, "components.kv.settings.failover", "not available yet"),
+            ("    system: postgres\n    nodes: 3\n    settings:\n      failover: patroni\n      synchronous_standby_names: FIRST 3\n", 8,
+             "components.kv.settings.synchronous_standby_names", "only 2 standbys run"),
             ("    system: postgres\n    settings:\n      wal_level: minimal\n", 6, "components.kv.settings.wal_level", "unknown field"),
         ]
         SystemBlockTests.expectEachFails(cases)
@@ -48,6 +49,24 @@ struct PostgresSettingsTests {
         #expect(script.contains("synchronous_standby_names = 'ANY 1 ($names)'") && script.contains("synchronous_commit = remote_apply"))
         #expect(cmd.stopSignal == SIGINT)
         #expect(cmd.setup.count == 1 && cmd.setup.first?.when == .afterHealthy)
+        #expect(!cmd.ownedByCgroup)
+    }
+
+    /// `failover: patroni`: etcd members first, then the Patroni nodes (the client kind), which are owned
+    /// by cgroups and dial each other on PostgreSQL's and the REST API's ports (both proxied); Patroni's
+    /// strict synchronous mode stands for the synchronous standbys.
+    @Test func thePatroniFormIsEtcdThenCgroupOwnedPatroniNodes() throws {
+        let p = try SystemBlockTests.load("    system: postgres\n    nodes: 3\n    settings: {synchronous_commit: remote_apply, synchronous_standby_names: ANY 1, failover: patroni}\n")
+        let c = try #require(p.component(named: "kv"))
+        let kinds = c.commandKinds
+        #expect(kinds.map(\.name) == ["etcd", "node"])
+        let etcd = try #require(kinds.first?.command), node = try #require(kinds.last?.command)
+        #expect(etcd.proxiedPorts == ["client", "peer"] && !etcd.ownedByCgroup)
+        #expect(node.proxiedPorts == ["client", "rest"] && node.ownedByCgroup && kinds.last?.isClientKind == true)
+        let script = try #require(node.args.dropFirst().first)
+        #expect(script.contains("synchronous_mode_strict: true") && script.contains("synchronous_node_count: 1"))
+        #expect(script.contains("connect_address: '$1:$2'") && script.contains("/usr/bin/patroni"))
+        #expect(node.args.last == "{peers:etcd:client}")
     }
 
     /// The nemesis' failover fault against a system without an orchestrator applies nothing: the
@@ -105,19 +124,33 @@ struct PostgresShortFormTests {
         return try #require(f.value["promoted"]?.stringValue)
     }
 
+    /// The synchronous profile with `failover: promote` (pipelines/postgres-sync.yml runs Patroni).
+    static let syncPromote: String = {
+        let path = CLIRunner.tempDir("pg-sync-promote") + "/postgres-sync-promote.yml"
+        CLIRunner.write("""
+            name: postgres-sync-promote
+            components:
+              store:
+                system: postgres
+                nodes: 3
+                settings: {synchronous_commit: remote_apply, synchronous_standby_names: ANY 1, reads: primary, failover: promote}
+            """, to: path)
+        return path
+    }()
+
     /// remote_apply with ANY 1 standby, reads from the primary, promote on failover: no acknowledged
     /// add is lost under a primary kill, and the registers stay linearizable under a primary partition
     /// (two runs, to keep the suite short; the campaign runs every combination).
     @Test func synchronousProfileKeepsAcknowledgedWrites() async throws {
         var measured: [String] = []
-        let s = try await Self.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/postgres-set.yml", nemesis: Self.killPrimary, seed: 1, tag: "sync-kill-set")
+        let s = try await Self.run(pipeline: Self.syncPromote, workload: "workloads/postgres-set.yml", nemesis: Self.killPrimary, seed: 1, tag: "sync-kill-set")
         defer { Self.remove(s) }
         let set = try #require(s.results["checkers"]?["set"], "\(s.stderr.suffix(1500))")
         let promoted = try Self.promoted(s.history)
         measured.append("sync-kill set: lost \(set["counts"]?["lost"] ?? .null), \(Self.okRate(s.history)), promoted \(promoted)")
         #expect(set["valid"] == .bool(true), "\(set)")
         #expect(set["counts"]?["lost"]?.intValue ?? 0 == 0)
-        let r = try await Self.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/register.yml", nemesis: Self.partitionPrimary, seed: 1, tag: "sync-part-reg")
+        let r = try await Self.run(pipeline: Self.syncPromote, workload: "workloads/register.yml", nemesis: Self.partitionPrimary, seed: 1, tag: "sync-part-reg")
         defer { Self.remove(r) }
         let lin = try #require(r.results["checkers"]?["linearizable"], "\(r.stderr.suffix(1500))")
         _ = try Self.promoted(r.history)

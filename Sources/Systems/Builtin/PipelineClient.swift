@@ -199,20 +199,31 @@ public struct PipelineClient: SystemClient {
         }
         defer { Task { await c.close() } }
         do {
+            // The partitions the metadata lists, and in any case the pipeline's own (a Tansu restarted on
+            // an in-memory log takes produces to partitions its metadata no longer lists): each is read,
+            // and one the broker says it does not have holds nothing.
             let meta = try await c.metadata(topics: [Backend.kafkaTopic])
-            guard let t = meta.topics.first(where: { $0.name == Backend.kafkaTopic }), t.errorCode == 0 else {
-                return .ok([])  // no topic: nothing was ever produced
-            }
+            let listed = meta.topics.first(where: { $0.name == Backend.kafkaTopic && $0.errorCode == 0 })?.partitions.map(\.partitionIndex) ?? []
             var ids: [Int] = []
-            for p in t.partitions.map(\.partitionIndex).sorted() {
+            for p in Set(listed + (0..<Int32(Backend.kafkaPartitions))).sorted() {
                 var from: Int64 = 0
+                var empty = 0
                 while true {
-                    let f = try await c.fetch(topic: Backend.kafkaTopic, partition: p, offset: from, maxWaitMs: 10)
+                    let f: FetchResult
+                    do {
+                        f = try await c.fetch(topic: Backend.kafkaTopic, partition: p, offset: from, maxWaitMs: 100)
+                    } catch KafkaClientError.broker(let code, _) where code == .unknownTopicOrPartition && from == 0 {
+                        break
+                    }
                     for r in f.records {
                         if let v = r.value, let e = try? JSONParser.parse(String(decoding: v, as: UTF8.self)), let id = e["id"]?.intValue { ids.append(id) }
                         from = r.offset + 1
                     }
-                    if f.records.isEmpty || from >= f.highWatermark { break }
+                    if from >= f.highWatermark { break }
+                    // Below the high watermark an empty answer is a broker not serving that range yet
+                    // (an S3-backed log just restarted): ask again; a read that stays short is no read.
+                    empty = f.records.isEmpty ? empty + 1 : 0
+                    if empty >= 20 { return .failed("kafka read of partition \(p) stuck at offset \(from) below the high watermark \(f.highWatermark)") }
                 }
             }
             return .ok(ids)

@@ -62,6 +62,7 @@ struct PostgresBootstrap: SystemBootstrap {
 
     func plan(_ block: SystemBlock) throws -> BootstrapPlan {
         let o = try Self.options(block)
+        if block.clientSettings["failover"]?.stringValue == "patroni" { return PatroniBootstrap.plan(o) }
         let node = ProcessKind(
             name: "node", count: o.nodes, command: "sh",
             args: ["-c", Self.literal(Self.startScript(o)), "{name}", "{host}", "{port:client}", "{data_dir}", "{cluster}"],

@@ -64,7 +64,7 @@ actor PostgresClient: SystemClient {
     }
 
     private func read(_ q: PostgresQuery, decode: ([PostgresRow]) throws -> JSONValue) async -> ClientOutcome {
-        let target = readTarget()
+        guard let target = readTarget() else { return .fail("no primary is published") }
         let c: PostgresConnection
         do { c = try await connection(target) } catch { return .fail("not sent: \(PostgresOutcome.describe(error))") }
         do {
@@ -104,9 +104,10 @@ actor PostgresClient: SystemClient {
         return p.name
     }
 
-    private func readTarget() -> String {
+    /// nil: reads go to the primary and none is published.
+    private func readTarget() -> String? {
         switch settings.reads {
-        case .primary: return primaryTarget() ?? node.name
+        case .primary: return primaryTarget()
         case .any: return node.name
         case .standbys:
             let pool = cluster.standbys

@@ -14,11 +14,19 @@ final class PostgresCluster: @unchecked Sendable {
     private var retired: Set<String> = []
     /// Bumped by every failover, so a client knows its primary connection points at a stale address.
     private(set) var epoch = 0
+    /// Node 1 is the primary until a failover (the bootstrap made it so); under Patroni nothing is
+    /// published until Patroni names a primary.
+    private let startsWithFirstNode: Bool
 
+    init(startsWithFirstNode: Bool = true) {
+        self.startsWithFirstNode = startsWithFirstNode
+    }
+
+    /// Learns the PostgreSQL nodes among `ns` (under Patroni, the etcd members are not).
     func learn(_ ns: [SystemNode]) {
         lock.lock(); defer { lock.unlock() }
-        for n in ns { nodes[n.name] = n }
-        if published == nil { published = Self.ordered(Array(nodes.keys)).first }
+        for n in ns where n.kind == nil || n.kind == PatroniBootstrap.nodeKind { nodes[n.name] = n }
+        if published == nil && epoch == 0 && startsWithFirstNode { published = Self.ordered(Array(nodes.keys)).first }
     }
 
     func node(_ name: String) -> SystemNode? {
@@ -42,6 +50,16 @@ final class PostgresCluster: @unchecked Sendable {
         if let old = published, old != name { retired.insert(old) }
         retired.remove(name)
         published = name
+        epoch += 1
+    }
+
+    /// No primary is published any more (Patroni says `name` is not the primary and names none): clients
+    /// get no connection to the primary, as behind a load balancer whose health check took it out.
+    func unpublish(_ name: String) {
+        lock.lock(); defer { lock.unlock() }
+        guard published == name else { return }
+        retired.insert(name)
+        published = nil
         epoch += 1
     }
 

@@ -28,9 +28,7 @@ public struct PostgresSystem: System {
         }
         if let f = settings["failover"] {
             switch f.stringValue {
-            case "none", "promote": break
-            case "patroni":
-                return SettingsError(field: "failover", message: "patroni is not available yet (use none or promote)")
+            case "none", "promote", "patroni": break
             default:
                 return SettingsError(field: "failover", message: "expected none, promote or patroni")
             }
@@ -40,8 +38,11 @@ public struct PostgresSystem: System {
 
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {
         let reads = PostgresClientSettings.Reads(rawValue: context.settings["reads"]?.stringValue ?? "primary") ?? .primary
+        let failover = context.settings["failover"]?.stringValue
+        let cluster = PostgresCluster(startsWithFirstNode: failover != "patroni")
         return PostgresAdapter(settings: PostgresClientSettings(reads: reads, opTimeout: context.opTimeout),
-                               promotes: context.settings["failover"]?.stringValue == "promote", cluster: PostgresCluster())
+                               promotes: failover == "promote", cluster: cluster,
+                               patroni: failover == "patroni" ? PatroniWatch(cluster: cluster) : nil)
     }
 
     public var bootstrap: (any SystemBootstrap)? { PostgresBootstrap() }
@@ -51,6 +52,9 @@ struct PostgresAdapter: SystemAdapter {
     let settings: PostgresClientSettings
     let promotes: Bool
     let cluster: PostgresCluster
+    /// `failover: patroni`: the published primary follows Patroni's (its REST API), polled from the
+    /// first leader discovery (after the nodes are up) to the adapter's shutdown.
+    let patroni: PatroniWatch?
 
     /// A client bound to `node`. It connects when an op needs a node (its own, the published primary
     /// or a standby, by `reads`): a process bound to a paused or dead node still reaches the new
@@ -63,14 +67,19 @@ struct PostgresAdapter: SystemAdapter {
 
     func leaderDiscovery(_ nodes: [SystemNode]) -> any LeaderDiscovery {
         cluster.learn(nodes)
+        if let patroni {
+            patroni.start()
+            return PatroniLeaderDiscovery(watch: patroni)
+        }
         return PostgresLeaderDiscovery(cluster: cluster)
     }
 
+    /// `failover: promote` only: Patroni fails over by itself, and a `failover` fault does not apply.
     func failover(_ nodes: [SystemNode]) -> (any FailoverControl)? {
         cluster.learn(nodes)
         return promotes ? PostgresFailover(cluster: cluster) : nil
     }
 
     /// Connections belong to the clients; the event loop group is postgres-nio's shared singleton.
-    func shutdown() async {}
+    func shutdown() async { patroni?.stop() }
 }

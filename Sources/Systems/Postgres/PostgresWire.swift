@@ -20,51 +20,58 @@ enum PostgresWire {
     /// A connection to `host:port` as user postgres (trust authentication on loopback, no TLS).
     /// Throws when none was made within `timeout`: nothing was sent. postgres-nio's own connect timeout
     /// covers the TCP connect only, and a paused server accepts that (its kernel does) and then never
-    /// answers the startup message, so the whole handshake races our deadline; losing cancels it,
-    /// which closes its channel.
+    /// answers the startup message, so the whole handshake races our deadline; a connection that
+    /// completes after it is closed.
     static func connect(host: String, port: Int, timeout: Double) async throws -> PostgresConnection {
         var config = PostgresConnection.Configuration(host: host, port: port, username: "postgres", password: nil,
                                                       database: "postgres", tls: .disable)
         config.options.connectTimeout = .milliseconds(Int64(max(timeout, 0.05) * 1000))
         let id = nextID.withLockedValue { $0 += 1; return $0 }
-        return try await withThrowingTaskGroup(of: PostgresConnection?.self) { group in
-            group.addTask { try await PostgresConnection.connect(configuration: config, id: id, logger: quiet) }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            if let first = try await group.next(), let c = first { return c }
-            // The deadline won. A connection that still completes must be closed, never dropped (an
-            // unclosed PostgresConnection is a leaked socket, and an assertion in debug builds).
-            group.cancelAll()
-            while let late = try? await group.next() {
-                if let c = late { try? await c.close() }
-            }
-            throw Timeout(seconds: timeout)
-        }
+        let configuration = config
+        // An unclosed PostgresConnection is a leaked socket (and an assertion in debug builds).
+        return try await deadline(timeout, { try await PostgresConnection.connect(configuration: configuration, id: id, logger: quiet) },
+                                  late: { c in Task { try? await c.close() } })
     }
 
     /// Runs `query` and collects its rows. When `timeout` passes first the connection is closed (which
     /// ends the statement's wait on our side) and `Timeout` is thrown.
     static func rows(_ c: PostgresConnection, _ query: PostgresQuery, timeout: Double) async throws -> [PostgresRow] {
-        try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
-            group.addTask {
+        do {
+            return try await deadline(timeout, {
                 var out: [PostgresRow] = []
                 for try await row in try await c.query(query, logger: quiet) { out.append(row) }
                 return out
-            }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw Timeout(seconds: timeout) }
-            if let rows = first { return rows }
+            }, late: { _ in })
+        } catch let t as Timeout {
             // The future-returning close: it fails the pending statement without waiting for it here.
             let closing: EventLoopFuture<Void> = c.close()
             closing.whenComplete { _ in }
-            throw Timeout(seconds: timeout)
+            throw t
+        }
+    }
+
+    /// `work`'s result, or `Timeout` once `timeout` passed, without waiting for `work` to end: a
+    /// handshake or statement postgres-nio never ends (a task group would wait for it) must not hold a
+    /// logical client past its deadline (seen once on a machine at load 27: a read invoked as its node
+    /// was killed never completed, and the run never ended). A result that comes late goes to `late`.
+    static func deadline<T: Sendable>(_ timeout: Double, _ work: @escaping @Sendable () async throws -> T,
+                                      late: @escaping @Sendable (T) -> Void) async throws -> T {
+        let pending = NIOLockedValueBox<CheckedContinuation<T, Error>?>(nil)
+        let take = { pending.withLockedValue { p -> CheckedContinuation<T, Error>? in defer { p = nil }; return p } }
+        return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+            pending.withLockedValue { $0 = cont }
+            Task {
+                do {
+                    let v = try await work()
+                    if let c = take() { c.resume(returning: v) } else { late(v) }
+                } catch {
+                    take()?.resume(throwing: error)
+                }
+            }
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                take()?.resume(throwing: Timeout(seconds: timeout))
+            }
         }
     }
 

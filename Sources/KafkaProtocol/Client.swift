@@ -9,12 +9,30 @@ import NIOCore
 public final class KafkaClient: Sendable {
     public let bootstrap: KafkaConnection
     private let coordinators = NIOLockedValueBox<[String: KafkaConnection]>([:])
+    /// Where to dial an address a broker hands out (FindCoordinator's host and port): the address a
+    /// proxy in front of that broker listens on. Nil from it refuses the address (nothing is sent);
+    /// without a router, addresses are dialed as given.
+    public typealias Router = @Sendable (_ host: String, _ port: Int) -> (host: String, port: Int)?
+    private let router: Router?
 
-    public init(_ connection: KafkaConnection) { bootstrap = connection }
+    public init(_ connection: KafkaConnection, router: Router? = nil) {
+        bootstrap = connection
+        self.router = router
+    }
 
     public static func connect(host: String = "127.0.0.1", port: Int, clientId: String = "faultline",
-                               requestTimeout: TimeAmount = .seconds(10)) async throws -> KafkaClient {
-        KafkaClient(try await KafkaConnection.connect(host: host, port: port, clientId: clientId, requestTimeout: requestTimeout))
+                               requestTimeout: TimeAmount = .seconds(10), router: Router? = nil) async throws -> KafkaClient {
+        KafkaClient(try await KafkaConnection.connect(host: host, port: port, clientId: clientId, requestTimeout: requestTimeout),
+                    router: router)
+    }
+
+    /// The address to dial for a broker's advertised `host:port` (the router's answer).
+    public func route(host: String, port: Int) throws -> (host: String, port: Int) {
+        guard let router else { return (host, port) }
+        guard let a = router(host, port) else {
+            throw KafkaClientError.notSent("the broker named \(host):\(port), which no route reaches")
+        }
+        return a
     }
 
     public func close() async {
@@ -105,12 +123,13 @@ public final class KafkaClient: Sendable {
     public func coordinator(key: String, type: Int8 = FindCoordinatorRequest.group) async throws -> KafkaConnection {
         let r = try await bootstrap.send(FindCoordinatorRequest(key: key, keyType: type))
         try Self.check(r.errorCode, "FindCoordinator \(key): \(r.errorMessage ?? "")")
-        let address = "\(r.host):\(r.port)"
-        if r.port == Int32(bootstrap.port), r.host == bootstrap.host || (["localhost", "127.0.0.1"].contains(r.host) && ["localhost", "127.0.0.1"].contains(bootstrap.host)) {
+        let (host, port) = try route(host: r.host, port: Int(r.port))
+        let address = "\(host):\(port)"
+        if port == bootstrap.port, host == bootstrap.host || (["localhost", "127.0.0.1"].contains(host) && ["localhost", "127.0.0.1"].contains(bootstrap.host)) {
             return bootstrap
         }
         if let c = coordinators.withLockedValue({ $0[address] }), c.isActive { return c }
-        let c = try await KafkaConnection.connect(host: r.host, port: Int(r.port), clientId: bootstrap.clientId, requestTimeout: bootstrap.requestTimeout)
+        let c = try await KafkaConnection.connect(host: host, port: port, clientId: bootstrap.clientId, requestTimeout: bootstrap.requestTimeout)
         coordinators.withLockedValue { $0[address] = c }
         return c
     }

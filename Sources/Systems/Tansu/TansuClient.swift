@@ -88,7 +88,7 @@ actor TansuClient: SystemClient {
         }
         let c: KafkaClient
         if let existing = client { c = existing } else {
-            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)", requestTimeout: timeout)
             client = c
         }
         if !topicReady {
@@ -240,7 +240,7 @@ actor TansuClient: SystemClient {
         }
         let c: KafkaClient
         if let existing = client { c = existing } else {
-            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)", requestTimeout: timeout)
             client = c
         }
         if !topicReady {

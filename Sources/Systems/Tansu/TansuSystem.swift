@@ -36,7 +36,7 @@ struct TansuAdapter: SystemAdapter {
 
     /// One connection per logical client; a refused connection throws `notSent` (the op fails).
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
-        let c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)",
+        let c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)",
                                               requestTimeout: .milliseconds(Int64(settings.opTimeout * 1000)))
         return TansuClient(node: node, settings: settings, process: process, client: c)
     }

@@ -157,10 +157,13 @@ public final class KafkaClient: Sendable {
     }
 
     /// Sends SyncGroup (with `assignments` when this member leads) and returns this member's assignment.
-    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:]) async throws -> ConsumerAssignment {
+    /// A follower's SyncGroup waits for the leader's: give it the rebalance timeout (`waitMs`) on top of
+    /// the request timeout.
+    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:], waitMs: Int32 = 0) async throws -> ConsumerAssignment {
         let c = try await coordinator(key: m.groupId)
         let r = try await c.send(SyncGroupRequest(groupId: m.groupId, generationId: m.generationId, memberId: m.memberId,
-                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }))
+                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }),
+                                 timeout: c.requestTimeout + .milliseconds(Int64(waitMs)))
         try Self.check(r.errorCode, "SyncGroup \(m.groupId)")
         if r.assignment.isEmpty { return ConsumerAssignment(assigned: []) }
         return try ConsumerAssignment.decode(r.assignment)
@@ -173,10 +176,15 @@ public final class KafkaClient: Sendable {
     }
 
     public func leaveGroup(_ m: GroupMembership) async throws {
-        let c = try await coordinator(key: m.groupId)
-        let r = try await c.send(LeaveGroupRequest(groupId: m.groupId, members: [.init(memberId: m.memberId)]))
-        try Self.check(r.errorCode, "LeaveGroup \(m.groupId)")
-        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(m.groupId) member \(member.memberId)") }
+        try await leaveGroup(m.groupId, memberId: m.memberId)
+    }
+
+    /// Leaves `group` as `memberId` (also a member whose join never completed: the broker knows its id).
+    public func leaveGroup(_ group: String, memberId: String) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId)]))
+        try Self.check(r.errorCode, "LeaveGroup \(group)")
+        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(group) member \(member.memberId)") }
     }
 
     /// Commits `offsets` (partition -> next offset to read) for `topic`; generation -1 and member "" commit
@@ -222,6 +230,25 @@ public final class KafkaClient: Sendable {
         let r = try await c.send(AddPartitionsToTxnRequest(transactionalId: transactionalId, producerId: producerId, producerEpoch: epoch,
                                                            topics: [.init(name: topic, partitions: partitions)]))
         for t in r.results { for p in t.results { try Self.check(p.errorCode, "AddPartitionsToTxn \(t.name)/\(p.partitionIndex)") } }
+    }
+
+    /// Adds `group`'s offsets to the open transaction (the first half of Kafka's sendOffsetsToTransaction).
+    public func addOffsetsToTxn(transactionalId: String, producerId: Int64, epoch: Int16, group: String) async throws {
+        let c = try await coordinator(key: transactionalId, type: FindCoordinatorRequest.transaction)
+        let r = try await c.send(AddOffsetsToTxnRequest(transactionalId: transactionalId, producerId: producerId, producerEpoch: epoch, groupId: group))
+        try Self.check(r.errorCode, "AddOffsetsToTxn \(group)")
+    }
+
+    /// Sends `offsets` (partition -> next offset to read) of `topic` to the group coordinator as part of
+    /// the open transaction (the second half of sendOffsetsToTransaction); they count once EndTxn commits.
+    public func txnOffsetCommit(transactionalId: String, producerId: Int64, epoch: Int16, group: String, generationId: Int32 = -1,
+                                memberId: String = "", topic: String, offsets: [Int32: Int64]) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(TxnOffsetCommitRequest(transactionalId: transactionalId, groupId: group, producerId: producerId, producerEpoch: epoch,
+                                                        generationId: generationId, memberId: memberId, topics: [
+            .init(name: topic, partitions: offsets.sorted { $0.key < $1.key }.map { .init(partitionIndex: $0.key, committedOffset: $0.value) }),
+        ]))
+        for t in r.topics { for p in t.partitions { try Self.check(p.errorCode, "TxnOffsetCommit \(group) \(t.name)/\(p.partitionIndex)") } }
     }
 
     /// Commits (or aborts) the open transaction.

@@ -106,9 +106,12 @@ public struct AdapterContext: Sendable {
     public var concurrency: Int
     /// The workload's `keys` (Kafka: the partitions its micro-ops name, 0..<keys).
     public var keys: Int
+    /// The workload's functions with a weight above 0 (Kafka: whether consumers subscribe or assign).
+    public var functions: [String]
 
     public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int,
-                keys: Int = 0) {
+                keys: Int = 0, functions: [String] = []) {
+        self.functions = functions
         self.settings = settings
         self.workload = workload
         self.role = role

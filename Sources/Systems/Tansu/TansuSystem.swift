@@ -12,7 +12,7 @@ public struct TansuSystem: System {
     public var name: String { "tansu" }
 
     public func operations(workload: String, role: Role?) -> [String]? {
-        workload == "kafka" ? ["send", "poll", "txn", "assign"] : nil
+        workload == "kafka" ? ["send", "poll", "txn", "assign", "subscribe"] : nil
     }
 
     /// Producer settings `acks`, `idempotence`, `retries`; consumer settings `isolation`,
@@ -24,7 +24,8 @@ public struct TansuSystem: System {
     }
 
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {
-        TansuAdapter(settings: TansuClientSettings(context.settings, opTimeout: context.opTimeout, keys: context.keys))
+        TansuAdapter(settings: TansuClientSettings(context.settings, opTimeout: context.opTimeout, keys: context.keys,
+                                                     subscribes: context.functions.contains("subscribe")))
     }
 
     public var bootstrap: (any SystemBootstrap)? { TansuBootstrap() }

@@ -38,10 +38,11 @@ final class ProcessClients: @unchecked Sendable {
 
     init(process: Int) { self.process = process }
 
-    /// The process' client of `node`, opened now if it has none.
-    func client(_ node: ResolvedNode, adapter: any SystemAdapter) async throws -> any SystemClient {
+    /// The process' client of `node` (`through`: the node as its client proxy reaches it), opened now
+    /// if it has none.
+    func client(_ node: ResolvedNode, through: SystemNode, adapter: any SystemAdapter) async throws -> any SystemClient {
         if let c = open[node.name] { return c }
-        let c = try await adapter.open(node.systemNode, process: process)
+        let c = try await adapter.open(through, process: process)
         open[node.name] = c
         return c
     }
@@ -64,6 +65,9 @@ struct ClientPool {
     let counters: RunCounters
     /// Pipeline workloads: the nodes each function goes to (ingest → ingest nodes, query → api nodes).
     var routes: [String: [ResolvedNode]] = [:]
+    /// Each client node as its client proxy reaches it (ClientProxies); an op to a node not here fails
+    /// unsent rather than go around the proxies.
+    let proxied: [String: SystemNode]
 
     /// Issues ops until `deadline` (seconds on `clock` since `t0`) or cancellation.
     func run(dispenser: OpDispenser, t0: ContinuousClock.Instant, until deadline: Double) async -> Int {
@@ -118,7 +122,8 @@ struct ClientPool {
         let f = kind == .set && (op.f == "read" || op.f == "final-read") ? "read-set" : kind == .kafka && final && op.f == "poll" ? "final-poll" : op.f
         let outcome: ClientOutcome
         do {
-            let client = try await clients.client(n, adapter: adapter)
+            guard let through = proxied[n.name] else { throw NoClientProxy(node: n.name) }
+            let client = try await clients.client(n, through: through, adapter: adapter)
             outcome = await client.perform(ClientOperation(f: f, key: op.key, value: op.value, process: process))
         } catch {
             outcome = .fail("cannot open a client of \(n.name): \(error)")
@@ -142,4 +147,11 @@ struct ClientPool {
             return .info
         }
     }
+}
+
+/// A node without a client proxy: the pool does not talk to it directly (a fault on the clients' links
+/// would not reach that traffic).
+struct NoClientProxy: Error, CustomStringConvertible {
+    var node: String
+    var description: String { "no client proxy to \(node)" }
 }

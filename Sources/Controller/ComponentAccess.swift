@@ -27,7 +27,7 @@ enum ComponentAccess {
     static func adapter(_ comp: PipelineFile.Component, workload: WorkloadFile, concurrency: Int) -> any SystemAdapter {
         system(comp).adapter(AdapterContext(settings: comp.command?.clientSettings ?? [:], workload: workload.kind.rawValue,
                                             role: role(comp), opTimeout: workload.opTimeout, concurrency: concurrency,
-                                            keys: workload.keys))
+                                            keys: workload.keys, functions: workload.functions.map(\.f)))
     }
 
     /// The built-in system's adapter for a pipeline workload (every component, routed by role); it is

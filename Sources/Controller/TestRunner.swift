@@ -131,12 +131,14 @@ public final class TestRunner: @unchecked Sendable {
         let net = ProxyNetwork(threads: 1, seed: spec.seed)
         var startError: String?
         var nodes: [ResolvedNode] = []
+        var proxied: [String: SystemNode] = [:]
         let adapter = Self.adapter(pipeline, workload: workload, concurrency: concurrency)
         do {
             nodes = try NodePlacement.place(pipeline, components: componentNames, runDir: runDir)
             NodePlacement.wireUpstreams(&nodes, pipeline: pipeline)
             try await NodePlacement.link(nodes, net: net)
             try await NodePlacement.linkUpstreams(nodes, net: net)
+            proxied = try await ClientProxies.start(nodes, net: net)
             let specs = try NodePlacement.writeConfigs(nodes, net: net, nodeExecutable: nodeExecutable)
             try await CommandNodes.start(nodes, specs: specs, supervisor: supervisor)
             let discovery = adapter.leaderDiscovery(nodes.map(\.systemNode))
@@ -180,7 +182,7 @@ public final class TestRunner: @unchecked Sendable {
         }
         // Clients talk to client nodes only (not to a system's helper kinds such as SeaweedFS masters).
         var pool = ClientPool(adapter: adapter, history: history, nodes: nodes.filter(\.isClientNode), concurrency: concurrency,
-                              kind: workload.kind, counters: counters)
+                              kind: workload.kind, counters: counters, proxied: proxied)
         if isPipeline { pool.routes = Self.pipelineRoutes(nodes, pipeline: pipeline) }
         // A pipeline's components are different systems: each component's leader from its own.
         let leaders = isPipeline ? PipelineLeaders(pipeline: pipeline, nodes: nodes, workload: workload, concurrency: concurrency,

@@ -138,6 +138,11 @@ public struct WorkloadFile: Sendable {
             finalReads: y.bool(m, "final_reads", "") ?? true,
             checkers: checkers, checkerOptions: options)
         w.drainTimeout = y.duration(m, "drain_timeout", "", range: InputRange.seconds) ?? 15
+        // Subscribed consumers are rebalanced: the log checker must know (Jepsen's :sub-via #{:subscribe}),
+        // unless the file says otherwise.
+        if kind == .kafka, functions.contains(where: { $0.f == "subscribe" }), w.checkerOptions["log"]?["subscribe"] == nil {
+            w.checkerOptions["log", default: [:]]["subscribe"] = .bool(true)
+        }
         try y.finish()
         return w
     }

@@ -30,7 +30,8 @@ public struct OpMix: Sendable {
         /// The built-in pipeline end to end: ingest events, query them through the API.
         case pipeline
         /// Jepsen's Kafka workload: sends of several records to several keys (partitions) in one
-        /// request, polls, transactions of sends, and assigns (docs/history-conventions.md "kafka").
+        /// request, polls, transactions of sends, and assigns or subscribes (docs/history-conventions.md
+        /// "kafka"). With subscribe, a transaction polls first, then sends (consume-transform-produce).
         case kafka
     }
 
@@ -42,7 +43,7 @@ public struct OpMix: Sendable {
         case .queue: return ["enqueue", "dequeue"]
         case .log: return ["produce", "poll"]
         case .pipeline: return ["ingest", "query", "count", "warehouse-count"]
-        case .kafka: return ["send", "poll", "txn", "assign"]
+        case .kafka: return ["send", "poll", "txn", "assign", "subscribe"]
         }
     }
 
@@ -51,6 +52,8 @@ public struct OpMix: Sendable {
     public let keys: [String]
     /// Kafka workloads: the keys (partitions 0..<n) micro-ops name; their ops carry no history key.
     public let kafkaKeys: Int
+    /// Kafka workloads whose consumers subscribe: their transactions poll before they send.
+    public let kafkaSubscribes: Bool
     private var rng: SeededRandom
     private var lastValue: [String: Int] = [:]
     private var nextElement = 0
@@ -69,6 +72,7 @@ public struct OpMix: Sendable {
         // A pipeline's events carry their own keys (the ingest API's event key), not history keys.
         self.keys = keyCount <= 0 || kind == .pipeline || kind == .kafka ? [] : kind == .log ? (0..<keyCount).map { "p\($0)" } : (1...keyCount).map { "k\($0)" }
         kafkaKeys = kind == .kafka ? max(1, keyCount) : 0
+        kafkaSubscribes = kind == .kafka && weights.contains { $0.f == "subscribe" && $0.weight > 0 }
         rng = SeededRandom(seed: seed)
         totalWeight = max(1, weights.reduce(0) { $0 + $1.weight })
     }
@@ -101,7 +105,9 @@ public struct OpMix: Sendable {
             // One to three records, each to a random key (a key may repeat: its records keep their
             // order in one batch), values unique overall, as Jepsen's [[:send k v] ...].
             let n = 1 + rng.below(3)
-            var mops: [JSONValue] = []
+            // A subscribed consumer's transaction reads, then writes, and commits its read positions with
+            // the writes (Jepsen's [[:poll] [:send k v] ...]).
+            var mops: [JSONValue] = f == "txn" && kafkaSubscribes ? [[.string("poll")]] : []
             for _ in 0..<n {
                 nextElement += 1
                 mops.append([.string("send"), .int(rng.below(kafkaKeys)), .int(nextElement)])
@@ -109,6 +115,10 @@ public struct OpMix: Sendable {
             return PlannedOp(f: f, key: nil, value: .array(mops))
         case (.kafka, "poll"):
             return PlannedOp(f: f, key: nil, value: [[.string("poll")]])
+        case (.kafka, "subscribe"):
+            // Every key is a partition of the one topic: a consumer subscribes to all of them, and the
+            // group decides which it reads.
+            return PlannedOp(f: f, key: nil, value: .array((0..<kafkaKeys).map { .int($0) }))
         case (.kafka, "assign"):
             // A random non-empty subset of the keys, in key order.
             var chosen = (0..<kafkaKeys).filter { _ in rng.below(2) == 0 }

@@ -9,12 +9,30 @@ import NIOCore
 public final class KafkaClient: Sendable {
     public let bootstrap: KafkaConnection
     private let coordinators = NIOLockedValueBox<[String: KafkaConnection]>([:])
+    /// Where to dial an address a broker hands out (FindCoordinator's host and port): the address a
+    /// proxy in front of that broker listens on. Nil from it refuses the address (nothing is sent);
+    /// without a router, addresses are dialed as given.
+    public typealias Router = @Sendable (_ host: String, _ port: Int) -> (host: String, port: Int)?
+    private let router: Router?
 
-    public init(_ connection: KafkaConnection) { bootstrap = connection }
+    public init(_ connection: KafkaConnection, router: Router? = nil) {
+        bootstrap = connection
+        self.router = router
+    }
 
     public static func connect(host: String = "127.0.0.1", port: Int, clientId: String = "faultline",
-                               requestTimeout: TimeAmount = .seconds(10)) async throws -> KafkaClient {
-        KafkaClient(try await KafkaConnection.connect(host: host, port: port, clientId: clientId, requestTimeout: requestTimeout))
+                               requestTimeout: TimeAmount = .seconds(10), router: Router? = nil) async throws -> KafkaClient {
+        KafkaClient(try await KafkaConnection.connect(host: host, port: port, clientId: clientId, requestTimeout: requestTimeout),
+                    router: router)
+    }
+
+    /// The address to dial for a broker's advertised `host:port` (the router's answer).
+    public func route(host: String, port: Int) throws -> (host: String, port: Int) {
+        guard let router else { return (host, port) }
+        guard let a = router(host, port) else {
+            throw KafkaClientError.notSent("the broker named \(host):\(port), which no route reaches")
+        }
+        return a
     }
 
     public func close() async {
@@ -105,12 +123,13 @@ public final class KafkaClient: Sendable {
     public func coordinator(key: String, type: Int8 = FindCoordinatorRequest.group) async throws -> KafkaConnection {
         let r = try await bootstrap.send(FindCoordinatorRequest(key: key, keyType: type))
         try Self.check(r.errorCode, "FindCoordinator \(key): \(r.errorMessage ?? "")")
-        let address = "\(r.host):\(r.port)"
-        if r.port == Int32(bootstrap.port), r.host == bootstrap.host || (["localhost", "127.0.0.1"].contains(r.host) && ["localhost", "127.0.0.1"].contains(bootstrap.host)) {
+        let (host, port) = try route(host: r.host, port: Int(r.port))
+        let address = "\(host):\(port)"
+        if port == bootstrap.port, host == bootstrap.host || (["localhost", "127.0.0.1"].contains(host) && ["localhost", "127.0.0.1"].contains(bootstrap.host)) {
             return bootstrap
         }
         if let c = coordinators.withLockedValue({ $0[address] }), c.isActive { return c }
-        let c = try await KafkaConnection.connect(host: r.host, port: Int(r.port), clientId: bootstrap.clientId, requestTimeout: bootstrap.requestTimeout)
+        let c = try await KafkaConnection.connect(host: host, port: port, clientId: bootstrap.clientId, requestTimeout: bootstrap.requestTimeout)
         coordinators.withLockedValue { $0[address] = c }
         return c
     }
@@ -138,10 +157,13 @@ public final class KafkaClient: Sendable {
     }
 
     /// Sends SyncGroup (with `assignments` when this member leads) and returns this member's assignment.
-    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:]) async throws -> ConsumerAssignment {
+    /// A follower's SyncGroup waits for the leader's: give it the rebalance timeout (`waitMs`) on top of
+    /// the request timeout.
+    public func syncGroup(_ m: GroupMembership, assignments: [String: ConsumerAssignment] = [:], waitMs: Int32 = 0) async throws -> ConsumerAssignment {
         let c = try await coordinator(key: m.groupId)
         let r = try await c.send(SyncGroupRequest(groupId: m.groupId, generationId: m.generationId, memberId: m.memberId,
-                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }))
+                                                  assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encoded) }),
+                                 timeout: c.requestTimeout + .milliseconds(Int64(waitMs)))
         try Self.check(r.errorCode, "SyncGroup \(m.groupId)")
         if r.assignment.isEmpty { return ConsumerAssignment(assigned: []) }
         return try ConsumerAssignment.decode(r.assignment)
@@ -154,10 +176,15 @@ public final class KafkaClient: Sendable {
     }
 
     public func leaveGroup(_ m: GroupMembership) async throws {
-        let c = try await coordinator(key: m.groupId)
-        let r = try await c.send(LeaveGroupRequest(groupId: m.groupId, members: [.init(memberId: m.memberId)]))
-        try Self.check(r.errorCode, "LeaveGroup \(m.groupId)")
-        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(m.groupId) member \(member.memberId)") }
+        try await leaveGroup(m.groupId, memberId: m.memberId)
+    }
+
+    /// Leaves `group` as `memberId` (also a member whose join never completed: the broker knows its id).
+    public func leaveGroup(_ group: String, memberId: String) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId)]))
+        try Self.check(r.errorCode, "LeaveGroup \(group)")
+        for member in r.members { try Self.check(member.errorCode, "LeaveGroup \(group) member \(member.memberId)") }
     }
 
     /// Commits `offsets` (partition -> next offset to read) for `topic`; generation -1 and member "" commit
@@ -203,6 +230,25 @@ public final class KafkaClient: Sendable {
         let r = try await c.send(AddPartitionsToTxnRequest(transactionalId: transactionalId, producerId: producerId, producerEpoch: epoch,
                                                            topics: [.init(name: topic, partitions: partitions)]))
         for t in r.results { for p in t.results { try Self.check(p.errorCode, "AddPartitionsToTxn \(t.name)/\(p.partitionIndex)") } }
+    }
+
+    /// Adds `group`'s offsets to the open transaction (the first half of Kafka's sendOffsetsToTransaction).
+    public func addOffsetsToTxn(transactionalId: String, producerId: Int64, epoch: Int16, group: String) async throws {
+        let c = try await coordinator(key: transactionalId, type: FindCoordinatorRequest.transaction)
+        let r = try await c.send(AddOffsetsToTxnRequest(transactionalId: transactionalId, producerId: producerId, producerEpoch: epoch, groupId: group))
+        try Self.check(r.errorCode, "AddOffsetsToTxn \(group)")
+    }
+
+    /// Sends `offsets` (partition -> next offset to read) of `topic` to the group coordinator as part of
+    /// the open transaction (the second half of sendOffsetsToTransaction); they count once EndTxn commits.
+    public func txnOffsetCommit(transactionalId: String, producerId: Int64, epoch: Int16, group: String, generationId: Int32 = -1,
+                                memberId: String = "", topic: String, offsets: [Int32: Int64]) async throws {
+        let c = try await coordinator(key: group)
+        let r = try await c.send(TxnOffsetCommitRequest(transactionalId: transactionalId, groupId: group, producerId: producerId, producerEpoch: epoch,
+                                                        generationId: generationId, memberId: memberId, topics: [
+            .init(name: topic, partitions: offsets.sorted { $0.key < $1.key }.map { .init(partitionIndex: $0.key, committedOffset: $0.value) }),
+        ]))
+        for t in r.topics { for p in t.partitions { try Self.check(p.errorCode, "TxnOffsetCommit \(group) \(t.name)/\(p.partitionIndex)") } }
     }
 
     /// Commits (or aborts) the open transaction.

@@ -14,6 +14,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let notCoordinator = ErrorCode(16)
     public static let illegalGeneration = ErrorCode(22)
     public static let unknownMemberId = ErrorCode(25)
+    public static let invalidSessionTimeout = ErrorCode(26)
     public static let rebalanceInProgress = ErrorCode(27)
     public static let unsupportedVersion = ErrorCode(35)
     public static let topicAlreadyExists = ErrorCode(36)
@@ -21,6 +22,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let duplicateSequenceNumber = ErrorCode(46)
     public static let invalidProducerEpoch = ErrorCode(47)
     public static let invalidTxnState = ErrorCode(48)
+    public static let concurrentTransactions = ErrorCode(51)
     public static let memberIdRequired = ErrorCode(79)
 
     static let names: [Int16: String] = [

@@ -4,7 +4,8 @@
 public enum ApiKey: Int16, Sendable, CaseIterable {
     case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9
     case findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
-    case apiVersions = 18, createTopics = 19, initProducerId = 22, addPartitionsToTxn = 24, endTxn = 26
+    case apiVersions = 18, createTopics = 19, initProducerId = 22, addPartitionsToTxn = 24, addOffsetsToTxn = 25, endTxn = 26
+    case txnOffsetCommit = 28
 }
 
 /// A request body this client can send: its API key and the one version it is written for.

@@ -59,6 +59,11 @@ public enum FaultSpec: Sendable, Equatable {
     case reset(Target)
     /// The system's orchestrator fails over (FailoverControl); nothing is undone at the end.
     case failover
+    /// The workload clients cannot reach the target nodes (their client proxies blackhole, as `cut`);
+    /// the nodes still reach each other. The clients' own partition, Jepsen's client-side view.
+    case partitionClients(Target)
+    /// Delay (and jitter) on the workload clients' links to the target nodes only.
+    case clientLatency(delayMs: Double, jitterMs: Double, target: Target)
 
     /// The history name of the fault (`start-<name>` / `stop-<name>`).
     public var name: String {
@@ -71,6 +76,8 @@ public enum FaultSpec: Sendable, Equatable {
         case .bandwidth: return "bandwidth"
         case .reset: return "reset"
         case .failover: return "failover"
+        case .partitionClients: return "partition-clients"
+        case .clientLatency: return "latency-clients"
         }
     }
 }

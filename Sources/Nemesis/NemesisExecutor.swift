@@ -102,6 +102,18 @@ public final class NemesisExecutor: @unchecked Sendable {
             let links = try await links(touching: t)
             try await modify(links) { $0.mode = .reset }
             return ActiveFault(action: action, nodes: [], links: links, startValue: ["links": pairs(links)])
+        case .partitionClients(let t):
+            let (names, links) = try await clientLinks(to: t)
+            try await modify(links) { $0.mode = .cut }
+            return ActiveFault(action: action, nodes: names, links: links, startValue: ["nodes": strings(names), "cut": pairs(links)])
+        case .clientLatency(let d, let j, let t):
+            let (_, links) = try await clientLinks(to: t)
+            try await modify(links) {
+                $0.delayNanos = Int64(saturating: d * 1e6)
+                $0.jitterNanos = Int64(saturating: j * 1e6)
+            }
+            return ActiveFault(action: action, nodes: [], links: links,
+                               startValue: ["links": pairs(links), "delay_ms": .double(d), "jitter_ms": .double(j)])
         case .failover(let among):
             guard let failover else { throw NoFailover() }
             let live = (among ?? nodes.nodeNames).filter { nodes.isRunning($0) && !nodes.isPaused($0) }
@@ -129,10 +141,10 @@ public final class NemesisExecutor: @unchecked Sendable {
                 let names = a.nodes.filter { nodes.isPaused($0) }
                 let pids = try names.map { try nodes.resumeNode($0) }
                 value = ["nodes": strings(names), "pids": ints(pids)]
-            case .partition:
+            case .partition, .partitionClients:
                 try await modify(a.links) { $0.mode = .up }
                 value = ["healed": pairs(a.links)]
-            case .latency:
+            case .latency, .clientLatency:
                 try await modify(a.links) {
                     $0.delayNanos = 0
                     $0.jitterNanos = 0
@@ -200,6 +212,10 @@ public final class NemesisExecutor: @unchecked Sendable {
     struct NoFailover: Error, CustomStringConvertible {
         var description: String { "this system has no failover orchestrator (its settings choose none)" }
     }
+    struct NoClientLink: Error, CustomStringConvertible {
+        var node: String
+        var description: String { "the workload clients have no link to \(node) (not a node clients talk to)" }
+    }
     struct NoNet: Error, CustomStringConvertible {
         var description: String { "this test has no link proxies, so link faults cannot apply" }
     }
@@ -247,12 +263,26 @@ public final class NemesisExecutor: @unchecked Sendable {
         }
     }
 
+    /// Links between nodes touching the targets (every such link when nil). The clients' links are not
+    /// among them: a node fault leaves the workload's own way in alone (`partition-clients` cuts that).
     private func links(touching t: ResolvedTarget?) async throws -> [LinkID] {
         guard let net else { throw NoNet() }
-        let all = net.linkIDs
+        let all = net.linkIDs.filter { !$0.isClientLink }
         guard let t else { return all }
         let ns = Set(try await resolve(t))
         return all.filter { ns.contains($0.from) || ns.contains($0.to) }
+    }
+
+    /// The target nodes (every client node when nil) and the clients' links to them; a target with no
+    /// client link (a helper kind such as a SeaweedFS master) is an error: the fault would not apply.
+    private func clientLinks(to t: ResolvedTarget?) async throws -> ([String], [LinkID]) {
+        guard let net else { throw NoNet() }
+        let existing = net.linkIDs.filter(\.isClientLink)
+        guard let t else { return (existing.map(\.to), existing) }
+        let names = try await resolve(t)
+        let links = names.map { LinkID.clients(to: $0) }
+        if let missing = links.first(where: { !existing.contains($0) }) { throw NoClientLink(node: missing.to) }
+        return (names, links)
     }
 
     private func modify(_ links: [LinkID], _ change: (inout LinkFaults) -> Void) async throws {

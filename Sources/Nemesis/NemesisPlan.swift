@@ -23,6 +23,10 @@ public enum FaultAction: Sendable, Equatable {
     case reset(ResolvedTarget?)
     /// The system's own failover among these nodes (nil: every node of the test).
     case failover(among: [String]?)
+    /// Cut the clients' links (`clients`→node) to the target nodes.
+    case partitionClients(ResolvedTarget)
+    /// Delay the clients' links to the target nodes (nil: to every node).
+    case clientLatency(delayMs: Double, jitterMs: Double, ResolvedTarget?)
 
     public var name: String {
         switch self {
@@ -34,6 +38,8 @@ public enum FaultAction: Sendable, Equatable {
         case .bandwidth: return "bandwidth"
         case .reset: return "reset"
         case .failover: return "failover"
+        case .partitionClients: return "partition-clients"
+        case .clientLatency: return "latency-clients"
         }
     }
 }
@@ -167,6 +173,8 @@ public enum NemesisPlan {
         case .loss(let p, let t): return .loss(probability: p, try linkTarget(t))
         case .bandwidth(let b, let t): return .bandwidth(bytesPerSecond: b, try linkTarget(t))
         case .failover: return .failover(among: nil)
+        case .partitionClients(let t): return .partitionClients(try target(t))
+        case .clientLatency(let d, let j, let t): return .clientLatency(delayMs: d, jitterMs: j, try linkTarget(t))
         case .partition(let shape):
             switch shape {
             case .halves: return .partition(shape: shape.name, .grudge(.halves(nodes)))
@@ -202,6 +210,9 @@ public enum NemesisPlan {
         case .bandwidth(let b, let r): return .bandwidth(bytesPerSecond: b, lt(r))
         case .reset(let r): return .reset(lt(r))
         case .failover: return .failover(among: own)
+        case .partitionClients(let r): return .partitionClients(t(r))
+        // Scoped, "all" is the component's nodes, not every node of the test.
+        case .clientLatency(let d, let j, let r): return .clientLatency(delayMs: d, jitterMs: j, r.map(t) ?? .nodes(own))
         case .partition(let shape, let plan):
             switch plan {
             case .isolate(let r) where !companions.isEmpty:

@@ -148,6 +148,8 @@ final class ScheduleParser {
         "loss": ["probability", "target"],
         "bandwidth": ["bytes_per_second", "target"],
         "failover": [],
+        "partition-clients": ["target"],
+        "latency-clients": ["delay_ms", "jitter_ms", "target"],
     ]
 
     func fault(_ node: Node, field: String, extraKeys: [String]) -> FaultSpec? {
@@ -171,10 +173,12 @@ final class ScheduleParser {
         case "pause": return .pause(target ?? .random)
         case "reset": return .reset(target ?? .all)
         case "failover": return .failover
-        case "latency":
+        case "partition-clients": return .partitionClients(target ?? .random)
+        case "latency", "latency-clients":
             let d = required(map, "delay_ms", field) { self.number($0, "\(field).delay_ms", min: 0, max: 3_600_000) }
             let j = map["jitter_ms"].flatMap { number($0, "\(field).jitter_ms", min: 0, max: 3_600_000) } ?? 0
             guard let d else { return nil }
+            if kind == "latency-clients" { return .clientLatency(delayMs: d, jitterMs: j, target: target ?? .all) }
             return .latency(delayMs: d, jitterMs: j, target: target ?? .all)
         case "loss":
             let p = required(map, "probability", field) { self.number($0, "\(field).probability", min: 0, max: 1) }

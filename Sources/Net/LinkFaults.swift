@@ -9,6 +9,14 @@ public struct LinkID: Hashable, Sendable, CustomStringConvertible, Codable {
         self.to = to
     }
     public var description: String { "\(from)->\(to)" }
+
+    /// The source name of the links from the controller's workload clients to a node (`clients`→node):
+    /// node names are `<component>-<i>`, so no node is called this.
+    public static let clients = "clients"
+    /// The link from the workload clients to `node`.
+    public static func clients(to node: String) -> LinkID { LinkID(clients, node) }
+    /// True for a link from the workload clients (not between nodes).
+    public var isClientLink: Bool { from == LinkID.clients }
 }
 
 /// LinkMode is whether bytes pass at all.

@@ -18,6 +18,12 @@ public struct SystemNode: Sendable, Equatable {
     /// The node's process kind in a system of several kinds (`ProcessKind.name`: "master", "volume");
     /// nil in a system of one kind.
     public var kind: String?
+    /// Set on the nodes the controller hands to `SystemAdapter.open`: every port a node of the run listens
+    /// on → the port of the controller's client proxy to it (ClientRoutes.swift). Such a node's own
+    /// `port` and `ports` are already its proxy's; an address a node hands out (Kafka Metadata,
+    /// Sentinel's primary, a published primary) goes through `clientAddress(host:port:)`. Empty: clients
+    /// connect directly (tests of one adapter, leader discovery, failover).
+    public var clientRoutes: [Int: Int] = [:]
 
     public init(name: String, host: String = "127.0.0.1", port: Int, ports: [String: Int] = [:], role: Role? = nil,
                 kind: String? = nil) {
@@ -100,9 +106,12 @@ public struct AdapterContext: Sendable {
     public var concurrency: Int
     /// The workload's `keys` (Kafka: the partitions its micro-ops name, 0..<keys).
     public var keys: Int
+    /// The workload's functions with a weight above 0 (Kafka: whether consumers subscribe or assign).
+    public var functions: [String]
 
     public init(settings: [String: JSONValue] = [:], workload: String, role: Role? = nil, opTimeout: Double, concurrency: Int,
-                keys: Int = 0) {
+                keys: Int = 0, functions: [String] = []) {
+        self.functions = functions
         self.settings = settings
         self.workload = workload
         self.role = role

@@ -74,7 +74,8 @@ struct CountingClient: SystemClient {
                 }
             }
             let nodes = try #require(placed)
-            let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters())
+            let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters(),
+                                  proxied: try await ClientProxies.start(nodes, net: net))
             let mix = OpMix(kind: .register, weights: [(f: "read", weight: 1), (f: "write", weight: 1)], keyCount: 2, seed: 1)
             // 1 s healthy, then the node is paused for the last 2 s: every op then times out (info) and
             // retires its process.

@@ -144,6 +144,23 @@ import Testing
         checkRequest(EndTxnRequest(transactionalId: "tx", producerId: 5, producerEpoch: 1, committed: true), hex("03 'tx' 0000000000000005 0001 01 00"))
     }
 
+    @Test func addOffsetsToTxnV3() {
+        checkRequest(AddOffsetsToTxnRequest(transactionalId: "tx", producerId: 5, producerEpoch: 1, groupId: "g1"),
+                     hex("03 'tx' 0000000000000005 0001 03 'g1' 00 # transactional id, producer, epoch, group, tags"))
+    }
+
+    @Test func txnOffsetCommitV3() {
+        checkRequest(TxnOffsetCommitRequest(transactionalId: "tx", groupId: "g1", producerId: 5, producerEpoch: 1, generationId: 2, memberId: "m1",
+                                            topics: [.init(name: "t1", partitions: [.init(partitionIndex: 0, committedOffset: 42)])]), hex("""
+            03 'tx' 03 'g1'                 # transactional id, group
+            0000000000000005 0001           # producer id, epoch
+            00000002 03 'm1' 00             # generation, member, instance null
+            02 03 't1' 02                   # 1 topic, 1 partition
+            00000000 000000000000002a ffffffff 00 00   # index, offset 42, leader epoch -1, metadata null, tags
+            00 00
+            """))
+    }
+
     @Test func consumerProtocolMetadata() throws {
         #expect(ConsumerSubscription(topics: ["t1"]).encoded == Self.subscription)
         #expect(try ConsumerSubscription.decode(Self.subscription) == ConsumerSubscription(topics: ["t1"]))

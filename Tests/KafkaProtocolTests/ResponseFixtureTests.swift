@@ -136,6 +136,16 @@ import Testing
         #expect(ErrorCode(r.errorCode) == .invalidTxnState)
     }
 
+    @Test func addOffsetsToTxnV3() throws {
+        let r = try checkResponse(AddOffsetsToTxnResponse.self, hex("00000000 0033 00 # throttle, CONCURRENT_TRANSACTIONS, tags"))
+        #expect(ErrorCode(r.errorCode) == .concurrentTransactions)
+    }
+
+    @Test func txnOffsetCommitV3() throws {
+        let r = try checkResponse(TxnOffsetCommitResponse.self, hex("00000000 02 03 't1' 02 00000000 0016 00 00 00"))
+        #expect(ErrorCode(r.topics.first?.partitions.first?.errorCode ?? 0) == .illegalGeneration)
+    }
+
     @Test func responseFramesUseHeaderV1ExceptApiVersions() throws {
         let body = hex("00000000 0030 00")
         let flexible = try Frame.parseResponse(hex("00000009 00") + body, for: EndTxnRequest.self)

@@ -44,6 +44,8 @@ import Testing
             case .initProducerId: InitProducerIdRequest.apiVersion
             case .addPartitionsToTxn: AddPartitionsToTxnRequest.apiVersion
             case .endTxn: EndTxnRequest.apiVersion
+            case .addOffsetsToTxn: AddOffsetsToTxnRequest.apiVersion
+            case .txnOffsetCommit: TxnOffsetCommitRequest.apiVersion
             }
             #expect(r.range(of: key)?.contains(v) == true, "Tansu 0.6.0 does not list \(key) v\(v)")
         }

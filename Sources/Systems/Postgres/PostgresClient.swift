@@ -122,7 +122,9 @@ actor PostgresClient: SystemClient {
     private func connection(_ name: String) async throws -> PostgresConnection {
         if let c = conns[name], !c.isClosed { return c }
         guard let n = cluster.node(name) else { throw UnknownNode(name: name) }
-        let c = try await PostgresWire.connect(host: n.host, port: n.port, timeout: settings.opTimeout)
+        // Through that node's client proxy (the cluster knows the real port), never around it.
+        let a = try node.clientAddress(of: n)
+        let c = try await PostgresWire.connect(host: a.host, port: a.port, timeout: settings.opTimeout)
         conns[name] = c
         return c
     }

@@ -60,7 +60,8 @@ struct PostgresAdapter: SystemAdapter {
     /// or a standby, by `reads`): a process bound to a paused or dead node still reaches the new
     /// primary after a failover. A connection not made is an op not sent: `fail`.
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
-        cluster.learn([node])
+        // Behind a client proxy the node carries the proxy's port; the cluster keeps the real one.
+        if node.clientRoutes.isEmpty { cluster.learn([node]) }
         return PostgresClient(node: node, cluster: cluster, settings: settings)
     }
 

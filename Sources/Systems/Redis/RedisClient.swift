@@ -196,7 +196,9 @@ actor RedisClient: SystemClient {
             target = nil
         }
         if let t = target, t.name != node.name {
-            let p = try await RedisConnection.connect(host: t.host, port: t.port, timeout: timeout)
+            // Through the client proxy of that node, never around it.
+            let a = try node.clientAddress(of: t)
+            let p = try await RedisConnection.connect(host: a.host, port: a.port, timeout: timeout)
             primary = p
             return p
         }

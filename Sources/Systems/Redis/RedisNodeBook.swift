@@ -5,8 +5,9 @@ import Foundation
 /// Redis and Sentinel name nodes the way the bootstrap told them to: `<node>.faultline` (each node
 /// resolves that through its own proxies, docs/systems.md), or `127.0.0.1:PORT` when a node reports
 /// a socket address. Clients never use those addresses: they run outside the nodes' namespaces and
-/// talk to every node directly on 127.0.0.1 at its client port. The book is filled from every node the
-/// adapter sees (the controller hands all of them to `leaderDiscovery` before clients start).
+/// reach a node on 127.0.0.1 through its client proxy (`SystemNode.clientAddress`). The book holds
+/// the nodes' real ports: it is filled from every node `leaderDiscovery` is given (the controller hands
+/// all of them over before clients start), and from a node `open` is given only when it has no proxy.
 final class RedisNodeBook: @unchecked Sendable {
     static let hostSuffix = ".faultline"
     private let lock = NSLock()

@@ -67,7 +67,9 @@ struct RedisAdapter: SystemAdapter {
 
     /// One connection to the node per logical client; a refused connection throws `notSent` (the op fails).
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
-        book.learn([node])
+        // A node behind a client proxy carries the proxy's port: the book keeps the real one (from
+        // leaderDiscovery), which is what Redis and Sentinel report.
+        if node.clientRoutes.isEmpty { book.learn([node]) }
         let c = try await RedisConnection.connect(host: node.host, port: node.port,
                                                   timeout: .milliseconds(Int64(settings.opTimeout * 1000)))
         return RedisClient(node: node, book: book, settings: settings, own: c)

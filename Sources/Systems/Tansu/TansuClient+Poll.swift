@@ -11,24 +11,30 @@ extension TansuClient {
     func poll() async -> ClientOutcome {
         let c: KafkaClient
         do { c = try await ready() } catch { return .fail("before sending: \(error)") }
+        if subscribed {
+            do { try await ensureMember(c) } catch { return Self.groupOutcome("poll: joining the group", error) }
+        }
         if assigned.isEmpty { return .ok([[.string("poll"), .object([:])]]) }
         do {
-            for p in assigned where positions[p] == nil { positions[p] = try await startPosition(c, p) }
-            let read = try await fetch(c, partitions: assigned)
-            if settings.autoCommit && !read.isEmpty {
-                // Kafka's auto-commit is asynchronous and best effort: a failed commit changes no poll.
-                try? await c.commitOffsets(group: TansuClientSettings.group, topic: topic, offsets: positions.filter { assigned.contains($0.key) })
-            }
+            let read = try await pollOnce(c)
+            // Kafka's auto-commit is asynchronous and best effort: a failed commit changes no poll.
+            if settings.autoCommit && !read.isEmpty { await commitPositions(c) }
             return .ok(Self.pollValue(read))
         } catch {
             return .fail("poll: \(error)")
         }
     }
 
-    /// Where a newly assigned partition starts: the group's committed offset with auto_commit, else the
-    /// partition's first offset (Kafka's auto.offset.reset=earliest).
+    /// One fetch of the assigned partitions, from their positions (found first where unknown).
+    func pollOnce(_ c: KafkaClient) async throws -> [Int32: [(Int64, JSONValue)]] {
+        for p in assigned where positions[p] == nil { positions[p] = try await startPosition(c, p) }
+        return try await fetch(c, partitions: assigned)
+    }
+
+    /// Where a newly assigned partition starts: the group's committed offset when subscribed or with
+    /// auto_commit, else the partition's first offset (Kafka's auto.offset.reset=earliest).
     private func startPosition(_ c: KafkaClient, _ p: Int32) async throws -> Int64 {
-        if settings.autoCommit, let committed = try await c.fetchOffsets(group: TansuClientSettings.group, topic: topic, partitions: [p])[p],
+        if settings.autoCommit || subscribed, let committed = try await c.fetchOffsets(group: TansuClientSettings.group, topic: topic, partitions: [p])[p],
            committed >= 0 {
             return committed
         }
@@ -39,7 +45,7 @@ extension TansuClient {
     /// once the whole answer is read (a poll that fails part way must not skip what it did not record).
     /// OFFSET_OUT_OF_RANGE (the log is shorter than the position: a broker that lost its log) moves the
     /// position back to the first offset, as Kafka's consumer with auto.offset.reset=earliest does.
-    private func fetch(_ c: KafkaClient, partitions: [Int32]) async throws -> [Int32: [(Int64, JSONValue)]] {
+    func fetch(_ c: KafkaClient, partitions: [Int32]) async throws -> [Int32: [(Int64, JSONValue)]] {
         let maxWait: Int32 = 50
         let request = FetchRequest(maxWaitMs: maxWait, minBytes: 1, maxBytes: 1 << 20, isolationLevel: isolation,
                                    topics: [.init(topic: topic, partitions: partitions.map {
@@ -124,6 +130,12 @@ extension TansuClient {
         let keys = (value.arrayValue ?? []).compactMap { $0.intValue.flatMap { Int32(exactly: $0) } }
         guard let ks = value.arrayValue, keys.count == ks.count, keys.allSatisfy({ $0 >= 0 && $0 < Int32(settings.keys) }) else {
             return .fail("expected a list of keys in 0..<\(settings.keys), got \(value)")
+        }
+        if subscribed {
+            // Kafka's consumer unsubscribes before it assigns: it leaves the group and its partitions.
+            await leaveGroup()
+            subscribed = false
+            positions = [:]
         }
         let kept = Set(keys)
         positions = positions.filter { kept.contains($0.key) }

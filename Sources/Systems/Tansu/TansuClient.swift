@@ -26,18 +26,30 @@ actor TansuClient: SystemClient {
     var topicReady = false
     var assigned: [Int32]
     var positions: [Int32: Int64] = [:]
-    private var producer: (producerId: Int64, epoch: Int16)?
-    private var sequences: [Int32: Int32] = [:]
-    private var txnProducer: (producerId: Int64, epoch: Int16)?
-    private var txnSequences: [Int32: Int32] = [:]
+    var producer: (producerId: Int64, epoch: Int16)?
+    var sequences: [Int32: Int32] = [:]
+    var txnProducer: (producerId: Int64, epoch: Int16)?
+    var txnSequences: [Int32: Int32] = [:]
+    /// Subscribed (Jepsen's :subscribe): the group `faultline` decides the partitions (TansuClient+Group).
+    var subscribed = false
+    /// This consumer's place in the group: nil until it joins, and again after a rebalance or an
+    /// expulsion (the next op joins again).
+    var membership: GroupMembership?
+    /// The member id the broker gave; kept across rejoins so the group knows it is the same member.
+    var memberId = ""
+    var lastHeartbeat = ContinuousClock.now
+    /// How many times this member led a rebalance (it shifts the assignment: TansuClient+Group).
+    var ledGroups = 0
 
     init(node: SystemNode, settings: TansuClientSettings, process: Int, client: KafkaClient) {
         self.node = node
         self.settings = settings
         self.process = process
         self.client = client
-        // Until an assign says otherwise, the consumer reads every partition.
-        assigned = (0..<Int32(settings.keys)).map { $0 }
+        // Until an assign says otherwise, the consumer reads every partition; a subscribing consumer reads
+        // what the group gives it, from its first op on.
+        assigned = settings.subscribes ? [] : (0..<Int32(settings.keys)).map { $0 }
+        subscribed = settings.subscribes
     }
 
     var timeout: TimeAmount { .milliseconds(Int64(settings.opTimeout * 1000)) }
@@ -46,15 +58,17 @@ actor TansuClient: SystemClient {
     func perform(_ op: ClientOperation) async -> ClientOutcome {
         switch op.f {
         case "send": return await send(op.value, transactional: false)
-        case "txn": return await send(op.value, transactional: true)
+        case "txn": return Self.hasPoll(op.value) ? await pollingTransaction(op.value) : await send(op.value, transactional: true)
         case "poll": return await poll()
         case "final-poll": return await finalPoll()
         case "assign": return await assign(op.value)
+        case "subscribe": return await subscribe(op.value)
         default: return .fail("the tansu client has no operation '\(op.f)'")
         }
     }
 
     func close() async {
+        await leaveGroup()
         if let c = client { await c.close() }
         client = nil
     }
@@ -74,7 +88,7 @@ actor TansuClient: SystemClient {
         }
         let c: KafkaClient
         if let existing = client { c = existing } else {
-            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)", requestTimeout: timeout)
             client = c
         }
         if !topicReady {
@@ -156,7 +170,7 @@ actor TansuClient: SystemClient {
     /// whose answer was lost or a retriable refusal. A partition that ever had a lost answer stays
     /// `unknown` unless a later answer says appended or already written: a refusal of the retry does
     /// not undo the first copy.
-    private func produce(_ c: KafkaClient, order: [Int32], records: [Int32: [Int]], txn: String?) async -> [Int32: PartitionOutcome] {
+    func produce(_ c: KafkaClient, order: [Int32], records: [Int32: [Int]], txn: String?) async -> [Int32: PartitionOutcome] {
         var outcomes: [Int32: PartitionOutcome] = [:]
         var maybeWritten = Set<Int32>()
         var pending = order
@@ -226,7 +240,7 @@ actor TansuClient: SystemClient {
         }
         let c: KafkaClient
         if let existing = client { c = existing } else {
-            c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)", requestTimeout: timeout)
+            c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)", requestTimeout: timeout)
             client = c
         }
         if !topicReady {

@@ -25,6 +25,9 @@ struct TansuClientSettings: Sendable, Equatable {
     var opTimeout: Double = 1
     /// Partitions 0..<keys of the topic (the workload's keys).
     var keys = 3
+    /// The workload subscribes (it has the function `subscribe`): every consumer is a member of the
+    /// group from its first op, as Jepsen's subscribed clients are; otherwise consumers assign.
+    var subscribes = false
 
     static let names = ["acks", "idempotence", "retries", "isolation", "auto_commit"]
     static let topic = "faultline"
@@ -55,7 +58,8 @@ struct TansuClientSettings: Sendable, Equatable {
     }
 
     /// Settings `problem` accepted, with the workload's timeout and keys.
-    init(_ s: [String: JSONValue], opTimeout: Double, keys: Int) {
+    init(_ s: [String: JSONValue], opTimeout: Double, keys: Int, subscribes: Bool = false) {
+        self.subscribes = subscribes
         acks = s["acks"].flatMap(Self.parseAcks) ?? .all
         // acks 0 cannot be idempotent: the default follows acks unless given.
         idempotence = s["idempotence"]?.boolValue ?? (acks != .none)

@@ -12,7 +12,7 @@ public struct TansuSystem: System {
     public var name: String { "tansu" }
 
     public func operations(workload: String, role: Role?) -> [String]? {
-        workload == "kafka" ? ["send", "poll", "txn", "assign"] : nil
+        workload == "kafka" ? ["send", "poll", "txn", "assign", "subscribe"] : nil
     }
 
     /// Producer settings `acks`, `idempotence`, `retries`; consumer settings `isolation`,
@@ -24,7 +24,8 @@ public struct TansuSystem: System {
     }
 
     public func adapter(_ context: AdapterContext) -> any SystemAdapter {
-        TansuAdapter(settings: TansuClientSettings(context.settings, opTimeout: context.opTimeout, keys: context.keys))
+        TansuAdapter(settings: TansuClientSettings(context.settings, opTimeout: context.opTimeout, keys: context.keys,
+                                                     subscribes: context.functions.contains("subscribe")))
     }
 
     public var bootstrap: (any SystemBootstrap)? { TansuBootstrap() }
@@ -35,7 +36,7 @@ struct TansuAdapter: SystemAdapter {
 
     /// One connection per logical client; a refused connection throws `notSent` (the op fails).
     func open(_ node: SystemNode, process: Int) async throws -> any SystemClient {
-        let c = try await KafkaClient.connect(host: node.host, port: node.port, clientId: "faultline-\(process)",
+        let c = try await KafkaClient.connect(to: node, clientId: "faultline-\(process)",
                                               requestTimeout: .milliseconds(Int64(settings.opTimeout * 1000)))
         return TansuClient(node: node, settings: settings, process: process, client: c)
     }

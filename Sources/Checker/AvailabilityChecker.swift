@@ -6,7 +6,7 @@ import History
 ///
 /// Details: `windows` (ok/fail/info per `window_seconds` window, default 1 s, by completion time, with
 /// `fault` marking windows that overlap a fault), `longest_gap` per function (the longest interval with no
-/// ok completion, from the first op to the end of the history), `recovery` (for each fault end, stop-X or
+/// ok completion, from the function's first op to its last), `recovery` (for each fault end, stop-X or
 /// heal, the time to the first ok op after it), `outcomes` inside vs outside fault windows (by invocation).
 /// Counts: `fail`, `info` and their `-in-fault` / `-outside-fault` splits, `unavailable-windows`
 /// (windows with ops but no ok), `no-recovery` (fault ends followed by no ok op at all).
@@ -50,11 +50,13 @@ public struct AvailabilityChecker: HistoryChecker {
         ])
         var okTimes: [String: [Int64]] = [:]
         var firstInvoke: [String: Int64] = [:]
+        var lastSeen: [String: Int64] = [:]
         var allOk: [Int64] = []
         var inside = (ok: 0, fail: 0, info: 0)
         var outside = (ok: 0, fail: 0, info: 0)
         for p in pairs {
             if firstInvoke[p.f] == nil { firstInvoke[p.f] = p.invoke.time }
+            lastSeen[p.f] = max(lastSeen[p.f] ?? .min, p.completion?.time ?? p.invoke.time)
             let inFault = faults.contains(p.invoke.time)
             let where_ = inFault ? "in-fault" : "outside-fault"
             switch p.outcome {
@@ -78,14 +80,16 @@ public struct AvailabilityChecker: HistoryChecker {
         for w in 0..<tally.count where tally.ok[w] == 0 && tally.fail[w] + tally.info[w] > 0 {
             a.add("unavailable-windows", ["start": seconds(Int64(w) * tally.width)])
         }
-        // Longest interval with no ok completion, per function, from its first invocation to the end.
+        // Longest interval with no ok completion, per function, from its first invocation to its last op
+        // (not to the end of the history: after a workload stops asking, e.g. during a pipeline's drain
+        // and final reads, nobody was refused anything; counting that time made a 5 s broker kill an 18 s gap).
         var gaps: [String: JSONValue] = [:]
         var worstGap: Int64 = 0
         for (f, t0) in firstInvoke {
             let ts = (okTimes[f] ?? []).sorted()
             var prev = t0
             var best: (Int64, Int64) = (t0, t0)
-            for t in ts + [end] {
+            for t in ts + [lastSeen[f] ?? end] {
                 if t - prev > best.1 - best.0 { best = (prev, t) }
                 prev = max(prev, t)
             }

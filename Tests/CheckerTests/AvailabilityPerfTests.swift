@@ -41,7 +41,7 @@ struct AvailabilityPerfTests {
     }
 
     @Test func availabilityBoundsAndBadOptions() {
-        #expect(AvailabilityChecker(maxGapSeconds: 1).check(history()).valid == .invalid)  // writes: none ok for 2.43 s
+        #expect(AvailabilityChecker(maxGapSeconds: 1).check(history()).valid == .invalid)  // reads: none ok for 1.42 s
         #expect(AvailabilityChecker(minOkRatio: 0.95).check(history()).valid == .invalid)  // 17 of 20 outside faults
         #expect(AvailabilityChecker(minOkRatio: 0.5, maxGapSeconds: 2.5).check(history()).valid == .valid)
         // The registry refuses the typo before any checking; built directly, the checker says unknown.
@@ -50,6 +50,25 @@ struct AvailabilityPerfTests {
         #expect(bad.valid == .unknown)
         #expect(bad.error?.contains("window_secs") == true)
         #expect(AvailabilityChecker().check(History(ops: [])).valid == .unknown)
+    }
+
+    /// A function's gap ends at its own last op: once the workload stops asking (a pipeline's drain and
+    /// final reads, long after), nothing was refused.
+    @Test func aGapEndsAtTheFunctionsLastOpNotAtTheEndOfTheHistory() {
+        var h = HistoryBuilder()
+        h.call(1, "ingest", 1, .ok, from: 0, to: 10)
+        h.call(1, "ingest", 2, .fail, from: 100, to: 110)
+        h.call(1, "ingest", 3, .ok, from: 200, to: 210)
+        h.call(2, "final-read", nil, .ok, [1, 3], from: 5000, to: 5010)
+        let gap = AvailabilityChecker().check(h.history).details["longest_gap"]?["ingest"]
+        #expect(gap?["from"] == .int(Int(10 * ms)))
+        #expect(gap?["to"] == .int(Int(210 * ms)))
+        // Still failing when it stopped: the gap runs to that last failure.
+        var g = HistoryBuilder()
+        g.call(1, "ingest", 1, .ok, from: 0, to: 10)
+        g.call(1, "ingest", 2, .fail, from: 100, to: 900)
+        g.call(2, "final-read", nil, .ok, [1], from: 5000, to: 5010)
+        #expect(AvailabilityChecker().check(g.history).details["longest_gap"]?["ingest"]?["to"] == .int(Int(900 * ms)))
     }
 
     @Test func perfPercentilesAndThroughput() throws {

@@ -38,27 +38,8 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
     public static let apiKey = ApiKey.txnOffsetCommit
     public static let apiVersion: Int16 = 3
 
-    public struct Partition: WireCodable {
-        public var partitionIndex: Int32
-        public var committedOffset: Int64
-        public var committedLeaderEpoch: Int32 = -1
-        public var committedMetadata: String?
-        public var tagged: TaggedFields = .none
-
-        public init(partitionIndex: Int32, committedOffset: Int64, committedMetadata: String? = nil) {
-            self.partitionIndex = partitionIndex; self.committedOffset = committedOffset; self.committedMetadata = committedMetadata
-        }
-
-        public init(from r: inout WireReader) throws {
-            partitionIndex = try r.int32("partition_index"); committedOffset = try r.int64("committed_offset")
-            committedLeaderEpoch = try r.int32("committed_leader_epoch"); committedMetadata = try r.compactNullableString("committed_metadata")
-            tagged = try r.tagged()
-        }
-
-        public func write(to w: inout WireWriter) {
-            w.int32(partitionIndex); w.int64(committedOffset); w.int32(committedLeaderEpoch); w.compactNullableString(committedMetadata); w.tagged(tagged)
-        }
-    }
+    /// The same fields and encoding as OffsetCommit v8's partition.
+    public typealias Partition = OffsetCommitRequest.Partition
 
     public typealias Topic = NamedTopic<Partition>
 

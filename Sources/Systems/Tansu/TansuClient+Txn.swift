@@ -44,14 +44,9 @@ extension TansuClient {
         if subscribed {
             do { try await ensureMember(c) } catch { return Self.groupOutcome("txn: joining the group", error) }
         }
-        let tid = "faultline-\(process)"
-        if txnProducer == nil {
-            do {
-                txnProducer = try await c.initProducerId(transactionalId: tid, transactionTimeoutMs: 60_000)
-                txnSequences = [:]
-            } catch { return .fail("before sending: InitProducerId(\(tid)): \(error)") }
-        }
-        let pid = txnProducer!
+        let tid = transactionalID
+        let pid: (producerId: Int64, epoch: Int16)
+        do { pid = try await transactionalProducer(c) } catch { return .fail("before sending: InitProducerId(\(tid)): \(error)") }
         var sendParts: [Int32] = []
         for case .send(let k, _) in mops where !sendParts.contains(k) { sendParts.append(k) }
         if !sendParts.isEmpty {

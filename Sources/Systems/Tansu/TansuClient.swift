@@ -281,18 +281,26 @@ actor TansuClient: SystemClient {
         return .info((applied + refusals + unknowns).joined(separator: "; "))
     }
 
+    /// The transactional id of this process' producer.
+    var transactionalID: String { "faultline-\(process)" }
+
+    /// This process' transactional producer: InitProducerId the first time (and after a failed
+    /// transaction forgot it), with fresh sequence numbers.
+    func transactionalProducer(_ c: KafkaClient) async throws -> (producerId: Int64, epoch: Int16) {
+        if let p = txnProducer { return p }
+        let p = try await c.initProducerId(transactionalId: transactionalID, transactionTimeoutMs: 60_000)
+        txnProducer = p
+        txnSequences = [:]
+        return p
+    }
+
     /// A transaction of sends: InitProducerId (once per process), AddPartitionsToTxn, one
     /// transactional produce, EndTxn commit. Refusals before the produce fail the op; a refused
     /// produce is aborted (fail when the abort is acknowledged); anything unanswered is info.
     private func transaction(_ c: KafkaClient, mops: [(key: Int32, value: Int)], order: [Int32], records: [Int32: [Int]]) async -> ClientOutcome {
-        let tid = "faultline-\(process)"
-        if txnProducer == nil {
-            do {
-                txnProducer = try await c.initProducerId(transactionalId: tid, transactionTimeoutMs: 60_000)
-                txnSequences = [:]
-            } catch { return .fail("before sending: InitProducerId(\(tid)): \(error)") }
-        }
-        let pid = txnProducer!
+        let tid = transactionalID
+        let pid: (producerId: Int64, epoch: Int16)
+        do { pid = try await transactionalProducer(c) } catch { return .fail("before sending: InitProducerId(\(tid)): \(error)") }
         do {
             try await c.addPartitionsToTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, topic: topic, partitions: order)
         } catch {

@@ -77,13 +77,14 @@ struct CountingClient: SystemClient {
             let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters(),
                                   proxied: try await ClientProxies.start(nodes, net: net))
             let mix = OpMix(kind: .register, weights: [(f: "read", weight: 1), (f: "write", weight: 1)], keyCount: 2, seed: 1)
-            // 1 s healthy, then the node is paused for the last 2 s: every op then times out (info) and
-            // retires its process.
+            // 1 s healthy, then the node is paused for the last 4 s: every op then times out (info) and
+            // retires its process. (The pause gets 4 s, not 2, because on a loaded CI machine the
+            // pauser's wake-up came so late that no op was sent into the pause.)
             let pauser = Task {
                 try? await Task.sleep(for: .seconds(1))
                 _ = try? sup.pause(nodes[0].name)
             }
-            let next = await pool.run(dispenser: OpDispenser(mix: mix, rate: 40), t0: .now, until: 3)
+            let next = await pool.run(dispenser: OpDispenser(mix: mix, rate: 40), t0: .now, until: 5)
             await pauser.value
             _ = try? sup.resume(nodes[0].name)
             await pool.perform(PlannedOp(f: "read", key: "0", value: .null), process: next, node: nodes[0])

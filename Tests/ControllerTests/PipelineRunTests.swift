@@ -36,10 +36,20 @@ struct PipelineRunTests {
         let r = try await CLIRunner.run(["run", "--pipeline", pipelinePath, "--workload", "workloads/pipeline.yml",
                                    "--nemesis", nemesisArg, "--time-limit", "\(timeLimit)", "--seed", "\(seed)",
                                    "--name", "pipe", "--results", dir, "--quiet"], timeout: timeout)
-        let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
+        guard let latest = try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest") else {
+            // No verdicts were written: say how the run ended (killed at the timeout, exit 4, a crash).
+            throw RunLeftNoResults(status: r.status, timeout: timeout, stderr: String(r.stderr.suffix(3000)))
+        }
+        let runDir = dir + "/pipe/" + latest
         let h = try HistoryLoader.load(path: runDir + "/history.jsonl").history
         let res = try JSONParser.parse(try String(contentsOfFile: runDir + "/results.json", encoding: .utf8))
         return Run(status: r.status, history: h, results: res, stderr: r.stderr)
+    }
+
+    /// A run that ended without writing its verdicts, with what it printed.
+    struct RunLeftNoResults: Error, CustomStringConvertible {
+        var status: Int32, timeout: Double, stderr: String
+        var description: String { "the run left no results (exit status \(status), timeout \(Int(timeout)) s); stderr: \(stderr)" }
     }
 
     /// Every acknowledged event exactly once in the warehouse, and visible through the API.

@@ -24,7 +24,7 @@ import Testing
     func apPipelineOverRealSystems() async throws {
         let dir = CLIRunner.tempDir("redis-pipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try await PipelineRunTests.run("real-ap", keep: dir)
+        let r = try await PipelineRunTests.run("real-ap", keep: dir, timeout: 400)
         let runDir = dir + "/pipe/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/pipe/latest"))
         let apiConfig = try Self.config(runDir, "api-1")
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
@@ -48,7 +48,7 @@ import Testing
     /// exactly once; the API reads through to the PostgreSQL primary and never answers from the cache.
     @Test(.enabled(if: servers, missing))
     func cpPipelineOverRealSystemsNeverAnswersFromCache() async throws {
-        let r = try await PipelineRunTests.run("real-cp")
+        let r = try await PipelineRunTests.run("real-cp", timeout: 400)
         #expect(r.status == 0, "stderr: \(r.stderr.suffix(1500))")
         PipelineRunTests.expectExactlyOnce(r)
         #expect(!r.history.ops.contains { $0.type == .ok && $0.value["source"] == "cache" })

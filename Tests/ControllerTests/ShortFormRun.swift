@@ -24,6 +24,9 @@ struct ShortFormRun {
                                          "--time-limit", "\(timeLimit)", "--seed", "\(seed)", "--name", name,
                                          "--results", dir + "/results", "--quiet"], timeout: timeout)
         let run = try InterruptTests.runDir(dir + "/results", name)
+        guard FileManager.default.fileExists(atPath: run + "/results.json") else {
+            throw PipelineRunTests.RunLeftNoResults(status: r.status, timeout: timeout, stderr: String(r.stderr.suffix(3000)))
+        }
         let results = try RunTests.results(run)
         let h = try HistoryLoader.load(path: run + "/history.jsonl").history
         for p in try InterruptTests.nodePids(run) { #expect(!EtcdTests.alive(p), "\(system) pid \(p) left running") }

@@ -126,8 +126,11 @@ struct TansuShortFormTests {
         }
     }
 
-    /// A paused broker keeps its log: answers only come late (sends end `info` or `fail`), and the
-    /// log checker finds nothing.
+    /// A paused broker keeps its log: answers only come late (sends end `info` or `fail`), nothing
+    /// acknowledged is lost, duplicated or moved. One finding is allowed, and only in its measured shape
+    /// (docs/kafka-protocol.md "Tansu behaviour that looks like broker bugs", 5): after the resume,
+    /// concurrent produces to one partition become readable out of offset order, so a poll may skip an
+    /// offset whose send was still unacknowledged when the poll began (poll-skip / int-poll-skip).
     @Test func pausedBrokerKeepsItsLog() async throws {
         let r = try await Self.run(fault: "pause", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
@@ -137,8 +140,40 @@ struct TansuShortFormTests {
         try Self.checkShape(r.history)
         // The pause cost something: some op did not get its answer in time.
         #expect(r.history.ops.contains { ($0.type == .info || $0.type == .fail) && !$0.process.isNemesis }, "no op was slowed by the pause")
-        #expect(log["valid"] == true, "a pause lost or reordered data: \(log["counts"] ?? .null) \(log["examples"] ?? .null)")
-        #expect(r.status == 0)
+        let found = Set((log["details"]?["bad_error_types"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let raceShaped: Set<String> = ["poll-skip", "int-poll-skip"]
+        #expect(found.isSubset(of: raceShaped), "a pause lost or reordered data: \(log["counts"] ?? .null) \(log["examples"] ?? .null)")
+        var skips = 0
+        for name in found.intersection(raceShaped) {
+            let examples = log["examples"]?[name]?.arrayValue ?? []
+            #expect(!examples.isEmpty, "\(name) without examples")
+            for e in examples {
+                // The skipping poll: the later of the two (poll-skip) or the one (int-poll-skip).
+                let poll = try #require(e["ops"]?.arrayValue?.last ?? e["op"], "\(e)")
+                let began = try #require(Self.invokedAt(r.history, poll), "no invocation of \(poll)")
+                for v in e["skipped"]?.arrayValue?.compactMap(\.intValue) ?? [] {
+                    let acked = try #require(Self.acknowledgedAt(r.history, value: v), "skipped \(v) was never acknowledged: \(e)")
+                    #expect(acked >= began, "\(name): value \(v) was acknowledged \(Double(began - acked) / 1e9) s before the poll that skipped it began: \(e)")
+                    skips += 1
+                }
+            }
+        }
+        if skips > 0 { print("tansu-memory kafka under a 3 s pause: \(skips) skipped records, each still unacknowledged when the skipping poll began") }
+        #expect(r.status == (found.isEmpty ? 0 : 1))
+    }
+
+    /// When the op completed as `op` (an example op of a verdict) was invoked: its process' last invoke before it.
+    static func invokedAt(_ h: History, _ op: JSONValue) -> Int64? {
+        guard let index = op["index"]?.intValue, let done = h.ops.first(where: { $0.index == index }) else { return nil }
+        return h.ops.last { $0.index < index && $0.type == .invoke && $0.process == done.process }?.time
+    }
+
+    /// When the send or txn that wrote `value` completed ok (nil: never acknowledged).
+    static func acknowledgedAt(_ h: History, value: Int) -> Int64? {
+        h.ops.first { o in
+            o.type == .ok && (o.f == "send" || o.f == "txn")
+                && (o.value.arrayValue ?? []).contains { $0.arrayValue?.first == "send" && $0.arrayValue?.last?.arrayValue?.last?.intValue == value }
+        }?.time
     }
 
     /// A killed memory broker restarts with an empty log: sends acknowledged before the kill are gone

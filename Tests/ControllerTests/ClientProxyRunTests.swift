@@ -52,13 +52,15 @@ import Testing
         #expect(r.status == 0 || r.status == 1 || r.status == 3, "exit \(r.status): \(r.stderr.suffix(800))")
     }
 
-    /// A pipeline (cp) with the clients cut from the query API for 4 s: API ops (query, count) answered
+    /// A pipeline (cp) with the clients cut from the query API for 8 s: API ops (query, count) answered
     /// inside the window are none ok, while ingest (another node, another client link) goes on; after
-    /// the heal the API answers again, and the final read through it completes.
+    /// the heal the API answers again, and the final read through it completes. (The window is more
+    /// than twice the 3 s op timeout: a client's op sent just before the cut takes 3 s to time out, and
+    /// only its next one, sent inside the window, can end inside it.)
     @Test func pipelineClientsCutFromTheAPIOnly() async throws {
         let r = try await ShortFormRun.run(pipeline: "pipelines/cp.yml", workload: "workloads/pipeline.yml",
-                                           nemesisYAML: "events:\n  - {at: 1s, duration: 4s, fault: partition-clients, target: all, component: api}\n",
-                                           seed: 2, name: "clients-api", folderTag: "clients-api", timeLimit: 7,
+                                           nemesisYAML: "events:\n  - {at: 1s, duration: 8s, fault: partition-clients, target: all, component: api}\n",
+                                           seed: 2, name: "clients-api", folderTag: "clients-api", timeLimit: 11,
                                            timeout: 300, system: "pipeline")
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
         let (start, stop, from, to) = try Self.window(r.history)

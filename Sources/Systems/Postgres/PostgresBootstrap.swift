@@ -73,7 +73,7 @@ struct PostgresBootstrap: SystemBootstrap {
             // SIGINT is Postgres' fast shutdown (SIGTERM waits for every client to leave); crashes are SIGKILL.
             stopSignal: SIGINT, stopGrace: 5,
             // initdb, or a base backup over the proxy, on a loaded 2-core machine (a fresh-clone CI run).
-            startTimeout: 60)
+            startTimeout: 120)
         // The workloads' tables, once on the primary when every node streams (with synchronous standbys
         // this commit waits for them like any other).
         // The workloads' tables, once on the primary when every node streams, then a wait until every
@@ -81,7 +81,7 @@ struct PostgresBootstrap: SystemBootstrap {
         // "relation does not exist").
         let setup = SetupStep(when: .afterHealthy, kind: "node",
                               argv: ["sh", "-c", Self.literal(Self.tablesScript), "{name}", "{port:client}", String(o.nodes - 1)],
-                              timeout: 60)
+                              timeout: 120)
         return BootstrapPlan(processes: [node], setup: [setup])
     }
 

@@ -107,7 +107,7 @@ struct SeaweedBootstrap: SystemBootstrap {
         let weed = Self.weed
         func kind(_ name: String, count: Int, args: [String], list: (kind: String, flag: String), own: Bool = false,
                   ports: [String], clientPort: String, peerPort: String? = nil, dialed: [String],
-                  health: HealthCheck, startTimeout: Double = 60) -> ProcessKind {
+                  health: HealthCheck, startTimeout: Double = 120) -> ProcessKind {
             var env = ["SEAWEED_HTTP": "{peers:\(list.kind):http}", "SEAWEED_GRPC": "{peers:\(list.kind):grpc}",
                        "SEAWEED_FLAG": list.flag, "SEAWEED_SELF": ""]
             // A master lists itself too (weed adds itself when missing, but then a single master's

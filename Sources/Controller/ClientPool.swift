@@ -131,11 +131,11 @@ struct ClientPool {
         switch outcome {
         case .ok(let v):
             history.record(process: .client(process), type: .ok, f: op.f, key: op.key, value: v, node: n.name)
-            counters.count("ok")
+            counters.count("ok", f: op.f)
             return .ok
         case .okNoted(let v, let note):
             history.record(process: .client(process), type: .ok, f: op.f, key: op.key, value: v, node: n.name, error: note)
-            counters.count("ok")
+            counters.count("ok", f: op.f)
             return .ok
         case .fail(let e):
             history.record(process: .client(process), type: .fail, f: op.f, key: op.key, value: op.value, node: n.name, error: e)

@@ -224,7 +224,7 @@ public final class TestRunner: @unchecked Sendable {
 
         // Final reads, after the heal and the recovery time, by fresh processes.
         if isPipeline && phases.finalReads && !interrupted {
-            let acknowledged = (try? HistoryLoader.load(path: folder.history).history.ops.filter { $0.f == "ingest" && $0.type == .ok }.count) ?? 0
+            let acknowledged = counters.ok(of: "ingest")
             await drain(nodes: nodes, pipeline: pipeline, timeout: workload.drainTimeout, acknowledged: acknowledged, logger: logger)
             await pipelineFinalReads(pool: pool, nodes: nodes, pipeline: pipeline, firstProcess: nextProcess.get(),
                                      lastEventID: dispenser.lastElement, leaders: leaders)

@@ -55,6 +55,7 @@ struct CountingClient: SystemClient {
         let nodeExe = URL(fileURLWithPath: CLIRunner.binary).deletingLastPathComponent().appendingPathComponent("faultline-node").path
         let adapter = CountingAdapter(BuiltinSystem().adapter(AdapterContext(workload: "register", role: .store, opTimeout: 0.3, concurrency: 2)))
         let history = try HistoryWriter(path: dir + "/history.jsonl")
+        let counters = RunCounters()
         do {
             // The subject is the pool, not node start-up: on a fully loaded machine a store node was seen
             // alive but not listening for 120 s (see the session note); such a node is replaced by a fresh
@@ -74,7 +75,7 @@ struct CountingClient: SystemClient {
                 }
             }
             let nodes = try #require(placed)
-            let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: RunCounters(),
+            let pool = ClientPool(adapter: adapter, history: history, nodes: nodes, concurrency: 2, kind: .register, counters: counters,
                                   proxied: try await ClientProxies.start(nodes, net: net))
             let mix = OpMix(kind: .register, weights: [(f: "read", weight: 1), (f: "write", weight: 1)], keyCount: 2, seed: 1)
             // 1 s healthy, then the node is paused for the last 4 s: every op then times out (info) and
@@ -102,6 +103,10 @@ struct CountingClient: SystemClient {
             return nil
         })
         #expect(ops.contains { $0.type == .info }, "no op timed out while the node was paused")
+        // The live tally of ok ops by function (what the pipeline drain counts ingests with) is the history's.
+        for f in ["read", "write"] {
+            #expect(counters.ok(of: f) == ops.filter { $0.f == f && $0.type == .ok }.count, "ok \(f)")
+        }
         // Jepsen's rule: a process whose op ended info never invokes again.
         var ended: Set<Int> = []
         for op in ops {

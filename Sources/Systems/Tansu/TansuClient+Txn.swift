@@ -109,6 +109,13 @@ extension TansuClient {
             txnProducer = nil
             return failed
         }
+        return await abortTransaction(c, tid: tid, pid: pid, why: why)
+    }
+
+    /// Aborts the open transaction that `why` refused: `fail` when the abort is acknowledged (none of it
+    /// took effect); `info` when its answer was lost, since the transaction may still be open, and the
+    /// next transaction starts with a new InitProducerId (which fences and ends the old one).
+    func abortTransaction(_ c: KafkaClient, tid: String, pid: (producerId: Int64, epoch: Int16), why: String) async -> ClientOutcome {
         do {
             try await c.endTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, commit: false)
             return .fail("\(why); aborted")

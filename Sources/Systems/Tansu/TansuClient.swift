@@ -321,13 +321,7 @@ actor TansuClient: SystemClient {
                 return .info("records appended; EndTxn(commit): \(error)")
             }
         case .fail(let why):
-            do {
-                try await c.endTxn(transactionalId: tid, producerId: pid.producerId, epoch: pid.epoch, commit: false)
-                return .fail("\(why); aborted")
-            } catch {
-                txnProducer = nil
-                return .info("\(why); EndTxn(abort): \(error)")
-            }
+            return await abortTransaction(c, tid: tid, pid: pid, why: why)
         default:
             txnProducer = nil
             return done

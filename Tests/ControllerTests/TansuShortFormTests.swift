@@ -162,10 +162,10 @@ struct TansuShortFormTests {
         #expect(r.status == (found.isEmpty ? 0 : 1))
     }
 
-    /// When the op completed as `op` (an example op of a verdict) was invoked: its process' last invoke before it.
+    /// When the op completed as `op` (an example op of a verdict) was invoked.
     static func invokedAt(_ h: History, _ op: JSONValue) -> Int64? {
-        guard let index = op["index"]?.intValue, let done = h.ops.first(where: { $0.index == index }) else { return nil }
-        return h.ops.last { $0.index < index && $0.type == .invoke && $0.process == done.process }?.time
+        guard let index = op["index"]?.intValue else { return nil }
+        return (try? h.pairs())?.first { $0.completion?.index == index }?.invoke.time
     }
 
     /// When the send or txn that wrote `value` completed ok (nil: never acknowledged).

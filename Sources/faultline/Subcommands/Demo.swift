@@ -39,8 +39,8 @@ struct Demo: AsyncParsableCommand {
     /// system is still missing then exits 4 in the campaign, as any system that cannot start.
     static func install() throws {
         guard FileManager.default.isReadableFile(atPath: installer) else {
-            FileHandle.standardError.write(Data("faultline demo --real: \(installer) not found (run from the repository's folder)\n".utf8))
-            throw ExitCode(2)
+            printError("demo --real: \(installer) not found (run from the repository's folder)")
+            throw ExitCode(ExitStatus.badInput)
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -48,7 +48,7 @@ struct Demo: AsyncParsableCommand {
         try p.run()
         p.waitUntilExit()
         if p.terminationStatus != 0 {
-            FileHandle.standardError.write(Data("faultline demo --real: \(installer) exited \(p.terminationStatus); running anyway\n".utf8))
+            printError("demo --real: \(installer) exited \(p.terminationStatus); running anyway")
         }
     }
 }

@@ -88,6 +88,25 @@ struct PatroniShortFormTests {
         #expect(r.status == 0, "a valid run exits 0: \(r.status) \(r.stderr.suffix(800))")
     }
 
+    /// The same profile and faults with the set workload: every acknowledged add is in the final read
+    /// (the set checker's `lost`, with example ops when not), the direct check that the failovers kept
+    /// every acknowledged write (a register's linearizability only sees a lost write some read observes).
+    @Test func syncProfileLosesNoAcknowledgedAddThroughPatroniFailovers() async throws {
+        let r = try await ShortFormRun.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/postgres-set.yml",
+                                           nemesisYAML: Self.killThenPartition, seed: 2, name: "patroni-sync-set", folderTag: "patroni-set",
+                                           timeLimit: 44, timeout: 300, system: "patroni")
+        let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
+        defer { if set["valid"] == .bool(true) && r.status == 0 { PostgresShortFormTests.remove(r) } else { print("kept \(r.dir)") } }
+        let nemesis = r.history.ops.filter { $0.process == .nemesis }
+        #expect(nemesis.contains { $0.f == "start-kill" } && nemesis.contains { $0.f == "start-partition" }, "faults: \(nemesis.map(\.f))")
+        let acknowledged = r.history.ops.filter { $0.f == "add" && $0.type == .ok }.count
+        print("patroni sync set, kill then partition of the primary: \(acknowledged) adds acknowledged, lost \(set["counts"]?["lost"] ?? .null), valid \(set["valid"] ?? .null)")
+        #expect(acknowledged > 0, "no add was acknowledged")
+        #expect(set["counts"]?["lost"]?.intValue == 0, "\(set)")
+        #expect(set["valid"] == .bool(true), "\(set)")
+        #expect(r.status == 0, "a valid run exits 0: \(r.status) \(r.stderr.suffix(800))")
+    }
+
     /// Without a writable cgroup (here: the controller run as user nobody, which may not write the
     /// freezer hierarchy) Patroni nodes cannot be owned: the run stops before any verdict, exit 4, with
     /// one line saying why, and the etcd members it had started are stopped.

@@ -78,13 +78,39 @@ actor PostgresClient: SystemClient {
 
     /// `applied` says from the returned rows whether the statement changed anything (a cas whose
     /// condition did not hold returns no row: `fail`, nothing written).
+    ///
+    /// The statement runs in an explicit transaction (BEGIN, the statement, COMMIT), and only COMMIT's
+    /// answer acknowledges it. A lone parameterised statement is an implicit transaction that commits at
+    /// the protocol's Sync, after its CommandComplete was written: when the server shut down during the
+    /// commit's wait for a synchronous standby, it flushed that CommandComplete on its way out, and
+    /// postgres-nio reported the statement done although the commit was never confirmed (Patroni
+    /// demoting an isolated primary: 6 adds recorded ok and lost). A COMMIT statement's own
+    /// CommandComplete comes only after the commit and its wait. Before COMMIT is sent, nothing can
+    /// commit: any error or a lost connection there is `fail`; COMMIT's lost answer is `info`.
     private func write(_ q: PostgresQuery, result: JSONValue, applied: ([PostgresRow]) -> Bool) async -> ClientOutcome {
         guard let target = primaryTarget() else { return .fail("no primary is published") }
         let c: PostgresConnection
         do { c = try await connection(target) } catch { return .fail("not sent: \(PostgresOutcome.describe(error))") }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.opTimeout * 1000))
+        func left() -> Double {
+            let d = deadline - ContinuousClock.now
+            return max(0.001, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        }
+        let rows: [PostgresRow]
         do {
-            let rows = try await PostgresWire.rows(c, q, timeout: settings.opTimeout)
-            return applied(rows) ? .ok(result) : .fail("cas mismatch")
+            _ = try await PostgresWire.rows(c, "BEGIN", timeout: left())
+            rows = try await PostgresWire.rows(c, q, timeout: left())
+        } catch {
+            await rollBack(target, c, after: error, timeout: left())
+            return .fail("not committed: \(PostgresOutcome.describe(error))")
+        }
+        guard applied(rows) else {
+            await rollBack(target, c, after: nil, timeout: left())
+            return .fail("cas mismatch")
+        }
+        do {
+            _ = try await PostgresWire.rows(c, "COMMIT", timeout: left())
+            return .ok(result)
         } catch {
             drop(target, if: c, after: error)
             return PostgresOutcome.classify(error, write: true)
@@ -135,6 +161,17 @@ actor PostgresClient: SystemClient {
         if PostgresOutcome.serverError(error)?.severity == "ERROR" { return }
         guard let cur = conns[name], cur === c else { return }
         conns[name] = nil
+        Task { await PostgresWire.close(c) }
+    }
+
+    /// Ends a transaction that will not commit: ROLLBACK on a connection that only saw a plain ERROR
+    /// (or none), else (or when ROLLBACK fails) the connection is closed, which rolls it back too.
+    private func rollBack(_ name: String, _ c: PostgresConnection, after error: Error?, timeout: Double) async {
+        if error == nil || PostgresOutcome.serverError(error!)?.severity == "ERROR",
+           (try? await PostgresWire.rows(c, "ROLLBACK", timeout: timeout)) != nil {
+            return
+        }
+        if let cur = conns[name], cur === c { conns[name] = nil }
         Task { await PostgresWire.close(c) }
     }
 

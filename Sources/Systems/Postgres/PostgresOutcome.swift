@@ -2,7 +2,8 @@
 import History
 import PostgresNIO
 
-/// Every statement runs alone (autocommit), so the server's rules decide:
+/// A read runs alone (autocommit); a write runs in BEGIN … COMMIT and is judged by COMMIT's answer
+/// (PostgresClient.write). The server's rules decide:
 /// - An ERROR response ends the statement's transaction without effect: `fail` (read-only transaction
 ///   on a standby, serialization failure, a constraint, an undefined table...).
 /// - A FATAL or PANIC ends the connection, and a commit may already be done: a backend terminated while

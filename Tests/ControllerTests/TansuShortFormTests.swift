@@ -130,7 +130,8 @@ struct TansuShortFormTests {
     /// acknowledged is lost, duplicated or moved. One finding is allowed, and only in its measured shape
     /// (docs/kafka-protocol.md "Tansu behaviour that looks like broker bugs", 5): after the resume,
     /// concurrent produces to one partition become readable out of offset order, so a poll may skip an
-    /// offset whose send was still unacknowledged when the poll began (poll-skip / int-poll-skip).
+    /// offset whose send was still unacknowledged when the first poll that can have skipped it began
+    /// (poll-skip / int-poll-skip).
     @Test func pausedBrokerKeepsItsLog() async throws {
         let r = try await Self.run(fault: "pause", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: (r.dir as NSString).deletingLastPathComponent) }
@@ -148,17 +149,23 @@ struct TansuShortFormTests {
             let examples = log["examples"]?[name]?.arrayValue ?? []
             #expect(!examples.isEmpty, "\(name) without examples")
             for e in examples {
-                // The skipping poll: the later of the two (poll-skip) or the one (int-poll-skip).
-                let poll = try #require(e["ops"]?.arrayValue?.last ?? e["op"], "\(e)")
+                // The first poll whose fetch can have moved the position past the skipped record: the
+                // earlier of the two (poll-skip) or the one (int-poll-skip). Not the later one: a fetch
+                // also moves the position past batches that carry no record for the poll (transaction
+                // markers), so the earlier poll, or a poll between the two that read nothing of the
+                // key, can be the one that passed an offset the broker did not yet return. Seen in CI:
+                // the earlier poll ended 1.5 ms before the skipped send's ack, the later began 5 ms after.
+                let poll = try #require(e["ops"]?.arrayValue?.first ?? e["op"], "\(e)")
                 let began = try #require(Self.invokedAt(r.history, poll), "no invocation of \(poll)")
                 for v in e["skipped"]?.arrayValue?.compactMap(\.intValue) ?? [] {
-                    let acked = try #require(Self.acknowledgedAt(r.history, value: v), "skipped \(v) was never acknowledged: \(e)")
-                    #expect(acked >= began, "\(name): value \(v) was acknowledged \(Double(began - acked) / 1e9) s before the poll that skipped it began: \(e)")
+                    // A send never acknowledged (`info`) was unacknowledged then too.
+                    let acked = Self.acknowledgedAt(r.history, value: v) ?? .max
+                    #expect(acked >= began, "\(name): value \(v) was acknowledged \(Double(began - acked) / 1e9) s before the first poll that can have skipped it began: \(e)")
                     skips += 1
                 }
             }
         }
-        if skips > 0 { print("tansu-memory kafka under a 3 s pause: \(skips) skipped records, each still unacknowledged when the skipping poll began") }
+        if skips > 0 { print("tansu-memory kafka under a 3 s pause: \(skips) skipped records, each still unacknowledged when the first poll that can have skipped it began") }
         #expect(r.status == (found.isEmpty ? 0 : 1))
     }
 

@@ -21,6 +21,18 @@ enum PostgresProbe {
         return ok
     }
 
+    /// Runs each statement of `sql` in order, on one connection.
+    static func run(port: Int, _ sql: [String]) async throws {
+        let c = try await connect(port: port)
+        do {
+            for q in sql { _ = try await c.query(PostgresQuery(unsafeSQL: q), logger: logger).collect() }
+        } catch {
+            try? await c.close()
+            throw error
+        }
+        try? await c.close()
+    }
+
     /// One integer from `sql`.
     static func int(port: Int, _ sql: String) async throws -> Int {
         let c = try await connect(port: port)

@@ -1,6 +1,6 @@
-// PostgresEventWarehouse: the warehouse stage on PostgreSQL (postgres-nio): a load is one statement that
-// claims the object's key and inserts its rows (both or neither); reads say whether the primary answered
-// and how many loads the answering server had applied.
+// PostgresEventWarehouse: the warehouse stage on PostgreSQL (postgres-nio): a load is one transaction that
+// claims the object's key and inserts its rows (both or neither), done only when its COMMIT is answered;
+// reads say whether the primary answered and how many loads the answering server had applied.
 import Foundation
 import Logging
 import NIOCore
@@ -15,11 +15,16 @@ import PostgresNIO
 /// Load = `WITH claimed AS (INSERT INTO loads … ON CONFLICT DO NOTHING RETURNING …), INSERT INTO events
 /// SELECT … WHERE EXISTS (SELECT 1 FROM claimed) ON CONFLICT (row_key) DO NOTHING`: one statement, so an
 /// object is loaded entirely or not at all, and a reload (the loader restarted, or a timeout it retried)
-/// inserts nothing. Position = the highest load number (`seq`) the answering server holds.
+/// inserts nothing. It runs between BEGIN and COMMIT on a connection of its own, and only COMMIT's answer
+/// makes it loaded: a lone statement's answer comes before its commit, and a primary shutting down
+/// while that commit waited for its synchronous standby flushed the answer anyway (Patroni demoting an
+/// isolated primary; docs/systems.md "Outcomes"). The loader would then never load that object again.
+/// Position = the highest load number (`seq`) the answering server holds.
 final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
     private let addresses: [(host: String, port: Int)]
     private let timeoutMs: Int
     private let lock = NSLock()
+    /// Node i's shared connection is slot i; its load connection is slot i + addresses.count.
     private var connections: [Int: PostgresConnection] = [:]
     private var primary = 0
     private var schemaReady = false
@@ -36,10 +41,11 @@ final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
     }
 
     struct Timeout: Error {}
+    struct NoRow: Error {}
 
     private func connection(_ i: Int) async throws -> PostgresConnection {
         if let c = lock.withLock({ connections[i] }), !c.isClosed { return c }
-        let a = addresses[i]
+        let a = addresses[i % addresses.count]
         var config = PostgresConnection.Configuration(host: a.host, port: a.port, username: "postgres", password: nil,
                                                       database: "postgres", tls: .disable)
         config.options.connectTimeout = .milliseconds(Int64(timeoutMs))
@@ -60,7 +66,7 @@ final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
         if let c { Task { try? await c.close() } }
     }
 
-    /// Runs `q` on node `i` with our own deadline (a statement may wait on locks or a synchronous
+    /// Runs `q` on connection slot `i` with our own deadline (a statement may wait on locks or a synchronous
     /// standby); past it the connection is closed and Timeout thrown (the statement may still apply).
     private func rows(_ i: Int, _ q: PostgresQuery) async throws -> [PostgresRow] {
         let c = try await connection(i)
@@ -117,6 +123,7 @@ final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
 
     func load(batchID: String, rows eventRows: [JSON]) async -> (inserted: Int, duplicate: Bool)? {
         guard let i = await findPrimary() else { return nil }
+        let slot = i + addresses.count
         do {
             try await ensureSchema(i)
             let records: [JSON] = eventRows.map { r in
@@ -134,10 +141,15 @@ final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
                         ON CONFLICT (row_key) DO NOTHING RETURNING 1)
                 SELECT (SELECT count(*) FROM claimed), (SELECT count(*) FROM ins)
                 """
-            guard let row = try await rows(i, q).first else { return nil }
+            _ = try await rows(slot, "BEGIN")
+            guard let row = try await rows(slot, q).first else { throw NoRow() }
             let (claimed, inserted) = try row.decode((Int64, Int64).self)
+            _ = try await rows(slot, "COMMIT")
             return (Int(inserted), claimed == 0)
         } catch {
+            // Closing the load connection rolls back whatever did not commit. Whether a failed COMMIT
+            // committed is unknown: the loader tries again, and the claim makes a committed load a duplicate.
+            drop(slot)
             return nil
         }
     }

@@ -132,8 +132,9 @@ let package = Package(
         ]),
         // Acknowledged produces/s and fetched records/s against a real Tansu broker (bench/kafka).
         .executableTarget(name: "kafka-bench", dependencies: ["KafkaProtocol", "Supervisor"]),
-        // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP).
-        .target(name: "FaultlineTesting"),
+        // Helpers shared by the tests that run real processes (fixture path, /proc checks, raw HTTP, one
+        // real PostgreSQL server).
+        .target(name: "FaultlineTesting", dependencies: ["Supervisor", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol", "FaultlineTesting", "Supervisor", "Systems", "Checker", "History"]),
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "FaultlineTesting", "Supervisor", "Systems", "History"]),

@@ -1,6 +1,7 @@
 // The loader and the api with a real PostgreSQL warehouse (node config `upstream_kinds: {"warehouse":
 // "postgres"}`): each store object loaded once, keyed by its object key (a restarted loader inserts
 // nothing; overlapping objects give one row per broker entry), and the api reading the primary.
+import FaultlineTesting
 import Foundation
 import Supervisor
 import Testing
@@ -13,11 +14,11 @@ import Testing
                 #"{"value": {"partition": \#(p), "first": \#(offsets.lowerBound), "last": \#(offsets.upperBound), "events": [\#(events.joined(separator: ","))]}}"#)
     }
 
-    @Test(.enabled(if: RealServers.postgresBin != nil, "PostgreSQL is not installed"))
+    @Test(.enabled(if: RealPostgres.bin != nil, "PostgreSQL is not installed"))
     func loaderLoadsEachObjectOnceAndTheAPIReadsThePrimary() async throws {
         let supervisor = Supervisor()
         defer { supervisor.shutdown(grace: 3) }
-        let pgPort = try await RealServers.startPostgres(supervisor, name: "pg-1")
+        let pgPort = try await RealPostgres.start(supervisor, name: "pg-1")
         try await withCluster(role: "store", settings: [:]) { store in
             try store.startAll()
             try #require(store.waitHealthy())
@@ -45,15 +46,15 @@ import Testing
                 #expect(s["position"] as? Int == 3, "\(s)")
                 #expect(s["rows_inserted"] as? Int == 10, "\(s)")  // 7 distinct entries of p0, 3 of p1
             }
-            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
-            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 3)
+            #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
+            #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 3)
             // A new loader (a restart: it lists everything again) inserts nothing.
             try await PipelineRoleTests.withService(role: "loader", extra: loaderConfig) { loader in
                 let s = try await waitLoaded(loader)
                 #expect(s["rows_inserted"] as? Int == 0, "\(s)")
                 #expect((s["counters"] as? [String: Any])?["duplicate_batches"] as? Int == 3, "\(s)")
             }
-            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
+            #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
             // The api reads the primary: found, with the load count as its position.
             try await PipelineRoleTests.withService(role: "api", extra: [
                 "peers": ["warehouse-1": "127.0.0.1:\(pgPort)", "cache-1": "127.0.0.1:\(freePort())"],
@@ -75,13 +76,13 @@ import Testing
     /// a deferred constraint trigger, checked only at commit, refusing partition 1's objects while
     /// `refuse_commit` has a row) leaves the object unloaded, nothing of it in the tables, and the
     /// loader trying it again; once commits are allowed it loads, exactly once.
-    @Test(.enabled(if: RealServers.postgresBin != nil, "PostgreSQL is not installed"))
+    @Test(.enabled(if: RealPostgres.bin != nil, "PostgreSQL is not installed"))
     func aLoadWhoseCommitFailsIsNotLoadedAndIsTriedAgain() async throws {
         let supervisor = Supervisor()
         defer { supervisor.shutdown(grace: 3) }
-        let pgPort = try await RealServers.startPostgres(supervisor, name: "pg-1")
+        let pgPort = try await RealPostgres.start(supervisor, name: "pg-1")
         // The loader creates its tables only when missing: these are its own, plus the refusing trigger.
-        try await PostgresProbe.run(port: pgPort, [
+        try await RealPostgres.run(port: pgPort, [
             "CREATE TABLE pipeline_events (row_key text PRIMARY KEY, id bigint NOT NULL, key text NOT NULL, value jsonb, part int, off bigint)",
             "CREATE TABLE pipeline_loads (object_key text PRIMARY KEY, seq bigserial, rows int NOT NULL)",
             "CREATE TABLE refuse_commit (why text)",
@@ -125,16 +126,16 @@ import Testing
                 #expect(loadErrors(refused) >= 3, "\(refused)")
                 #expect(refused["position"] as? Int == 1, "\(refused)")
                 #expect(refused["rows_inserted"] as? Int == 5, "\(refused)")
-                #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_loads WHERE object_key LIKE 'events/p1/%'") == 0)
-                #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events WHERE part = 1") == 0)
+                #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_loads WHERE object_key LIKE 'events/p1/%'") == 0)
+                #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_events WHERE part = 1") == 0)
                 // Commits allowed again: the next pass loads it.
-                try await PostgresProbe.run(port: pgPort, ["DELETE FROM refuse_commit"])
+                try await RealPostgres.run(port: pgPort, ["DELETE FROM refuse_commit"])
                 let loaded = try await status { $0["position"] as? Int == 2 }
                 #expect(loaded["position"] as? Int == 2, "\(loaded)")
                 #expect(loaded["rows_inserted"] as? Int == 8, "\(loaded)")
             }
-            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 8)
-            #expect(try await PostgresProbe.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 2)
+            #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 8)
+            #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 2)
         }
     }
 }

@@ -1,6 +1,6 @@
 // Real servers the pipeline services' backend tests talk to, started (and owned) by the test on
-// 127.0.0.1: redis-server, SeaweedFS (`weed server` with its S3 gateway), Tansu (a Kafka-protocol broker)
-// and PostgreSQL. Each waits on its own readiness with a generous deadline.
+// 127.0.0.1: redis-server, SeaweedFS (`weed server` with its S3 gateway) and Tansu (a Kafka-protocol
+// broker); PostgreSQL is FaultlineTesting's RealPostgres. Each waits on its own readiness with a generous deadline.
 import Foundation
 import FaultlineTesting
 import KafkaProtocol
@@ -100,35 +100,5 @@ enum RealServers {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw KafkaClientError.notSent("tansu did not answer within 120 s: \(supervisor.logTail(name))")
-    }
-
-    static let postgresBin: String? = {
-        let dirs = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted { $0.compare($1, options: .numeric) == .orderedAscending }
-        return dirs.reversed().map { "/usr/lib/postgresql/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: $0 + "/postgres") }
-    }()
-
-    /// Initialises and starts one PostgreSQL server (trust on 127.0.0.1, fsync off, as user postgres
-    /// when run as root: the server refuses root) and waits until it accepts a connection; returns its port.
-    static func startPostgres(_ supervisor: Supervisor, name: String) async throws -> Int {
-        let bin = try #require(postgresBin)
-        let port = try PortAllocator.shared.allocate()
-        let dir = TestSupport.tempDir("node-pg")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let script = """
-            set -e
-            as=""
-            if [ "$(id -u)" = 0 ]; then as="setpriv --reuid=postgres --regid=postgres --init-groups"; chown postgres:postgres "$1"; chmod o+x "$(dirname "$1")"; fi
-            $as \(bin)/initdb -D "$1/pg" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
-            printf "listen_addresses = '127.0.0.1'\\nport = $2\\nunix_socket_directories = ''\\nfsync = off\\nshared_buffers = 16MB\\nmax_connections = 30\\n" >> "$1/pg/postgresql.conf"
-            exec $as \(bin)/postgres -D "$1/pg"
-            """
-        _ = try supervisor.start(NodeSpec(name: name, executable: "/bin/sh", arguments: ["-c", script, "pg", dir, "\(port)"],
-                                          workingDirectory: dir, ports: [port], stopSignal: SIGINT))
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if await PostgresProbe.accepts(port: port) { return port }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw PostgresProbe.NotUp(detail: "postgres did not accept a connection within 120 s: \(supervisor.logTail(name))")
     }
 }

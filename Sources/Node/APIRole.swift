@@ -35,6 +35,8 @@ struct APIRole: ServiceRole {
 
     func start() async {}
 
+    func stop() async { await warehouse.close() }
+
     func statusFacts() async -> [String: JSON] {
         ["mode": node.config.settings.apiConsistent ? "cp" : "ap", "answers_by_source": tally.json]
     }

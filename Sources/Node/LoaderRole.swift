@@ -25,6 +25,8 @@ struct LoaderRole: ServiceRole {
 
     func statusFacts() async -> [String: JSON] { state.json.objectValue ?? [:] }
 
+    func stop() async { await warehouse.close() }
+
     static func rowKey(id: Int, partition: Int, offset: Int) -> String { "e\(id).p\(partition).o\(offset)" }
 
     func start() async {

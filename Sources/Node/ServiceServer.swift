@@ -13,6 +13,12 @@ protocol ServiceRole: Sendable {
     /// Background loops (connector, loader); returns at once.
     func start() async
     func statusFacts() async -> [String: JSON]
+    /// When the service stops: close what the role holds open.
+    func stop() async
+}
+
+extension ServiceRole {
+    func stop() async {}
 }
 
 /// ServiceNode is the config plus the shared HTTP client of a service node.
@@ -103,6 +109,7 @@ enum ServiceRunner {
                               logger: logger)
         await role.start()
         try await app.runService()
+        await role.stop()
         try? await node.http.shutdown()
     }
 }

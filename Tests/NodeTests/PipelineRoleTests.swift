@@ -5,7 +5,10 @@ import Testing
 
 struct PipelineRoleTests {
     /// Starts one service node with `config` (name, role, port, data_dir filled in), runs `body`, kills it.
-    static func withService(role: String, extra: [String: Any] = [:], _ body: (Int) async throws -> Void) async throws {
+    /// Runs one service node of `role` for `body`. `stopGracefully`: then SIGTERM, and the node must
+    /// exit 0 on its own (its stderr is shown when not); otherwise it is SIGKILLed.
+    static func withService(role: String, extra: [String: Any] = [:], stopGracefully: Bool = false,
+                            _ body: (Int) async throws -> Void) async throws {
         let dir = NSTemporaryDirectory() + "faultline-svc-\(role)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -18,12 +21,24 @@ struct PipelineRoleTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestCluster.binary)
         p.arguments = [role, "--config", path]
-        p.standardError = FileHandle.nullDevice
+        let stderrPath = dir + "/stderr.log"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try p.run()
         defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
         let deadline = Date().addingTimeInterval(10)
         while TestHTTP.request(port, "GET", "/health").status != 200 && Date() < deadline { usleep(20_000) }
         try await body(port)
+        guard stopGracefully else { return }
+        kill(p.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(60)
+        while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        #expect(!p.isRunning, "\(role) still running 60 s after SIGTERM")
+        if !p.isRunning {
+            #expect(p.terminationReason == .exit && p.terminationStatus == 0,
+                    "\(role) stopped by SIGTERM ended with \(p.terminationReason == .exit ? "status" : "signal") \(p.terminationStatus): \(stderr.prefix(1500))")
+        }
     }
 
     @Test func cacheGetSetDeleteWithTTL() async throws {

@@ -48,8 +48,9 @@ import Testing
             }
             #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_events") == 10)
             #expect(try await RealPostgres.int(port: pgPort, "SELECT count(*) FROM pipeline_loads") == 3)
-            // A new loader (a restart: it lists everything again) inserts nothing.
-            try await PipelineRoleTests.withService(role: "loader", extra: loaderConfig) { loader in
+            // A new loader (a restart: it lists everything again) inserts nothing. It stops on SIGTERM
+            // and exits 0: its PostgreSQL connections are closed first (postgres-nio asserts it).
+            try await PipelineRoleTests.withService(role: "loader", extra: loaderConfig, stopGracefully: true) { loader in
                 let s = try await waitLoaded(loader)
                 #expect(s["rows_inserted"] as? Int == 0, "\(s)")
                 #expect((s["counters"] as? [String: Any])?["duplicate_batches"] as? Int == 3, "\(s)")
@@ -60,7 +61,7 @@ import Testing
                 "peers": ["warehouse-1": "127.0.0.1:\(pgPort)", "cache-1": "127.0.0.1:\(freePort())"],
                 "upstreams": ["warehouse": ["warehouse-1"], "cache": ["cache-1"]],
                 "upstream_kinds": ["warehouse": "postgres"], "settings": ["mode": "cp", "request_timeout_ms": 5000],
-            ]) { api in
+            ], stopGracefully: true) { api in
                 let e = TestHTTP.request(api, "GET", "/events/102")
                 #expect(e.status == 200 && e.body["found"] as? Bool == true && e.body["count"] as? Int == 1, "\(e.raw)")
                 #expect(e.body["source"] as? String == "warehouse" && e.body["position"] as? Int == 3, "\(e.raw)")

@@ -25,6 +25,12 @@ protocol EventWarehouse: Sendable {
     /// `leaderOnly`: read where the warehouse answers consistently (its leader or primary); otherwise
     /// any replica may answer from its own copy (the AP api's last resort).
     func read(_ q: WarehouseQuery, leaderOnly: Bool) async -> WarehouseAnswer
+    /// Closes what the warehouse client holds open, when the service stops.
+    func close() async
+}
+
+extension EventWarehouse {
+    func close() async {}
 }
 
 /// The built-in warehouse (docs/nodes.md "Warehouse"). Leader reads go to the node the service believes

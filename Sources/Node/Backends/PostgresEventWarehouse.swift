@@ -60,6 +60,16 @@ final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
         return kept
     }
 
+    /// Closes every connection: postgres-nio requires a connection be closed before it is released,
+    /// and the service releases this object when it stops.
+    func close() async {
+        let all = lock.withLock {
+            defer { connections = [:] }
+            return Array(connections.values)
+        }
+        for c in all { try? await c.close() }
+    }
+
     private func drop(_ i: Int) {
         let c = lock.withLock { connections.removeValue(forKey: i) }
         // Kept alive until closed (postgres-nio insists a connection is closed before it goes).

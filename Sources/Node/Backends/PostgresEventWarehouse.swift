@@ -16,9 +16,11 @@ import PostgresNIO
 /// SELECT … WHERE EXISTS (SELECT 1 FROM claimed) ON CONFLICT (row_key) DO NOTHING`: one statement, so an
 /// object is loaded entirely or not at all, and a reload (the loader restarted, or a timeout it retried)
 /// inserts nothing. It runs between BEGIN and COMMIT on a connection of its own, and only COMMIT's answer
-/// makes it loaded: a lone statement's answer comes before its commit, and a primary shutting down
-/// while that commit waited for its synchronous standby flushed the answer anyway (Patroni demoting an
-/// isolated primary; docs/systems.md "Outcomes"). The loader would then never load that object again.
+/// makes it loaded. A lone statement's answer comes before its commit: postgres-nio reported a load done
+/// whose commit PostgreSQL refused (a deferred constraint; PostgresWarehouseTests), and a primary shutting
+/// down while such a commit waited for its synchronous standby flushed the answer anyway (Patroni demoting
+/// an isolated primary, seen with the system client; docs/systems.md "Outcomes"). The loader would then
+/// never load that object again.
 /// Position = the highest load number (`seq`) the answering server holds.
 final class PostgresEventWarehouse: EventWarehouse, @unchecked Sendable {
     private let addresses: [(host: String, port: Int)]

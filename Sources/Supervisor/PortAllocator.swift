@@ -54,9 +54,8 @@ public final class PortAllocator: @unchecked Sendable {
     /// descriptor closes, and the reservation ends, `holdSeconds` later. Where the lock file cannot be
     /// made, the bind probe alone decides, as before.
     static func reserveAcrossProcesses(_ port: Int) -> Bool {
-        let dir = NSTemporaryDirectory() + "faultline-ports"
-        if mkdir(dir, 0o1777) == 0 { chmod(dir, 0o1777) }
-        let fd = open("\(dir)/\(port)", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        if mkdir(reservations, 0o1777) == 0 { chmod(reservations, 0o1777) }
+        let fd = open("\(reservations)/\(port)", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         if fd < 0 { return true }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
@@ -64,6 +63,19 @@ public final class PortAllocator: @unchecked Sendable {
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + holdSeconds) { close(fd) }
         return true
+    }
+
+    static let reservations = NSTemporaryDirectory() + "faultline-ports"
+
+    /// Whether an allocator (of this process or another) holds `port`'s reservation now. Probing takes
+    /// the lock and drops it at once; a flock belongs to its own open file, so the holder's stays.
+    public static func isReserved(_ port: Int) -> Bool {
+        let fd = open("\(reservations)/\(port)", O_RDWR | O_CLOEXEC)
+        if fd < 0 { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 { return true }
+        flock(fd, LOCK_UN)
+        return false
     }
 
     /// Tries to bind 127.0.0.1:port (with SO_REUSEADDR, as servers do, so TIME_WAIT does not count).

@@ -1,5 +1,6 @@
 // Pipeline, workload and test files: parsing, and bad input as one line naming file, line and field.
 import Foundation
+import Supervisor
 import InputFiles
 import Testing
 
@@ -112,10 +113,11 @@ struct InputFileTests {
 
     struct NoPort: Error {}
 
-    /// Binds and listens on a free loopback port below the ephemeral range.
+    /// Binds and listens on a free loopback port below the ephemeral range, one the allocator hands
+    /// out (and so reserves): a port picked at random could be one another test was just given.
     static func listen() throws -> (Int32, Int) {
         for _ in 0..<100 {
-            let port = Int.random(in: 20000...30000)
+            let port = try PortAllocator.shared.allocate()
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)

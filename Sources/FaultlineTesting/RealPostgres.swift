@@ -50,34 +50,33 @@ public enum RealPostgres {
         return try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
     }
 
-    public static func accepts(port: Int) async -> Bool {
-        guard let c = try? await connect(port: port) else { return false }
-        let ok = (try? await c.query("SELECT 1", logger: logger).collect()) != nil
-        try? await c.close()
-        return ok
-    }
-
-    /// Runs each statement of `sql` in order, on one connection.
-    public static func run(port: Int, _ sql: [String]) async throws {
+    /// Runs `body` on a new connection to `port`, closed afterwards whatever happened.
+    public static func withConnection<T>(port: Int, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let c = try await connect(port: port)
         do {
-            for q in sql { _ = try await c.query(PostgresQuery(unsafeSQL: q), logger: logger).collect() }
+            let result = try await body(c)
+            try? await c.close()
+            return result
         } catch {
             try? await c.close()
             throw error
         }
-        try? await c.close()
+    }
+
+    public static func accepts(port: Int) async -> Bool {
+        (try? await withConnection(port: port) { try await $0.query("SELECT 1", logger: logger).collect() }) != nil
+    }
+
+    /// Runs each statement of `sql` in order, on one connection.
+    public static func run(port: Int, _ sql: [String]) async throws {
+        try await withConnection(port: port) { c in
+            for q in sql { _ = try await c.query(PostgresQuery(unsafeSQL: q), logger: logger).collect() }
+        }
     }
 
     /// One integer from `sql` (-1: no row).
     public static func int(port: Int, _ sql: String) async throws -> Int {
-        let c = try await connect(port: port)
-        let rows: [PostgresRow]
-        do { rows = try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect() } catch {
-            try? await c.close()
-            throw error
-        }
-        try? await c.close()
+        let rows = try await withConnection(port: port) { try await $0.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect() }
         return Int(try rows.first?.decode(Int64.self) ?? -1)
     }
 }

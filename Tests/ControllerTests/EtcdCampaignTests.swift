@@ -13,10 +13,9 @@ struct EtcdCampaignTests {
     /// shows (once seen in CI, not here: serializable reads under the leader partition that were never stale).
     static func describe(_ run: String) -> String {
         guard let h = try? HistoryLoader.load(path: run + "/history.jsonl").history else { return "no history in \(run)" }
-        let nemesis = h.ops.filter { $0.process == .nemesis }.map { "\($0.f)@\(Double($0.time) / 1e9)s \($0.value)" }
         var reads: [String: Int] = [:]
         for o in h.ops where o.f == "read" && o.type != .invoke { reads["\(o.node ?? "?") \(o.type)", default: 0] += 1 }
-        return "nemesis \(nemesis); reads \(reads.sorted { $0.key < $1.key })"
+        return "nemesis \(PipelineRunTests.nemesisOps(h)); reads \(reads.sorted { $0.key < $1.key })"
     }
 
     static func shortCampaign(dir: String) throws -> String {

@@ -39,6 +39,18 @@ struct PatroniShortFormTests {
         return nil
     }
 
+    /// postgres-sync (Patroni) under the kill then the partition of the primary, 44 s of operations.
+    static func runSyncProfile(workload: String, seed: Int, name: String, folderTag: String) async throws -> ShortFormRun {
+        try await ShortFormRun.run(pipeline: "pipelines/postgres-sync.yml", workload: workload, nemesisYAML: killThenPartition,
+                                   seed: seed, name: name, folderTag: folderTag, timeLimit: 44, timeout: 300, system: "patroni")
+    }
+
+    /// Removes a run whose checker `verdict` is valid and that exited 0; a failed run's folder stays, for
+    /// its history and the nodes' logs.
+    static func removeIfValid(_ r: ShortFormRun, _ verdict: JSONValue) {
+        if verdict["valid"] == .bool(true) && r.status == 0 { PostgresShortFormTests.remove(r) } else { print("kept \(r.dir)") }
+    }
+
     /// Seconds from the first node's start to "nodes of store healthy" in faultline.log.
     static func upTime(_ runDir: String) -> Double? {
         guard let log = try? String(contentsOfFile: runDir + "/faultline.log", encoding: .utf8) else { return nil }
@@ -55,12 +67,9 @@ struct PatroniShortFormTests {
     /// both failovers, and the history shows the leader moving (the partition cuts off another node than
     /// the one killed; both were the leader when their fault began).
     @Test func syncProfileKeepsEveryAcknowledgedWriteThroughPatroniFailovers() async throws {
-        let r = try await ShortFormRun.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/register.yml",
-                                           nemesisYAML: Self.killThenPartition, seed: 1, name: "patroni-sync", folderTag: "patroni",
-                                           timeLimit: 44, timeout: 300, system: "patroni")
+        let r = try await Self.runSyncProfile(workload: "workloads/register.yml", seed: 1, name: "patroni-sync", folderTag: "patroni")
         let lin = try #require(r.results["checkers"]?["linearizable"], "\(r.stderr.suffix(1500))")
-        // A failed run's folder stays, for its history and the nodes' logs.
-        defer { if lin["valid"] == .bool(true) && r.status == 0 { PostgresShortFormTests.remove(r) } else { print("kept \(r.dir)") } }
+        defer { Self.removeIfValid(r, lin) }
         let nemesis = r.history.ops.filter { $0.process == .nemesis }
         let kill = try #require(nemesis.first { $0.f == "start-kill" }, "no kill recorded")
         let part = try #require(nemesis.first { $0.f == "start-partition" }, "no partition recorded")
@@ -92,11 +101,9 @@ struct PatroniShortFormTests {
     /// (the set checker's `lost`, with example ops when not), the direct check that the failovers kept
     /// every acknowledged write (a register's linearizability only sees a lost write some read observes).
     @Test func syncProfileLosesNoAcknowledgedAddThroughPatroniFailovers() async throws {
-        let r = try await ShortFormRun.run(pipeline: "pipelines/postgres-sync.yml", workload: "workloads/postgres-set.yml",
-                                           nemesisYAML: Self.killThenPartition, seed: 2, name: "patroni-sync-set", folderTag: "patroni-set",
-                                           timeLimit: 44, timeout: 300, system: "patroni")
+        let r = try await Self.runSyncProfile(workload: "workloads/postgres-set.yml", seed: 2, name: "patroni-sync-set", folderTag: "patroni-set")
         let set = try #require(r.results["checkers"]?["set"], "\(r.stderr.suffix(1500))")
-        defer { if set["valid"] == .bool(true) && r.status == 0 { PostgresShortFormTests.remove(r) } else { print("kept \(r.dir)") } }
+        defer { Self.removeIfValid(r, set) }
         let nemesis = r.history.ops.filter { $0.process == .nemesis }
         #expect(nemesis.contains { $0.f == "start-kill" } && nemesis.contains { $0.f == "start-partition" }, "faults: \(nemesis.map(\.f))")
         let acknowledged = r.history.ops.filter { $0.f == "add" && $0.type == .ok }.count

@@ -196,10 +196,14 @@ struct PipelineRunTests {
     /// What a failed expectation about a fault shows: the nemesis' ops, and the queries in the fault by
     /// outcome and source (once seen in CI, not here: a CP api that never failed under the partition).
     static func faultSummary(_ r: Run, _ queries: [Op]) -> String {
-        let nemesis = r.history.ops.filter { $0.process == .nemesis }.map { "\($0.f)@\(Double($0.time) / 1e9)s \($0.value)" }
         var outcomes: [String: Int] = [:]
         for q in queries { outcomes["\(q.type) \(q.value["source"]?.stringValue ?? q.error ?? "")", default: 0] += 1 }
-        return "nemesis \(nemesis); queries in the fault \(outcomes.sorted { $0.key < $1.key })"
+        return "nemesis \(nemesisOps(r.history)); queries in the fault \(outcomes.sorted { $0.key < $1.key })"
+    }
+
+    /// A history's nemesis ops, each as `f@seconds value`.
+    static func nemesisOps(_ h: History) -> [String] {
+        h.ops.filter { $0.process == .nemesis }.map { "\($0.f)@\(Double($0.time) / 1e9)s \($0.value)" }
     }
 
     static let warehouseMinorityPartition = """
